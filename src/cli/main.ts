@@ -1,1 +1,33 @@
-export async function main(a: string[]): Promise<number> { console.log(a); return 0; }
+import { Command, CommanderError } from 'commander';
+import { takeExitCode } from './command.js';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { UsageError } from './output.js';
+import { registerValidate } from './validate.js';
+
+export function buildProgram(): Command {
+  const program = new Command('mcpo')
+    .description('GitOps for MCP servers on Kubernetes: validate, render and serve declarations')
+    .showHelpAfterError()
+    .exitOverride();
+  registerValidate(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`mcpo: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`mcpo: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_INVALID;
+  }
+  return takeExitCode();
+}

@@ -12,11 +12,12 @@ export function templatesUsingPreset(model: Model, presetName: string): McpTempl
   return out;
 }
 
-/** The container resources a preset gives, in Kubernetes form. */
-export function containerResources(preset: ResourceLimitPreset): ContainerResources {
+/** The container resources of a template: its preset, with the template's own requests on top. */
+export function containerResources(preset: ResourceLimitPreset, template?: McpTemplate): ContainerResources {
   const l = preset.limits;
+  const own = template?.resources ?? {};
   return {
-    requests: { cpu: l.cpu, memory: l.memory, 'ephemeral-storage': l.ephemeral_storage },
+    requests: { cpu: own.cpu ?? l.cpu, memory: own.memory ?? l.memory, 'ephemeral-storage': l.ephemeral_storage },
     limits: { cpu: l.cpu_limit, memory: l.memory_limit, 'ephemeral-storage': l.ephemeral_storage },
   };
 }
@@ -24,3 +25,6 @@ export function containerResources(preset: ResourceLimitPreset): ContainerResour
 /** Label every rendered object carries to tie it to its template. */
 export const TEMPLATE_LABEL = 'mcp-orchestrator.io/template';
 export const MANAGED_BY = 'mcp-orchestrator';
+
+/** Labels on every object mcp-orchestrator renders. */
+export const MANAGED_BY_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/managed-by': MANAGED_BY };

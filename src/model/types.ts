@@ -80,6 +80,8 @@ export interface McpTemplate {
   readonly env_vars: readonly EnvVar[];
   readonly labels: Labels;
   readonly resource_limit_name: string;
+  /** Per-template request overrides (empty when not declared). */
+  readonly resources: { readonly cpu?: string; readonly memory?: string };
   readonly display_name: string;
   readonly description: string;
   /** Defaulted to 1. */

@@ -1,0 +1,21 @@
+/** How commands print diagnostics: text on stderr, or JSON on stdout for bots. */
+import { InvalidArgumentError } from 'commander';
+import { type Diagnostic, formatDiagnostic, isError } from '../errors/diagnostic.js';
+
+export type OutputFormat = 'text' | 'json';
+
+export function parseFormat(value: string): OutputFormat {
+  if (value !== 'text' && value !== 'json') throw new InvalidArgumentError('expected text or json');
+  return value;
+}
+
+export class UsageError extends Error {}
+
+export function printDiagnostics(diagnostics: readonly Diagnostic[], format: OutputFormat, extra: Record<string, unknown> = {}): void {
+  const errors = diagnostics.filter(isError).length;
+  if (format === 'json') {
+    process.stdout.write(`${JSON.stringify({ valid: errors === 0, errors, warnings: diagnostics.length - errors, diagnostics, ...extra }, null, 2)}\n`);
+    return;
+  }
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+}

@@ -1,0 +1,246 @@
+/**
+ * Semantic rules over the whole set of declarations: names, quantities,
+ * references between resources, duplicates, labels and secret material.
+ * They run even when some documents had shape errors, so that one run
+ * reports every problem.
+ */
+import type { Diagnostic, DiagnosticCode } from '../errors/diagnostic.js';
+import { MANAGED_BY_LABELS, TEMPLATE_LABEL } from '../model/queries.js';
+import { requiredKeysForType, looksSealed } from '../model/secret-rules.js';
+import type { RawDeclaration } from './documents.js';
+import type { PlainMessage, PlainValue } from './check-shape.js';
+import { KINDS } from './kinds.js';
+import { checkEnvVarName, checkLabelKey, checkLabelValue, checkName, checkSecretKey, nearest } from './names.js';
+import { compareQuantities, isPositive, parseQuantity, type Quantity } from './quantity.js';
+
+type Report = (decl: RawDeclaration, code: DiagnosticCode, path: string, message: string, hint?: string) => void;
+
+const RESERVED_LABELS = new Set([...Object.keys(MANAGED_BY_LABELS), 'app.kubernetes.io/name', 'app.kubernetes.io/instance', TEMPLATE_LABEL]);
+
+export function checkRules(declarations: readonly RawDeclaration[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const report: Report = (decl, code, path, message, hint) => {
+    if (code === 'field.required' && decl.misspelt.has(path)) return;
+    const position = locate(decl, path);
+    diagnostics.push({ code, severity: 'error', message, file: decl.file, line: position.line, column: position.column, kind: decl.kind, name: decl.displayName, path: path || undefined, hint });
+  };
+
+  const namespaces = new Set<string>();
+  const presets = new Map<string, PlainMessage>();
+  const secretKeys = new Map<string, Set<string>>();
+  for (const d of declarations) {
+    const name = str(d.value.name);
+    if (d.kind === 'Namespace' && name) namespaces.add(name);
+    if (d.kind === 'ResourceLimit' && name) presets.set(name, obj(d.value.limits));
+    if (d.kind === 'Secret' && name) secretKeys.set(`${str(d.value.namespace)}/${name}`, new Set(Object.keys(obj(obj(d.value.sealed).encrypted_data))));
+  }
+
+  const seen = new Map<string, RawDeclaration>();
+  for (const d of declarations) {
+    checkIdentity(d, report, namespaces);
+    checkLabels(d, report, d.kind === 'McpTemplate');
+    const key = `${d.kind}/${d.displayName}`;
+    const first = seen.get(key);
+    if (first && !d.displayName.includes('?')) {
+      report(d, 'resource.duplicate', 'name', `${d.kind} "${d.displayName}" is declared twice`, `first declared at ${first.file}:${first.start.line}:${first.start.column}`);
+    } else {
+      seen.set(key, d);
+    }
+    if (d.kind === 'ResourceLimit') checkPreset(d, report);
+    if (d.kind === 'McpTemplate') checkTemplate(d, report, presets, secretKeys);
+    if (d.kind === 'Secret') checkSecret(d, report);
+  }
+  return diagnostics;
+}
+
+function checkIdentity(d: RawDeclaration, report: Report, namespaces: ReadonlySet<string>): void {
+  const info = KINDS[d.kind];
+  const name = str(d.value.name);
+  if (name === undefined) report(d, 'field.required', 'name', '"name" is required');
+  else {
+    const problem = checkName(name, info.nameRule);
+    if (problem) report(d, 'name.invalid', 'name', problem);
+  }
+  if (!info.namespaced) return;
+  const namespace = str(d.value.namespace);
+  if (namespace === undefined) {
+    report(d, 'field.required', 'namespace', '"namespace" is required', 'name a namespace declared with kind: Namespace');
+    return;
+  }
+  const problem = checkName(namespace, 'dns1123-label');
+  if (problem) report(d, 'name.invalid', 'namespace', problem);
+  else if (!namespaces.has(namespace)) {
+    const guess = nearest(namespace, namespaces);
+    report(d, 'reference.missing', 'namespace', `namespace "${namespace}" is not declared`, guess ? `did you mean "${guess}"?` : `declare it with kind: Namespace`);
+  }
+}
+
+function checkLabels(d: RawDeclaration, report: Report, reserved: boolean): void {
+  for (const [key, value] of Object.entries(obj(d.value.labels))) {
+    const path = `labels[${JSON.stringify(key)}]`;
+    const problem = checkLabelKey(key) ?? checkLabelValue(String(value));
+    if (problem) report(d, 'label.invalid', path, problem);
+    else if (reserved && RESERVED_LABELS.has(key)) report(d, 'label.invalid', path, `label "${key}" is set by mcp-orchestrator and cannot be declared`);
+  }
+}
+
+function quantity(d: RawDeclaration, report: Report, path: string, text: PlainValue | undefined, required: boolean): Quantity | undefined {
+  if (typeof text !== 'string') {
+    if (required) report(d, 'field.required', path, `"${path.split('.').pop()}" is required`);
+    return undefined;
+  }
+  const q = parseQuantity(text);
+  if (!q) {
+    report(d, 'quantity.invalid', path, `"${text}" is not a Kubernetes quantity`, 'write it like "100m", "0.5", "256Mi" or "1Gi", with no spaces');
+    return undefined;
+  }
+  if (!isPositive(q)) {
+    report(d, 'quantity.invalid', path, `"${text}" must be greater than zero`);
+    return undefined;
+  }
+  return q;
+}
+
+function checkPreset(d: RawDeclaration, report: Report): void {
+  if (d.value.limits === undefined) {
+    report(d, 'field.required', 'limits', '"limits" is required', 'set at least limits.cpu and limits.memory');
+  } else {
+    const limits = obj(d.value.limits);
+    const cpu = quantity(d, report, 'limits.cpu', limits.cpu, true);
+    const memory = quantity(d, report, 'limits.memory', limits.memory, true);
+    const cpuLimit = quantity(d, report, 'limits.cpu_limit', limits.cpu_limit, false);
+    const memoryLimit = quantity(d, report, 'limits.memory_limit', limits.memory_limit, false);
+    quantity(d, report, 'limits.ephemeral_storage', limits.ephemeral_storage, false);
+    if (cpu && cpuLimit && compareQuantities(cpu, cpuLimit) > 0)
+      report(d, 'quantity.request-over-limit', 'limits.cpu_limit', `cpu_limit ${String(limits.cpu_limit)} is below the cpu request ${String(limits.cpu)}`, 'a limit must be at least its request');
+    if (memory && memoryLimit && compareQuantities(memory, memoryLimit) > 0)
+      report(d, 'quantity.request-over-limit', 'limits.memory_limit', `memory_limit ${String(limits.memory_limit)} is below the memory request ${String(limits.memory)}`, 'a limit must be at least its request');
+  }
+  const names = new Set<string>();
+  const paths = new Set<string>();
+  arr(d.value.volumes).forEach((raw, i) => {
+    const v = obj(raw);
+    const path = `volumes[${i}]`;
+    const name = str(v.name);
+    if (name === undefined) report(d, 'field.required', `${path}.name`, '"name" is required');
+    else {
+      const problem = checkName(name, 'dns1123-label');
+      if (problem) report(d, 'name.invalid', `${path}.name`, problem);
+      else if (names.has(name)) report(d, 'resource.duplicate', `${path}.name`, `volume "${name}" is declared twice`);
+      names.add(name);
+    }
+    const mountPath = str(v.mount_path);
+    if (mountPath === undefined) report(d, 'field.required', `${path}.mount_path`, '"mount_path" is required');
+    else if (!mountPath.startsWith('/') || mountPath.split('/').includes('..'))
+      report(d, 'field.type', `${path}.mount_path`, `"${mountPath}" must be an absolute path without ".."`);
+    else if (paths.has(mountPath)) report(d, 'resource.duplicate', `${path}.mount_path`, `mount path "${mountPath}" is used twice`);
+    else paths.add(mountPath);
+    if (v.empty_dir === undefined) report(d, 'field.required', path, 'a volume needs a source', 'set empty_dir: {}');
+    else quantity(d, report, `${path}.empty_dir.size_limit`, obj(v.empty_dir).size_limit, false);
+  });
+}
+
+function checkTemplate(d: RawDeclaration, report: Report, presets: ReadonlyMap<string, PlainMessage>, secretKeys: ReadonlyMap<string, Set<string>>): void {
+  const v = d.value;
+  const image = str(v.image);
+  if (image === undefined) report(d, 'field.required', 'image', '"image" is required');
+  else if (/\s/.test(image)) report(d, 'field.type', 'image', `image "${image}" must not contain white space`);
+
+  const preset = str(v.resource_limit_name);
+  if (preset === undefined) report(d, 'field.required', 'resource_limit_name', '"resource_limit_name" is required', presets.size ? `one of: ${[...presets.keys()].sort().join(', ')}` : 'declare a kind: ResourceLimit preset');
+  else if (!presets.has(preset)) {
+    const guess = nearest(preset, presets.keys());
+    report(d, 'reference.missing', 'resource_limit_name', `resource limit preset "${preset}" is not declared`, guess ? `did you mean "${guess}"?` : 'declare it with kind: ResourceLimit');
+  }
+  const own = obj(v.resources);
+  const limits = preset === undefined ? undefined : presets.get(preset);
+  for (const [field, limitField] of [['cpu', 'cpu_limit'], ['memory', 'memory_limit']] as const) {
+    const request = quantity(d, report, `resources.${field}`, own[field], false);
+    const limitText = limits?.[limitField];
+    const limit = typeof limitText === 'string' ? parseQuantity(limitText) : undefined;
+    if (request && limit && compareQuantities(request, limit) > 0)
+      report(d, 'quantity.request-over-limit', `resources.${field}`, `${field} request ${String(own[field])} is above the ${field} limit ${limitText} of preset "${preset}"`, 'a request must not exceed its limit');
+  }
+
+  const transport = str(v.transport) ?? 'TRANSPORT_STDIO';
+  if ((transport === 'TRANSPORT_STDIO' || transport === 'TRANSPORT_UNSPECIFIED') && arr(v.command).length === 0)
+    report(d, 'field.required', 'command', 'a stdio MCP server needs "command"', 'the stdio bridge starts the server with it, e.g. command: [npx]');
+  if (typeof v.port === 'number' && (v.port < 1 || v.port > 65535)) report(d, 'field.range', 'port', `port ${v.port} must be between 1 and 65535`);
+  if (typeof v.replicas === 'number' && v.replicas < 0) report(d, 'field.range', 'replicas', `replicas must not be negative, got ${v.replicas}`);
+
+  const namespace = str(v.namespace);
+  const envNames = new Set<string>();
+  arr(v.env_vars).forEach((raw, i) => {
+    const env = obj(raw);
+    const path = `env_vars[${i}]`;
+    const name = str(env.name);
+    if (name === undefined) report(d, 'field.required', `${path}.name`, '"name" is required');
+    else {
+      const problem = checkEnvVarName(name);
+      if (problem) report(d, 'name.invalid', `${path}.name`, problem);
+      else if (envNames.has(name)) report(d, 'resource.duplicate', `${path}.name`, `environment variable "${name}" is set twice`);
+      envNames.add(name);
+    }
+    if (env.value === undefined && env.secret_key_ref === undefined)
+      report(d, 'field.required', path, 'an environment variable needs "value" or "secret_key_ref"');
+    if (env.secret_key_ref !== undefined) {
+      const ref = obj(env.secret_key_ref);
+      const secret = str(ref.name);
+      const key = str(ref.key);
+      if (secret === undefined) report(d, 'field.required', `${path}.secret_key_ref.name`, '"name" is required');
+      if (key === undefined) report(d, 'field.required', `${path}.secret_key_ref.key`, '"key" is required');
+      if (secret === undefined || key === undefined || namespace === undefined) return;
+      const keys = secretKeys.get(`${namespace}/${secret}`);
+      if (!keys) {
+        const guess = nearest(secret, [...secretKeys.keys()].filter((k) => k.startsWith(`${namespace}/`)).map((k) => k.slice(namespace.length + 1)));
+        report(d, 'reference.missing', `${path}.secret_key_ref.name`, `secret "${secret}" is not declared in namespace "${namespace}"`, guess ? `did you mean "${guess}"?` : undefined);
+      } else if (!keys.has(key)) {
+        const guess = nearest(key, keys);
+        report(d, 'reference.missing', `${path}.secret_key_ref.key`, `secret "${secret}" has no key "${key}"`, guess ? `did you mean "${guess}"?` : `its keys: ${[...keys].sort().join(', ')}`);
+      }
+    }
+  });
+}
+
+function checkSecret(d: RawDeclaration, report: Report): void {
+  if (d.value.sealed === undefined) {
+    report(d, 'field.required', 'sealed', 'a secret needs its sealed values', 'create it with `mcpo secret create NAME -n NAMESPACE --from-literal KEY=VALUE`');
+    return;
+  }
+  const data = obj(obj(d.value.sealed).encrypted_data);
+  const keys = Object.keys(data);
+  if (keys.length === 0) report(d, 'field.required', 'sealed.encrypted_data', 'a secret needs at least one key');
+  for (const key of keys) {
+    const path = `sealed.encrypted_data[${JSON.stringify(key)}]`;
+    const problem = checkSecretKey(key);
+    if (problem) report(d, 'name.invalid', path, problem);
+    // Never echo the value: if it is not sealed, it may be plaintext.
+    else if (!looksSealed(String(data[key])))
+      report(d, 'secret.sealing', path, `the value of "${key}" is not a Sealed Secrets ciphertext`, 'never commit plaintext: seal it with `mcpo secret update` or `mcpo secret create`');
+  }
+  const type = str(d.value.type) ?? 'SECRET_TYPE_OPAQUE';
+  const missing = requiredKeysForType(type).filter((k) => !keys.includes(k));
+  if (missing.length > 0) report(d, 'secret.type-keys', 'sealed.encrypted_data', `a ${type} secret needs the key${missing.length > 1 ? 's' : ''} ${missing.map((k) => `"${k}"`).join(', ')}`);
+}
+
+/** The position of a field, or of its nearest declared parent, or of the document. */
+function locate(d: RawDeclaration, path: string) {
+  for (let p = path; p; p = p.replace(/(\.[^.[\]]+|\[[^\]]*\])$/, '')) {
+    const position = d.positions.get(p);
+    if (position) return position;
+    if (!/[.[]/.test(p)) break;
+  }
+  return d.start;
+}
+
+function str(v: PlainValue | undefined): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function obj(v: PlainValue | undefined): PlainMessage {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {};
+}
+
+function arr(v: PlainValue | undefined): PlainValue[] {
+  return Array.isArray(v) ? v : [];
+}

@@ -1,0 +1,162 @@
+/**
+ * Declarations in, model out: parse every file, check every document against
+ * its proto message, run the semantic rules, and build the immutable model
+ * only when nothing is wrong.
+ */
+import { type Diagnostic, compareDiagnostics, isError } from '../errors/diagnostic.js';
+import type { PlainMessage, PlainValue } from '../declarations/check-shape.js';
+import { type RawDeclaration, readDeclaration } from '../declarations/documents.js';
+import { parseYamlFile } from '../declarations/parse-yaml.js';
+import { type InputFile, readWorkingTreeFiles } from '../declarations/read-files.js';
+import { checkRules } from '../declarations/rules.js';
+import type {
+  EnvVar,
+  LoadResult,
+  McpTemplate,
+  Model,
+  Namespace,
+  ResourceLimitPreset,
+  SealingScope,
+  Secret,
+  SecretType,
+  SourceRef,
+  Transport,
+  Volume,
+} from './types.js';
+import { namespacedKey } from './queries.js';
+
+export type { InputFile } from '../declarations/read-files.js';
+export { MAX_FILE_BYTES } from '../declarations/read-files.js';
+
+export const DEFAULT_PORT = 8000;
+
+/** Pure: files (and problems found while reading them) to a model or diagnostics. */
+export function buildModel(files: readonly InputFile[], problems: readonly Diagnostic[] = []): LoadResult {
+  const diagnostics: Diagnostic[] = [...problems];
+  const declarations: RawDeclaration[] = [];
+  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    const parsed = parseYamlFile(file.path, file.content);
+    diagnostics.push(...parsed.diagnostics);
+    for (const document of parsed.documents) {
+      const { declaration, diagnostics: found } = readDeclaration(document);
+      diagnostics.push(...found);
+      if (declaration) declarations.push(declaration);
+    }
+  }
+  diagnostics.push(...checkRules(declarations));
+  diagnostics.sort(compareDiagnostics);
+  if (diagnostics.some(isError)) return { diagnostics };
+  return { model: assemble(declarations), diagnostics };
+}
+
+/** Reads resources/ of a working tree and builds its model. */
+export async function loadWorkingTree(repoDir: string): Promise<LoadResult> {
+  const { files, problems } = await readWorkingTreeFiles(repoDir);
+  return buildModel(files, problems);
+}
+
+function assemble(declarations: readonly RawDeclaration[]): Model {
+  const namespaces: Namespace[] = [];
+  const presets: ResourceLimitPreset[] = [];
+  const templates: McpTemplate[] = [];
+  const secrets: Secret[] = [];
+  for (const d of declarations) {
+    const v = d.value;
+    const source: SourceRef = { file: d.file, ...d.start };
+    const common = { name: s(v.name), labels: labels(v.labels), source };
+    switch (d.kind) {
+      case 'Namespace':
+        namespaces.push({ kind: 'Namespace', ...common, display_name: s(v.display_name), description: s(v.description) });
+        break;
+      case 'ResourceLimit': {
+        const l = o(v.limits);
+        presets.push({
+          kind: 'ResourceLimit',
+          ...common,
+          display_name: s(v.display_name),
+          description: s(v.description),
+          limits: { cpu: s(l.cpu), memory: s(l.memory), cpu_limit: opt(l.cpu_limit), memory_limit: opt(l.memory_limit), ephemeral_storage: opt(l.ephemeral_storage) },
+          volumes: a(v.volumes).map(volume),
+        });
+        break;
+      }
+      case 'McpTemplate': {
+        const transport = s(v.transport);
+        templates.push({
+          kind: 'McpTemplate',
+          ...common,
+          namespace: s(v.namespace),
+          image: s(v.image),
+          command: a(v.command).map(String),
+          args: a(v.args).map(String),
+          env_vars: a(v.env_vars).map(envVar),
+          resource_limit_name: s(v.resource_limit_name),
+          resources: { cpu: opt(o(v.resources).cpu), memory: opt(o(v.resources).memory) },
+          display_name: s(v.display_name),
+          description: s(v.description),
+          replicas: typeof v.replicas === 'number' ? v.replicas : 1,
+          transport: (transport && transport !== 'TRANSPORT_UNSPECIFIED' ? transport : 'TRANSPORT_STDIO') as Transport,
+          port: typeof v.port === 'number' ? v.port : DEFAULT_PORT,
+        });
+        break;
+      }
+      case 'Secret': {
+        const sealed = o(v.sealed);
+        const type = s(v.type);
+        const scope = s(sealed.scope);
+        const data = Object.fromEntries(Object.entries(o(sealed.encrypted_data)).map(([k, val]) => [k, String(val)]).sort(([x], [y]) => x!.localeCompare(y!)));
+        secrets.push({
+          kind: 'Secret',
+          ...common,
+          namespace: s(v.namespace),
+          type: (type && type !== 'SECRET_TYPE_UNSPECIFIED' ? type : 'SECRET_TYPE_OPAQUE') as SecretType,
+          scope: (scope && scope !== 'SEALING_SCOPE_UNSPECIFIED' ? scope : 'SEALING_SCOPE_STRICT') as SealingScope,
+          encrypted_data: data,
+          keys: Object.keys(data),
+        });
+        break;
+      }
+    }
+  }
+  const byName = <T extends { name: string }>(items: T[]) => new Map(items.sort((x, y) => x.name.localeCompare(y.name)).map((i) => [i.name, i] as const));
+  const byKey = <T extends { name: string; namespace: string }>(items: T[]) =>
+    new Map(items.map((i) => [namespacedKey(i.namespace, i.name), i] as const).sort(([x], [y]) => x.localeCompare(y)));
+  return deepFreeze({ namespaces: byName(namespaces), presets: byName(presets), templates: byKey(templates), secrets: byKey(secrets) });
+}
+
+function volume(raw: PlainValue): Volume {
+  const v = o(raw);
+  const emptyDir = v.empty_dir === undefined ? undefined : o(v.empty_dir);
+  return {
+    name: s(v.name),
+    mount_path: s(v.mount_path),
+    ...(emptyDir && { empty_dir: { size_limit: opt(emptyDir.size_limit), memory: emptyDir.memory === true } }),
+  };
+}
+
+function envVar(raw: PlainValue): EnvVar {
+  const e = o(raw);
+  if (e.secret_key_ref !== undefined) {
+    const ref = o(e.secret_key_ref);
+    return { name: s(e.name), secret_key_ref: { name: s(ref.name), key: s(ref.key) } };
+  }
+  return { name: s(e.name), value: s(e.value) };
+}
+
+function labels(v: PlainValue | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(o(v)).map(([k, val]) => [k, String(val)]).sort(([x], [y]) => x!.localeCompare(y!)));
+}
+
+const s = (v: PlainValue | undefined): string => (typeof v === 'string' ? v : '');
+const opt = (v: PlainValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+const o = (v: PlainValue | undefined): PlainMessage => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {});
+const a = (v: PlainValue | undefined): PlainValue[] => (Array.isArray(v) ? v : []);
+
+function deepFreeze<T>(value: T): T {
+  if (value instanceof Map) {
+    for (const item of value.values()) deepFreeze(item);
+  } else if (value && typeof value === 'object') {
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return Object.freeze(value);
+}

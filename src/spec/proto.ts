@@ -1,0 +1,58 @@
+/**
+ * The proto contract in spec/, loaded at run time with protobufjs. Field names
+ * are kept as written (snake_case), so declarations, model objects and gRPC
+ * messages all use the same names.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+
+export const PROTO_PACKAGE = 'mcp.orchestrator.v1';
+export const SERVICE_NAME = `${PROTO_PACKAGE}.McpOrchestratorService`;
+export const PROTO_FILES = [
+  'common.proto',
+  'mcp_template.proto',
+  'mcp_server.proto',
+  'namespace.proto',
+  'secret.proto',
+  'resource_limit.proto',
+  'service.proto',
+] as const;
+
+/** spec/ of this package (found from the compiled or source location of this file). */
+export function specDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    const candidate = join(dir, 'spec');
+    if (existsSync(join(candidate, 'service.proto'))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('spec/ with service.proto not found next to the mcp-orchestrator package');
+}
+
+let cached: protobuf.Root | undefined;
+
+/** The resolved protobufjs Root for spec/ (loaded once per process). */
+export function loadSpec(dir: string = specDir()): protobuf.Root {
+  if (cached && dir === specDir()) return cached;
+  const root = new protobuf.Root();
+  root.resolvePath = (_origin, target) => resolve(dir, target);
+  root.loadSync(
+    PROTO_FILES.map((f) => join(dir, f)),
+    { keepCase: true, alternateCommentMode: true },
+  );
+  root.resolveAll();
+  if (dir === specDir()) cached = root;
+  return root;
+}
+
+/** A message type of the package by its short name, e.g. 'McpTemplate'. */
+export function messageType(name: string, root: protobuf.Root = loadSpec()): protobuf.Type {
+  return root.lookupType(`${PROTO_PACKAGE}.${name}`);
+}
+
+/** Fields documented "Output only:" in spec/ are computed by the tool and may not be declared. */
+export function isOutputOnly(field: protobuf.Field): boolean {
+  return /^Output only\b/.test(field.comment ?? '');
+}

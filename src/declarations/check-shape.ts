@@ -27,14 +27,17 @@ export interface ShapeContext {
   readonly diagnostics: Diagnostic[];
   /** Field path -> position of its value (or of its key when the value is absent). */
   readonly positions: Map<string, Position>;
-  /** Field paths that an unknown key was probably meant to be (reported once, as the typo). */
-  readonly misspelt: Set<string>;
+  /**
+   * Paths already reported here (bad values) or that an unknown key was probably
+   * meant to be: the rules do not report them again as missing.
+   */
+  readonly reported: Set<string>;
   nodes: number;
   stopped: boolean;
 }
 
 export function newShapeContext(parsed: ParsedDocument, kind?: string): ShapeContext {
-  return { parsed, kind, diagnostics: [], positions: new Map(), misspelt: new Set(), nodes: 0, stopped: false };
+  return { parsed, kind, diagnostics: [], positions: new Map(), reported: new Set(), nodes: 0, stopped: false };
 }
 
 export function nodePosition(ctx: ShapeContext, node: Node | null | undefined): Position {
@@ -50,6 +53,7 @@ export function report(
   message: string,
   hint?: string,
 ): void {
+  if (path) ctx.reported.add(path);
   const position = at && 'line' in at && 'column' in at && typeof at.line === 'number' ? (at as Position) : nodePosition(ctx, at as Node);
   ctx.diagnostics.push({
     code,
@@ -133,7 +137,7 @@ export function checkMessage(ctx: ShapeContext, rawNode: unknown, type: protobuf
     if (!field) {
       const camel = Object.values(type.fields).find((f) => snakeToCamel(f.name) === key);
       const guess = camel ? camel.name : nearest(key, settableFields(type).map((f) => f.name));
-      if (guess) ctx.misspelt.add(join(path, guess));
+      if (guess) ctx.reported.add(join(path, guess));
       report(ctx, 'field.unknown', keyNode, fieldPath, `unknown field "${key}" in ${type.name}`, guess ? `did you mean "${guess}"?` : `known fields: ${settableFields(type).map((f) => f.name).join(', ')}`);
       continue;
     }
@@ -141,7 +145,9 @@ export function checkMessage(ctx: ShapeContext, rawNode: unknown, type: protobuf
       report(ctx, 'field.output-only', keyNode, fieldPath, `"${key}" is computed by mcp-orchestrator and cannot be declared`, 'remove it');
       continue;
     }
-    ctx.positions.set(fieldPath, nodePosition(ctx, (pair.value as Node | null) ?? keyNode));
+    // A scalar is pointed at where its value is; a mapping or list where its key is.
+    const valueNode = resolve(ctx, pair.value);
+    ctx.positions.set(fieldPath, nodePosition(ctx, valueNode && isScalar(valueNode) ? valueNode : keyNode));
     const value = checkField(ctx, pair.value, field, fieldPath, depth);
     if (value === undefined) continue;
     out[key] = value;
@@ -180,7 +186,7 @@ function checkField(ctx: ShapeContext, rawNode: unknown, field: protobuf.Field, 
         continue;
       }
       const entryPath = `${path}[${JSON.stringify(String(keyNode.value))}]`;
-      ctx.positions.set(entryPath, nodePosition(ctx, (pair.value as Node | null) ?? keyNode));
+      ctx.positions.set(entryPath, nodePosition(ctx, keyNode));
       const value = checkSingle(ctx, pair.value, field, entryPath, depth);
       if (value !== undefined) out[String(keyNode.value)] = value;
     }

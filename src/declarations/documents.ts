@@ -18,7 +18,8 @@ export interface RawDeclaration {
   /** Where the document starts (its first key). */
   readonly start: Position;
   readonly positions: ReadonlyMap<string, Position>;
-  readonly misspelt: ReadonlySet<string>;
+  /** Paths whose problems were already reported by the shape check. */
+  readonly reported: ReadonlySet<string>;
   /** namespace/name for namespaced kinds, else name; '?' parts when absent. */
   readonly displayName: string;
 }
@@ -57,7 +58,7 @@ export function readDeclaration(parsed: ParsedDocument): { declaration?: RawDecl
       file: parsed.file,
       start: nodePosition(shapeCtx, contents),
       positions: shapeCtx.positions,
-      misspelt: shapeCtx.misspelt,
+      reported: shapeCtx.reported,
       displayName: shapeCtx.name,
     },
     diagnostics: shapeCtx.diagnostics,

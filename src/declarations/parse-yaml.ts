@@ -2,7 +2,7 @@
  * YAML with positions: every document of a file, parsed with the `yaml`
  * package so that each node keeps its source range for file:line:col errors.
  */
-import { type Document, LineCounter, parseAllDocuments } from 'yaml';
+import { type Document, isAlias, isCollection, isPair, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import type { Diagnostic } from '../errors/diagnostic.js';
 
 export interface ParsedDocument {
@@ -19,6 +19,27 @@ export interface Position {
 export function positionAt(lineCounter: LineCounter, offset: number): Position {
   const { line, col } = lineCounter.linePos(offset);
   return { line, column: col };
+}
+
+/** A document may expand to at most this many nodes once aliases are followed (alias bombs). */
+export const MAX_EXPANDED_NODES = 100_000;
+
+/** Node count with every alias expanded, computed without expanding (memoized per node). */
+function expandedSize(doc: Document.Parsed): number {
+  const memo = new Map<unknown, number>();
+  const size = (node: unknown): number => {
+    if (node === null || node === undefined) return 0;
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    memo.set(node, Infinity); // a node that reaches itself expands forever
+    let total = 1;
+    if (isAlias(node)) total = size((node as { resolve(d: Document): Node | undefined }).resolve(doc));
+    else if (isPair(node)) total = size(node.key) + size(node.value);
+    else if (isCollection(node)) for (const item of node.items) total += size(item);
+    memo.set(node, total);
+    return total;
+  };
+  return size(doc.contents);
 }
 
 export function parseYamlFile(file: string, content: Buffer): { documents: ParsedDocument[]; diagnostics: Diagnostic[] } {
@@ -42,6 +63,20 @@ export function parseYamlFile(file: string, content: Buffer): { documents: Parse
           column,
         });
       }
+      continue;
+    }
+    const size = expandedSize(doc);
+    if (size > MAX_EXPANDED_NODES) {
+      const { line, column } = positionAt(lineCounter, doc.contents?.range?.[0] ?? 0);
+      diagnostics.push({
+        code: 'yaml.alias-limit',
+        severity: 'error',
+        message: `document expands to ${size > 1e15 ? 'an astronomical number of' : size} nodes through aliases, over the limit of ${MAX_EXPANDED_NODES}`,
+        file,
+        line,
+        column,
+        hint: 'this looks like a YAML alias bomb; write the values out',
+      });
       continue;
     }
     documents.push({ file, doc, lineCounter });

@@ -20,7 +20,7 @@ const RESERVED_LABELS = new Set([...Object.keys(MANAGED_BY_LABELS), 'app.kuberne
 export function checkRules(declarations: readonly RawDeclaration[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const report: Report = (decl, code, path, message, hint) => {
-    if (code === 'field.required' && decl.misspelt.has(path)) return;
+    if (code === 'field.required' && alreadyReported(decl, path)) return;
     const position = locate(decl, path);
     diagnostics.push({ code, severity: 'error', message, file: decl.file, line: position.line, column: position.column, kind: decl.kind, name: decl.displayName, path: path || undefined, hint });
   };
@@ -221,6 +221,11 @@ function checkSecret(d: RawDeclaration, report: Report): void {
   const type = str(d.value.type) ?? 'SECRET_TYPE_OPAQUE';
   const missing = requiredKeysForType(type).filter((k) => !keys.includes(k));
   if (missing.length > 0) report(d, 'secret.type-keys', 'sealed.encrypted_data', `a ${type} secret needs the key${missing.length > 1 ? 's' : ''} ${missing.map((k) => `"${k}"`).join(', ')}`);
+}
+
+function alreadyReported(d: RawDeclaration, path: string): boolean {
+  for (const reported of d.reported) if (reported === path || reported.startsWith(`${path}.`) || reported.startsWith(`${path}[`)) return true;
+  return false;
 }
 
 /** The position of a field, or of its nearest declared parent, or of the document. */

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { check, fakeSealed, PRESET, TEMPLATE } from './fixtures.js';
+
+const T = 'resources/template.yaml';
+const P = 'resources/preset.yaml';
+const SECRET = (extra = '') => `kind: Secret
+name: db-credentials
+namespace: default
+${extra}sealed:
+  encrypted_data:
+    password: ${fakeSealed(1)}
+    username: ${fakeSealed(2)}
+`;
+
+describe('semantic rules', () => {
+  it('DNS-1035 template names (they name a Service)', () => {
+    expect(check({ [T]: TEMPLATE.replace('name: my-memory-server', 'name: 1-memory') }).lines).toEqual([
+      'resources/template.yaml:2:7: McpTemplate/default/1-memory: name: "1-memory" is not a DNS-1035 label: lowercase letters, digits and \'-\', starting with a letter and ending with a letter or digit',
+    ]);
+  });
+
+  it('refuses names with path tricks', () => {
+    expect(check({ [T]: TEMPLATE.replace('name: my-memory-server', 'name: ../etc/passwd') }).lines[0]).toMatch(
+      /^resources\/template\.yaml:2:7: McpTemplate\/default\/\.\.\/etc\/passwd: name: "\.\.\/etc\/passwd" is not a DNS-1035 label/,
+    );
+  });
+
+  it('parses quantities exactly', () => {
+    const ok = check({ [P]: PRESET.replace('cpu: 100m', 'cpu: "0.1"').replace('cpu_limit: 200m', 'cpu_limit: 0.2').replace('memory_limit: 512Mi', 'memory_limit: 0.5Gi') });
+    expect(ok.lines).toEqual([]);
+    for (const bad of ['"100 m"', '100mm', '1.5.0', '"1e"', '-1', '"0"']) {
+      const { lines } = check({ [P]: PRESET.replace('cpu: 100m', `cpu: ${bad}`) });
+      expect(lines.length, bad).toBe(1);
+      expect(lines[0]).toMatch(/^resources\/preset\.yaml:4:8: ResourceLimit\/n1-standard-nano: limits\.cpu: /);
+    }
+  });
+
+  it('request must not exceed its limit, compared exactly across units', () => {
+    const { lines } = check({ [P]: PRESET.replace('cpu: 100m', 'cpu: "0.3"').replace('memory: 256Mi', 'memory: 1Gi') });
+    expect(lines).toEqual([
+      'resources/preset.yaml:6:14: ResourceLimit/n1-standard-nano: limits.cpu_limit: cpu_limit 200m is below the cpu request 0.3 (a limit must be at least its request)',
+      'resources/preset.yaml:7:17: ResourceLimit/n1-standard-nano: limits.memory_limit: memory_limit 512Mi is below the memory request 1Gi (a limit must be at least its request)',
+    ]);
+    expect(check({ [P]: PRESET.replace('cpu: 100m', 'cpu: 200m').replace('memory: 256Mi', 'memory: "536870912"') }).lines).toEqual([]);
+  });
+
+  it('template requests must stay within the preset limits', () => {
+    const { lines } = check({ [T]: `${TEMPLATE}resources:\n  cpu: 250m\n  memory: 128Mi\n` });
+    expect(lines).toEqual([
+      'resources/template.yaml:15:8: McpTemplate/default/my-memory-server: resources.cpu: cpu request 250m is above the cpu limit 200m of preset "n1-standard-nano" (a request must not exceed its limit)',
+    ]);
+  });
+
+  it('a reference to a missing preset is an error with the nearest name', () => {
+    expect(check({ [T]: TEMPLATE.replace('resource_limit_name: n1-standard-nano', 'resource_limit_name: n1-standard-nan0') }).lines).toEqual([
+      'resources/template.yaml:7:22: McpTemplate/default/my-memory-server: resource_limit_name: resource limit preset "n1-standard-nan0" is not declared (did you mean "n1-standard-nano"?)',
+    ]);
+  });
+
+  it('templates and secrets must live in a declared namespace', () => {
+    const { lines } = check({ [T]: TEMPLATE.replace('namespace: default', 'namespace: prod'), 'resources/secret.yaml': SECRET().replace('namespace: default', 'namespace: defualt') });
+    expect(lines).toEqual([
+      'resources/secret.yaml:3:12: Secret/defualt/db-credentials: namespace: namespace "defualt" is not declared (did you mean "default"?)',
+      'resources/template.yaml:3:12: McpTemplate/prod/my-memory-server: namespace: namespace "prod" is not declared (declare it with kind: Namespace)',
+    ]);
+  });
+
+  it('env from a secret key needs the secret and the key', () => {
+    const env = (name: string, key: string) => TEMPLATE.replace('value: production', `secret_key_ref: {name: ${name}, key: ${key}}`);
+    expect(check({ [T]: env('db-credentials', 'password'), 'resources/secret.yaml': SECRET() }).lines).toEqual([]);
+    expect(check({ [T]: env('db-credentials', 'passwd'), 'resources/secret.yaml': SECRET() }).lines).toEqual([
+      'resources/template.yaml:10:49: McpTemplate/default/my-memory-server: env_vars[0].secret_key_ref.key: secret "db-credentials" has no key "passwd" (did you mean "password"?)',
+    ]);
+    expect(check({ [T]: env('db-creds', 'password'), 'resources/secret.yaml': SECRET() }).lines[0]).toContain(
+      'env_vars[0].secret_key_ref.name: secret "db-creds" is not declared in namespace "default"',
+    );
+  });
+
+  it('no duplicate resource, and the error names the first one', () => {
+    const { lines } = check({ 'resources/z-copy.yaml': TEMPLATE });
+    expect(lines).toEqual([
+      'resources/z-copy.yaml:2:7: McpTemplate/default/my-memory-server: name: McpTemplate "default/my-memory-server" is declared twice (first declared at resources/template.yaml:1:1)',
+    ]);
+    expect(check({ 'resources/other-ns.yaml': 'kind: Namespace\nname: other\n---\n' + TEMPLATE.replace('namespace: default', 'namespace: other') }).lines).toEqual([]);
+  });
+
+  it('label keys and values follow Kubernetes syntax; ours are reserved', () => {
+    const { lines } = check({
+      [T]: TEMPLATE.replace('env: prod', `env: "${'x'.repeat(64)}"\n  example.com/team: ok\n  app.kubernetes.io/managed-by: me`),
+    });
+    expect(lines).toEqual([
+      'resources/template.yaml:13:3: McpTemplate/default/my-memory-server: labels["env"]: label value must be at most 63 characters, got 64',
+      'resources/template.yaml:15:3: McpTemplate/default/my-memory-server: labels["app.kubernetes.io/managed-by"]: label "app.kubernetes.io/managed-by" is set by mcp-orchestrator and cannot be declared',
+    ]);
+  });
+
+  it('env var names are valid and unique', () => {
+    const { lines } = check({ [T]: TEMPLATE.replace('value: production', 'value: production\n  - name: NODE_ENV\n    value: x\n  - name: "1BAD"\n    value: y') });
+    expect(lines).toEqual([
+      'resources/template.yaml:11:11: McpTemplate/default/my-memory-server: env_vars[1].name: environment variable "NODE_ENV" is set twice',
+      'resources/template.yaml:13:11: McpTemplate/default/my-memory-server: env_vars[2].name: "1BAD" is not a valid environment variable name: letters, digits, \'-\', \'_\' and \'.\', not starting with a digit',
+    ]);
+  });
+
+  it('secrets hold sealed values only, and never echo what is there', () => {
+    const plain = SECRET().replace(fakeSealed(1), 'hunter2');
+    const { lines } = check({ 'resources/secret.yaml': plain });
+    expect(lines).toEqual([
+      'resources/secret.yaml:6:5: Secret/default/db-credentials: sealed.encrypted_data["password"]: the value of "password" is not a Sealed Secrets ciphertext (never commit plaintext: seal it with `mcpo secret update` or `mcpo secret create`)',
+    ]);
+    expect(lines.join('\n')).not.toContain('hunter2');
+  });
+
+  it('secret types demand their keys', () => {
+    const { lines } = check({ 'resources/secret.yaml': SECRET('type: SECRET_TYPE_TLS\n') });
+    expect(lines).toEqual([
+      'resources/secret.yaml:6:3: Secret/default/db-credentials: sealed.encrypted_data: a SECRET_TYPE_TLS secret needs the keys "tls.crt", "tls.key"',
+    ]);
+    expect(check({ 'resources/secret.yaml': SECRET('type: SECRET_TYPE_BASIC_AUTH\n') }).lines).toEqual([]);
+  });
+
+  it('presets: volumes need a source, absolute unique paths', () => {
+    const { lines } = check({
+      [P]: `${PRESET}volumes:\n  - {name: cache, mount_path: /cache, empty_dir: {size_limit: 1Gi}}\n  - {name: cache, mount_path: relative}\n`,
+    });
+    expect(lines).toEqual([
+      'resources/preset.yaml:10:5: ResourceLimit/n1-standard-nano: volumes[1]: a volume needs a source (set empty_dir: {})',
+      'resources/preset.yaml:10:12: ResourceLimit/n1-standard-nano: volumes[1].name: volume "cache" is declared twice',
+      'resources/preset.yaml:10:31: ResourceLimit/n1-standard-nano: volumes[1].mount_path: "relative" must be an absolute path without ".."',
+    ]);
+  });
+});

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Everything the tests need besides npm packages, installed once and cached in
+# ${MCPO_CACHE_DIR:-$HOME/.cache/mcp-orchestrator}:
+#   - Go tools: kubeseal (real Sealed Secrets code) and grpcurl      test/tools/install.sh
+#   - Python grpcio client with stubs compiled from spec/             test/client/setup.sh
+#   - a real kube-apiserver and etcd, built from Go modules           test/kube/build.sh
+# The first run on a fresh machine compiles Kubernetes (many minutes on 2 cores).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+step() { printf '\n== setup: %s\n' "$*" >&2; }
+step "Go tools (kubeseal, grpcurl)"
+bash "$here/tools/install.sh" >/dev/null
+step "Python grpcio client"
+bash "$here/client/setup.sh" >/dev/null
+step "kube-apiserver and etcd"
+bash "$here/kube/build.sh" >/dev/null
+step "done"

@@ -6,7 +6,9 @@
  */
 import type { Diagnostic, DiagnosticCode } from '../errors/diagnostic.js';
 import { MANAGED_BY_LABELS, TEMPLATE_LABEL } from '../model/queries.js';
-import { requiredKeysForType, looksSealed } from '../model/secret-rules.js';
+import type { SecretType } from '../model/types.js';
+import { checkSealedValue } from '../secrets/seal.js';
+import { requiredKeysForType } from '../secrets/sealed-secret.js';
 import type { RawDeclaration } from './documents.js';
 import type { PlainMessage, PlainValue } from './check-shape.js';
 import { KINDS } from './kinds.js';
@@ -214,11 +216,14 @@ function checkSecret(d: RawDeclaration, report: Report): void {
     const path = `sealed.encrypted_data[${JSON.stringify(key)}]`;
     const problem = checkSecretKey(key);
     if (problem) report(d, 'name.invalid', path, problem);
-    // Never echo the value: if it is not sealed, it may be plaintext.
-    else if (!looksSealed(String(data[key])))
-      report(d, 'secret.sealing', path, `the value of "${key}" is not a Sealed Secrets ciphertext`, 'never commit plaintext: seal it with `mcpo secret update` or `mcpo secret create`');
+    else {
+      // Never echo the value: if it is not sealed, it may be plaintext.
+      const notSealed = checkSealedValue(String(data[key]));
+      if (notSealed) report(d, 'secret.sealing', path, `the value of "${key}" is not a Sealed Secrets ciphertext: ${notSealed}`, 'never commit plaintext: seal it with `mcpo secret update` or `mcpo secret create`');
+    }
   }
-  const type = str(d.value.type) ?? 'SECRET_TYPE_OPAQUE';
+  const declared = str(d.value.type);
+  const type = (declared && declared !== 'SECRET_TYPE_UNSPECIFIED' ? declared : 'SECRET_TYPE_OPAQUE') as SecretType;
   const missing = requiredKeysForType(type).filter((k) => !keys.includes(k));
   if (missing.length > 0) report(d, 'secret.type-keys', 'sealed.encrypted_data', `a ${type} secret needs the key${missing.length > 1 ? 's' : ''} ${missing.map((k) => `"${k}"`).join(', ')}`);
 }

@@ -21,7 +21,7 @@ describe('mcpo validate (the pull-request check)', () => {
 
   it('names all three errors of a broken template at once, with file:line:col, and exits 1', () => {
     const dir = copyOfThisRepo();
-    const file = join(dir, 'resources/templates/my-memory-server.yaml');
+    const file = join(dir, 'resources/templates/default/my-memory-server.yaml');
     const broken = readFileSync(file, 'utf8')
       .replace('image:', 'imagee:')
       .replace('resource_limit_name: n1-standard-nano', 'resource_limit_name: n1-standard-pico')
@@ -30,9 +30,9 @@ describe('mcpo validate (the pull-request check)', () => {
     const { code, stderr } = mcpo(['validate', '--repo', dir]);
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([
-      'resources/templates/my-memory-server.yaml:4:1: McpTemplate/default/my-memory-server: imagee: unknown field "imagee" in McpTemplate (did you mean "image"?)',
-      'resources/templates/my-memory-server.yaml:7:22: McpTemplate/default/my-memory-server: resource_limit_name: resource limit preset "n1-standard-pico" is not declared (did you mean "n1-standard-nano"?)',
-      'resources/templates/my-memory-server.yaml:15:8: McpTemplate/default/my-memory-server: resources.cpu: "100 m" is not a Kubernetes quantity (write it like "100m", "0.5", "256Mi" or "1Gi", with no spaces)',
+      'resources/templates/default/my-memory-server.yaml:4:1: McpTemplate/default/my-memory-server: imagee: unknown field "imagee" in McpTemplate (did you mean "image"?)',
+      'resources/templates/default/my-memory-server.yaml:7:22: McpTemplate/default/my-memory-server: resource_limit_name: resource limit preset "n1-standard-pico" is not declared (did you mean "n1-standard-nano"?)',
+      'resources/templates/default/my-memory-server.yaml:15:8: McpTemplate/default/my-memory-server: resources.cpu: "100 m" is not a Kubernetes quantity (write it like "100m", "0.5", "256Mi" or "1Gi", with no spaces)',
       '3 errors',
     ]);
 
@@ -45,7 +45,7 @@ describe('mcpo validate (the pull-request check)', () => {
       code: 'field.unknown',
       severity: 'error',
       message: 'unknown field "imagee" in McpTemplate',
-      file: 'resources/templates/my-memory-server.yaml',
+      file: 'resources/templates/default/my-memory-server.yaml',
       line: 4,
       column: 1,
       kind: 'McpTemplate',

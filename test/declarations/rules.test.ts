@@ -106,9 +106,14 @@ describe('semantic rules', () => {
     const plain = SECRET().replace(fakeSealed(1), 'hunter2');
     const { lines } = check({ 'resources/secret.yaml': plain });
     expect(lines).toEqual([
-      'resources/secret.yaml:6:5: Secret/default/db-credentials: sealed.encrypted_data["password"]: the value of "password" is not a Sealed Secrets ciphertext (never commit plaintext: seal it with `mcpo secret update` or `mcpo secret create`)',
+      'resources/secret.yaml:6:5: Secret/default/db-credentials: sealed.encrypted_data["password"]: the value of "password" is not a Sealed Secrets ciphertext: not standard base64; expected a value sealed with `mcpo` or kubeseal (never commit plaintext: seal it with `mcpo secret update` or `mcpo secret create`)',
     ]);
     expect(lines.join('\n')).not.toContain('hunter2');
+    // The seed's example data: base64 of a plaintext, not sealed.
+    const encoded = check({ 'resources/secret.yaml': SECRET().replace(fakeSealed(2), 'YWRtaW4=') }).lines;
+    expect(encoded).toEqual([
+      'resources/secret.yaml:7:5: Secret/default/db-credentials: sealed.encrypted_data["username"]: the value of "username" is not a Sealed Secrets ciphertext: not a sealed value (no RSA part of a plausible size); was a plaintext value base64-encoded instead of sealed? (never commit plaintext: seal it with `mcpo secret update` or `mcpo secret create`)',
+    ]);
   });
 
   it('secret types demand their keys', () => {

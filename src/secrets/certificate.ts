@@ -1,0 +1,212 @@
+/**
+ * Finding the sealing certificate: `--cert FILE|URL` on the command line, or
+ * once per repository in `mcpo.yaml` at the repo root:
+ *
+ *   sealing:
+ *     # a path relative to mcpo.yaml, or the controller's http(s) URL for /v1/cert.pem
+ *     certificate: sealing-cert.pem
+ *
+ * Only the public certificate is ever read; nothing here can decrypt.
+ */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { parseSealingCertificate, SealingError, type SealingKey } from './seal.js';
+
+export const REPO_CONFIG_FILE = 'mcpo.yaml';
+/** A certificate is a few KiB; anything much larger is not one. */
+const MAX_CERTIFICATE_BYTES = 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+export interface SealingConfig {
+  /** Path (relative to the repo root) or http(s) URL of the controller's certificate. */
+  readonly certificate?: string;
+}
+
+/** The repository settings file. Sections other than `sealing` belong to other parts of the tool. */
+export interface RepoConfig {
+  readonly sealing?: SealingConfig;
+}
+
+export type CertificateSource =
+  | { readonly kind: 'file'; readonly path: string; readonly origin: CertificateOrigin }
+  | { readonly kind: 'url'; readonly url: string; readonly origin: CertificateOrigin };
+
+/** Where the setting came from, for messages. */
+export type CertificateOrigin = '--cert' | `${typeof REPO_CONFIG_FILE} sealing.certificate`;
+
+const SEALING_KEYS = ['certificate'] as const;
+
+/**
+ * Read `mcpo.yaml` at the repo root. A missing file is an empty config; a
+ * file that is not valid YAML, or a `sealing` section with unknown or
+ * mistyped fields, is an error.
+ */
+export async function readRepoConfig(repoRoot: string): Promise<RepoConfig> {
+  const file = join(repoRoot, REPO_CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new SealingError(`${REPO_CONFIG_FILE}: cannot read (${(err as Error).message})`);
+  }
+  return parseRepoConfig(text);
+}
+
+/** Parse and check the text of `mcpo.yaml`. */
+export function parseRepoConfig(text: string): RepoConfig {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new SealingError(`${REPO_CONFIG_FILE}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (!isPlainObject(doc)) throw new SealingError(`${REPO_CONFIG_FILE}: expected a mapping at the top level`);
+  const sealing = doc.sealing;
+  if (sealing === undefined || sealing === null) return {};
+  if (!isPlainObject(sealing)) throw new SealingError(`${REPO_CONFIG_FILE}: sealing: expected a mapping`);
+  for (const k of Object.keys(sealing)) {
+    if (!(SEALING_KEYS as readonly string[]).includes(k)) {
+      throw new SealingError(
+        `${REPO_CONFIG_FILE}: sealing.${k}: unknown field (known: ${SEALING_KEYS.join(', ')})`,
+      );
+    }
+  }
+  const certificate = sealing.certificate;
+  if (certificate !== undefined && (typeof certificate !== 'string' || certificate.trim() === '')) {
+    throw new SealingError(`${REPO_CONFIG_FILE}: sealing.certificate: expected a file path or an http(s) URL`);
+  }
+  return { sealing: certificate === undefined ? {} : { certificate: certificate.trim() } };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+function toSource(value: string, base: string, origin: CertificateOrigin): CertificateSource {
+  if (URL_SCHEME.test(value)) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new SealingError(`${origin}: ${JSON.stringify(value)} is not a valid URL`);
+    }
+    if (url.protocol === 'file:') return { kind: 'file', path: fileURLToPath(url), origin };
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new SealingError(`${origin}: unsupported URL scheme ${url.protocol} (use a file path or an http(s) URL)`);
+    }
+    return { kind: 'url', url: url.toString(), origin };
+  }
+  return { kind: 'file', path: isAbsolute(value) ? value : resolve(base, value), origin };
+}
+
+export interface CertificateOptions {
+  /** The `--cert` value (file path or URL); wins over the repo config. Relative paths are from `cwd`. */
+  readonly cert?: string;
+  /** Repository root, where `mcpo.yaml` is; relative paths in it are from here. */
+  readonly repoRoot: string;
+  /** Base for a relative `--cert` path; defaults to process.cwd(). */
+  readonly cwd?: string;
+  /** Timeout for fetching a URL, in milliseconds. */
+  readonly timeoutMs?: number;
+  /** Clock for the expiry check (tests). */
+  readonly now?: Date;
+}
+
+/** Decide where the certificate comes from, without reading it. */
+export async function resolveCertificateSource(options: CertificateOptions): Promise<CertificateSource> {
+  if (options.cert !== undefined && options.cert.trim() !== '') {
+    return toSource(options.cert.trim(), options.cwd ?? process.cwd(), '--cert');
+  }
+  const config = await readRepoConfig(options.repoRoot);
+  const configured = config.sealing?.certificate;
+  if (!configured) {
+    throw new SealingError(
+      `no sealing certificate: pass --cert FILE|URL, or set sealing.certificate in ${REPO_CONFIG_FILE} ` +
+        `at the repository root (a path, or the controller's URL ending in /v1/cert.pem)`,
+    );
+  }
+  return toSource(configured, options.repoRoot, `${REPO_CONFIG_FILE} sealing.certificate`);
+}
+
+/** A source for messages: paths relative to the repo root when inside it. */
+export function describeCertificateSource(source: CertificateSource, repoRoot?: string): string {
+  if (source.kind === 'url') return source.url;
+  if (repoRoot) {
+    const rel = relative(repoRoot, source.path);
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return rel.split('\\').join('/');
+  }
+  return source.path;
+}
+
+/** Read the certificate bytes from a source. */
+export async function readCertificate(source: CertificateSource, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Buffer> {
+  if (source.kind === 'file') {
+    try {
+      const data = await readFile(source.path);
+      if (data.length > MAX_CERTIFICATE_BYTES) {
+        throw new SealingError(`sealing certificate ${source.path} (${source.origin}) is too large to be a certificate`);
+      }
+      return data;
+    } catch (err) {
+      if (err instanceof SealingError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'file not found' : (err as Error).message;
+      throw new SealingError(`sealing certificate ${source.path} (${source.origin}): ${why}`);
+    }
+  }
+
+  let response: Response;
+  try {
+    response = await fetch(source.url, {
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: { accept: 'application/x-pem-file, */*' },
+      redirect: 'follow',
+    });
+  } catch (err) {
+    const cause = (err as { cause?: Error }).cause;
+    const why = (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause?.message ?? (err as Error).message);
+    throw new SealingError(`cannot fetch sealing certificate from ${source.url} (${source.origin}): ${why}`);
+  }
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new SealingError(
+      `cannot fetch sealing certificate from ${source.url} (${source.origin}): HTTP ${response.status} ${response.statusText}`.trimEnd(),
+    );
+  }
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > MAX_CERTIFICATE_BYTES) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new SealingError(`sealing certificate from ${source.url} is too large to be a certificate`);
+  }
+  const data = Buffer.from(await response.arrayBuffer());
+  if (data.length > MAX_CERTIFICATE_BYTES) {
+    throw new SealingError(`sealing certificate from ${source.url} is too large to be a certificate`);
+  }
+  return data;
+}
+
+/**
+ * Find, read and parse the sealing certificate: `--cert` if given, otherwise
+ * `sealing.certificate` from `mcpo.yaml`. Every failure is a SealingError whose
+ * message says where the certificate was looked for.
+ */
+export async function loadSealingCertificate(
+  options: CertificateOptions,
+): Promise<{ key: SealingKey; source: CertificateSource }> {
+  const source = await resolveCertificateSource(options);
+  const data = await readCertificate(source, options.timeoutMs);
+  try {
+    return { key: parseSealingCertificate(data, { now: options.now }), source };
+  } catch (err) {
+    if (err instanceof SealingError) {
+      throw new SealingError(`${describeCertificateSource(source, options.repoRoot)} (${source.origin}): ${err.message}`);
+    }
+    throw err;
+  }
+}

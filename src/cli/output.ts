@@ -19,3 +19,12 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[], format: Out
   }
   for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
 }
+
+/** Prints what a change did (stdout) or why it was refused (stderr) and gives the exit code. */
+export function reportChange(outcome: { applied: boolean; diagnostics: readonly Diagnostic[]; notes: readonly string[] }, dryRun = false): number {
+  for (const d of outcome.diagnostics) process.stderr.write(`${formatDiagnostic(outcome.applied ? { ...d, severity: 'warning' } : d)}\n`);
+  const stream = outcome.applied ? process.stdout : process.stderr;
+  for (const note of outcome.notes) stream.write(`${dryRun && outcome.applied ? '(dry run) ' : ''}${note}\n`);
+  if (outcome.applied) return 0;
+  return outcome.diagnostics.length > 0 && outcome.diagnostics.every((d) => d.code === 'usage') ? 2 : 1;
+}

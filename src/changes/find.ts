@@ -1,0 +1,48 @@
+/** Finding a declared resource in a model by kind and name. */
+import type { Diagnostic } from '../errors/diagnostic.js';
+import type { KindName } from '../declarations/kinds.js';
+import { KINDS } from '../declarations/kinds.js';
+import { nearest } from '../declarations/names.js';
+import { namespacedKey } from '../model/queries.js';
+import type { Declaration, Model } from '../model/types.js';
+
+export function collectionOf(model: Model, kind: KindName): ReadonlyMap<string, Declaration> {
+  switch (kind) {
+    case 'Namespace':
+      return model.namespaces;
+    case 'ResourceLimit':
+      return model.presets;
+    case 'McpTemplate':
+      return model.templates;
+    case 'Secret':
+      return model.secrets;
+  }
+}
+
+export function findDeclaration(model: Model, kind: KindName, name: string, namespace?: string): Declaration | Diagnostic {
+  const namespaced = KINDS[kind].namespaced;
+  if (namespaced && !namespace) return { code: 'usage', severity: 'error', message: `${kind} is namespaced: pass -n NAMESPACE` };
+  const key = namespaced ? namespacedKey(namespace!, name) : name;
+  const found = collectionOf(model, kind).get(key);
+  if (found) return found;
+  const guess = nearest(key, collectionOf(model, kind).keys());
+  return { code: 'not-found', severity: 'error', message: `${kind} "${key}" is not declared`, kind, name: key, hint: guess ? `did you mean "${guess}"?` : undefined };
+}
+
+const KIND_ALIASES: Record<string, KindName> = {
+  mcptemplate: 'McpTemplate',
+  template: 'McpTemplate',
+  resourcelimit: 'ResourceLimit',
+  'resource-limit': 'ResourceLimit',
+  preset: 'ResourceLimit',
+  rl: 'ResourceLimit',
+  namespace: 'Namespace',
+  ns: 'Namespace',
+  secret: 'Secret',
+};
+
+/** kubectl-style kind names: `template`, `templates`, `mcptemplate`, `rl`, `preset`, `ns`… */
+export function parseKind(text: string): KindName | undefined {
+  const k = text.toLowerCase();
+  return KIND_ALIASES[k] ?? KIND_ALIASES[k.replace(/s$/, '')];
+}

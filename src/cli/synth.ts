@@ -1,0 +1,82 @@
+/**
+ * mcpo synth: render resources/ into dist/ (or check that dist/ is current).
+ *
+ *   mcpo synth [--repo DIR] [--out DIR] [--check]
+ *
+ * The output folder is --out, else $CDK8S_OUTDIR (set by `cdk8s synth`, see
+ * cdk8s.yaml), else <repo>/dist. Exit 0: written / up to date; 1: invalid
+ * declarations, or (--check) dist/ is stale; 2: usage error.
+ */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Command } from 'commander';
+import { formatDiagnostic, isError } from '../errors/diagnostic.js';
+import { loadWorkingTree } from '../model/load.js';
+import { renderModel } from '../render/app.js';
+import { compareWithDir, isStale, writeRendered } from '../render/write.js';
+import { action } from './command.js';
+import { EXIT_INVALID, EXIT_OK } from './exit-codes.js';
+import { UsageError } from './output.js';
+
+interface SynthOptions {
+  repo: string;
+  out?: string;
+  check?: boolean;
+}
+
+/** The output folder, refused when it would hold (or be) the repository or its declarations. */
+export function outputDir(repo: string, out: string | undefined): string {
+  const repoDir = resolve(repo);
+  const dir = resolve(out ?? process.env.CDK8S_OUTDIR ?? resolve(repoDir, 'dist'));
+  const inside = (child: string, parent: string) => {
+    const rel = relative(parent, child);
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+  };
+  if (inside(repoDir, dir)) throw new UsageError(`the output folder ${dir} contains the repository ${repoDir}; choose a folder inside it, like dist/`);
+  if (inside(dir, resolve(repoDir, 'resources'))) throw new UsageError(`the output folder ${dir} is inside resources/, where the declarations live`);
+  return dir;
+}
+
+function shown(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  return rel && !rel.startsWith('..') ? rel : dir;
+}
+
+export function registerSynth(program: Command): void {
+  program
+    .command('synth')
+    .description('render the declarations under resources/ into Kubernetes manifests in dist/ (cdk8s), ready for Argo CD and Flux')
+    .option('--repo <dir>', 'config repository', '.')
+    .option('--out <dir>', 'output folder (default: $CDK8S_OUTDIR, else <repo>/dist)')
+    .option('--check', 'write nothing; exit 1 when the output folder is not exactly what synth would write (for CI)')
+    .action(
+      action(async (opts: SynthOptions) => {
+        const out = outputDir(opts.repo, opts.out);
+        const { model, diagnostics } = await loadWorkingTree(opts.repo);
+        for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+        if (!model) {
+          const errors = diagnostics.filter(isError).length;
+          process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; nothing rendered\n`);
+          return EXIT_INVALID;
+        }
+        const files = renderModel(model);
+        if (opts.check) {
+          const staleness = await compareWithDir(files, out);
+          if (!isStale(staleness)) {
+            process.stdout.write(`${shown(out)} is up to date (${files.size} files)\n`);
+            return EXIT_OK;
+          }
+          process.stderr.write(`${shown(out)} is out of date with resources/:\n`);
+          for (const p of staleness.missing) process.stderr.write(`  missing: ${p}\n`);
+          for (const p of staleness.changed) process.stderr.write(`  changed: ${p}\n`);
+          for (const p of staleness.extra) process.stderr.write(`  not rendered: ${p}\n`);
+          process.stderr.write('run `mcpo synth` and commit the result\n');
+          return EXIT_INVALID;
+        }
+        const result = await writeRendered(files, out);
+        process.stdout.write(
+          `rendered ${files.size} files into ${shown(out)}: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed\n`,
+        );
+        return EXIT_OK;
+      }),
+    );
+}

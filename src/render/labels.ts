@@ -1,0 +1,62 @@
+/**
+ * Labels and annotations of rendered objects. Every object carries
+ * app.kubernetes.io/managed-by; everything rendered for a template also
+ * carries the template label and app.kubernetes.io/name + instance.
+ *
+ * The selector of a Deployment (and of its Service) is immutable once
+ * applied, so it uses only two labels that never change for a template:
+ * managed-by and the template label. Never add to it: a changed selector
+ * makes Kubernetes refuse the update.
+ */
+import type { Labels, McpTemplate, Namespace } from '../model/types.js';
+import { MANAGED_BY_LABELS, TEMPLATE_LABEL } from '../model/queries.js';
+
+/** Annotation prefix for what mcp-orchestrator writes besides labels. */
+export const ANNOTATION_PREFIX = 'mcp-orchestrator.io/';
+export const DISPLAY_NAME_ANNOTATION = `${ANNOTATION_PREFIX}display-name`;
+export const DESCRIPTION_ANNOTATION = `${ANNOTATION_PREFIX}description`;
+
+/** Keys sorted, so that the same labels always serialize the same way. */
+export function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(record).sort()) out[key] = record[key]!;
+  return out;
+}
+
+/** Ours last: the validator refuses declared labels with our keys, and ours win if one slips through. */
+function merge(declared: Labels, ours: Readonly<Record<string, string>>): Record<string, string> {
+  return sortedRecord({ ...declared, ...ours });
+}
+
+/** The stable selector of a template's pods. Do not change: selectors are immutable. */
+export function selectorLabels(template: McpTemplate): Record<string, string> {
+  return sortedRecord({ ...MANAGED_BY_LABELS, [TEMPLATE_LABEL]: template.name });
+}
+
+/** Labels of the Deployment, its pods and its Service. */
+export function templateLabels(template: McpTemplate): Record<string, string> {
+  return merge(template.labels, {
+    ...MANAGED_BY_LABELS,
+    'app.kubernetes.io/name': template.name,
+    'app.kubernetes.io/instance': template.name,
+    'app.kubernetes.io/component': 'mcp-server',
+    [TEMPLATE_LABEL]: template.name,
+  });
+}
+
+export function namespaceLabels(namespace: Namespace): Record<string, string> {
+  return merge(namespace.labels, { ...MANAGED_BY_LABELS });
+}
+
+/** display_name / description as annotations, only when set. */
+export function descriptiveAnnotations(d: { display_name: string; description: string }): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (d.description) out[DESCRIPTION_ANNOTATION] = d.description;
+  if (d.display_name) out[DISPLAY_NAME_ANNOTATION] = d.display_name;
+  return out;
+}
+
+/** undefined for an empty record, so that no `annotations: {}` is rendered. */
+export function nonEmpty(record: Record<string, string>): Record<string, string> | undefined {
+  return Object.keys(record).length > 0 ? sortedRecord(record) : undefined;
+}

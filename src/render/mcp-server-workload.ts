@@ -1,0 +1,187 @@
+/**
+ * An McpTemplate becomes a Deployment running exactly the declared image,
+ * command, args and env (wrapped by the stdio bridge for STDIO servers), with
+ * the preset's resources and volumes.
+ *
+ * Rendered with the typed L1 construct (k8s.KubeDeployment from
+ * cdk8s-plus-28), not the L2 `Deployment`: every field is written here on
+ * purpose, so none of the L2 defaults (2 replicas, 1 CPU / 512Mi requests,
+ * imagePullPolicy Always, a TCP startup probe, the cdk8s.io/metadata.addr
+ * selector) can slip in, and quantities reach the manifest exactly as
+ * declared ("0.5", "1Gi", "512Mi" ephemeral storage) instead of being
+ * converted by cdk8s's Size/Cpu. docs/render.md lists each decision.
+ */
+import { createHash } from 'node:crypto';
+import { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import { containerResources, namespacedKey } from '../model/queries.js';
+import type { McpTemplate, ResourceLimitPreset, Secret } from '../model/types.js';
+import {
+  ANNOTATION_PREFIX,
+  descriptiveAnnotations,
+  nonEmpty,
+  selectorLabels,
+  templateLabels,
+} from './labels.js';
+import {
+  HOME_DIR,
+  HOME_VOLUME,
+  RUNTIME_ENV,
+  TMP_DIR,
+  TMP_VOLUME,
+  containerSecurityContext,
+  imagePullPolicy,
+  podSecurityContext,
+} from './_pod-runtime.js';
+import { BRIDGE_HEALTH_PATH, containerCommand } from './stdio-bridge.js';
+
+/** Name of the one container of an MCP server pod. */
+export const CONTAINER_NAME = 'mcp-server';
+/** Name of the container port, used by the Service's targetPort and the probe. */
+export const PORT_NAME = 'mcp';
+/**
+ * Pod template annotation: a digest of the sealed values the pod reads
+ * through secretKeyRef, so that re-sealing a referenced key rolls the pods
+ * (env from a Secret is read only when a container starts). It changes only
+ * when those ciphertexts change.
+ */
+export const SECRETS_DIGEST_ANNOTATION = `${ANNOTATION_PREFIX}secrets-sha256`;
+
+/** Seconds the pod gets to stop; the bridge needs more than 5 to stop its children. */
+export const TERMINATION_GRACE_SECONDS = 30;
+
+export function renderDeployment(
+  scope: Construct,
+  template: McpTemplate,
+  preset: ResourceLimitPreset,
+  secrets: ReadonlyMap<string, Secret>,
+): k8s.KubeDeployment {
+  const labels = templateLabels(template);
+  const { volumes, volumeMounts } = podVolumes(template, preset);
+  const secretsDigest = referencedSecretsDigest(template, secrets);
+  return new k8s.KubeDeployment(scope, `Deployment-${template.name}`, {
+    metadata: {
+      name: template.name,
+      namespace: template.namespace,
+      labels,
+      annotations: nonEmpty(descriptiveAnnotations(template)),
+    },
+    spec: {
+      replicas: template.replicas,
+      selector: { matchLabels: selectorLabels(template) },
+      // Surge one new pod before stopping an old one: a server stays reachable while it rolls.
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+      },
+      template: {
+        metadata: {
+          labels,
+          annotations: nonEmpty(secretsDigest ? { [SECRETS_DIGEST_ANNOTATION]: secretsDigest } : {}),
+        },
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: podSecurityContext(),
+          terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+          containers: [
+            {
+              name: CONTAINER_NAME,
+              image: template.image,
+              imagePullPolicy: imagePullPolicy(template.image),
+              ...containerCommand(template),
+              env: env(template),
+              ports: [{ name: PORT_NAME, containerPort: template.port, protocol: 'TCP' }],
+              readinessProbe: readinessProbe(template),
+              resources: resources(template, preset),
+              securityContext: containerSecurityContext(),
+              terminationMessagePolicy: 'FallbackToLogsOnError',
+              volumeMounts,
+            },
+          ],
+          volumes,
+        },
+      },
+    },
+  });
+}
+
+/** Runtime env first (HOME, caches), then the declared env in declared order; a declared name replaces ours. */
+function env(template: McpTemplate): k8s.EnvVar[] {
+  const declared = new Set(template.env_vars.map((e) => e.name));
+  const out: k8s.EnvVar[] = RUNTIME_ENV.filter((e) => !declared.has(e.name)).map((e) => ({ name: e.name, value: e.value }));
+  for (const e of template.env_vars) {
+    if (e.secret_key_ref) out.push({ name: e.name, valueFrom: { secretKeyRef: { name: e.secret_key_ref.name, key: e.secret_key_ref.key } } });
+    else out.push({ name: e.name, value: e.value ?? '' });
+  }
+  return out;
+}
+
+/** Requests and limits exactly as declared; a missing limit stays missing. */
+function resources(template: McpTemplate, preset: ResourceLimitPreset): k8s.ResourceRequirements {
+  const r = containerResources(preset, template);
+  const quantities = (side: Readonly<Record<string, string | undefined>>): Record<string, k8s.Quantity> | undefined => {
+    const out: Record<string, k8s.Quantity> = {};
+    for (const key of Object.keys(side).sort()) {
+      const value = side[key];
+      if (value !== undefined && value !== '') out[key] = k8s.Quantity.fromString(value);
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  };
+  return { requests: quantities(r.requests), limits: quantities(r.limits) };
+}
+
+/**
+ * Ready when the port answers: the bridge's health endpoint for STDIO (up
+ * once the bridge listens), a TCP connect for servers that listen themselves
+ * (we do not know their HTTP paths). No liveness or startup probe: the first
+ * start may download packages for minutes, and a process that dies restarts
+ * the container anyway.
+ */
+function readinessProbe(template: McpTemplate): k8s.Probe {
+  const port = k8s.IntOrString.fromString(PORT_NAME);
+  const timing = { periodSeconds: 10, timeoutSeconds: 2, successThreshold: 1, failureThreshold: 3 };
+  if (template.transport === 'TRANSPORT_STDIO') return { httpGet: { path: BRIDGE_HEALTH_PATH, port, scheme: 'HTTP' }, ...timing };
+  return { tcpSocket: { port }, ...timing };
+}
+
+/**
+ * The preset's volumes (declared order), then HOME and /tmp as emptyDirs
+ * unless a preset volume is mounted at that very path.
+ */
+function podVolumes(template: McpTemplate, preset: ResourceLimitPreset): { volumes: k8s.Volume[]; volumeMounts: k8s.VolumeMount[] } {
+  const volumes: k8s.Volume[] = [];
+  const volumeMounts: k8s.VolumeMount[] = [];
+  for (const v of preset.volumes) {
+    if (v.name === HOME_VOLUME || v.name === TMP_VOLUME) {
+      throw new Error(`ResourceLimit ${preset.name}: volume name "${v.name}" is reserved by mcp-orchestrator (template ${template.namespace}/${template.name})`);
+    }
+    const emptyDir: k8s.EmptyDirVolumeSource = {
+      ...(v.empty_dir?.memory && { medium: 'Memory' }),
+      ...(v.empty_dir?.size_limit && { sizeLimit: k8s.Quantity.fromString(v.empty_dir.size_limit) }),
+    };
+    volumes.push({ name: v.name, emptyDir });
+    volumeMounts.push({ name: v.name, mountPath: v.mount_path });
+  }
+  const taken = new Set(preset.volumes.map((v) => v.mount_path.replace(/\/+$/, '')));
+  for (const [name, path] of [[HOME_VOLUME, HOME_DIR], [TMP_VOLUME, TMP_DIR]] as const) {
+    if (taken.has(path)) continue;
+    volumes.push({ name, emptyDir: {} });
+    volumeMounts.push({ name, mountPath: path });
+  }
+  return { volumes, volumeMounts };
+}
+
+/** sha256 over the (secret, key, ciphertext) triples the template reads; undefined when it reads none. */
+function referencedSecretsDigest(template: McpTemplate, secrets: ReadonlyMap<string, Secret>): string | undefined {
+  const refs = new Set<string>();
+  for (const e of template.env_vars) if (e.secret_key_ref) refs.add(`${e.secret_key_ref.name}\u0000${e.secret_key_ref.key}`);
+  if (refs.size === 0) return undefined;
+  const hash = createHash('sha256');
+  for (const ref of [...refs].sort()) {
+    const [name = '', key = ''] = ref.split('\u0000');
+    const sealed = secrets.get(namespacedKey(template.namespace, name))?.encrypted_data[key] ?? '';
+    hash.update(`${name}\u0000${key}\u0000${sealed}\n`);
+  }
+  return hash.digest('hex');
+}

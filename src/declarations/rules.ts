@@ -7,6 +7,7 @@
 import type { Diagnostic, DiagnosticCode } from '../errors/diagnostic.js';
 import { MANAGED_BY_LABELS, TEMPLATE_LABEL } from '../model/queries.js';
 import type { SecretType } from '../model/types.js';
+import { HOME_VOLUME, TMP_VOLUME } from '../render/_pod-runtime.js';
 import { checkSealedValue } from '../secrets/seal.js';
 import { requiredKeysForType } from '../secrets/sealed-secret.js';
 import type { RawDeclaration } from './documents.js';
@@ -128,6 +129,7 @@ function checkPreset(d: RawDeclaration, report: Report): void {
     else {
       const problem = checkName(name, 'dns1123-label');
       if (problem) report(d, 'name.invalid', `${path}.name`, problem);
+      else if (name === HOME_VOLUME || name === TMP_VOLUME) report(d, 'name.invalid', `${path}.name`, `volume name "${name}" is used by mcp-orchestrator for the writable home and /tmp of every pod`, 'pick another name; to replace one of them, mount your volume at its path');
       else if (names.has(name)) report(d, 'resource.duplicate', `${path}.name`, `volume "${name}" is declared twice`);
       names.add(name);
     }

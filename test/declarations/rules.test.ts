@@ -133,5 +133,8 @@ describe('semantic rules', () => {
       'resources/preset.yaml:10:12: ResourceLimit/n1-standard-nano: volumes[1].name: volume "cache" is declared twice',
       'resources/preset.yaml:10:31: ResourceLimit/n1-standard-nano: volumes[1].mount_path: "relative" must be an absolute path without ".."',
     ]);
+    expect(check({ [P]: `${PRESET}volumes:\n  - {name: mcpo-home, mount_path: /data, empty_dir: {}}\n` }).lines).toEqual([
+      'resources/preset.yaml:9:12: ResourceLimit/n1-standard-nano: volumes[0].name: volume name "mcpo-home" is used by mcp-orchestrator for the writable home and /tmp of every pod (pick another name; to replace one of them, mount your volume at its path)',
+    ]);
   });
 });

@@ -2,7 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { takeExitCode } from './command.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { UsageError } from './output.js';
+import { registerChangeCommands } from './change-commands.js';
+import { registerSecret } from './secret.js';
 import { registerValidate } from './validate.js';
+import { registerSynth } from './synth.js';
+import { registerDiff } from './diff.js';
+import { registerServe } from './serve.js';
 
 export function buildProgram(): Command {
   const program = new Command('mcpo')
@@ -10,6 +15,11 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerValidate(program);
+  registerChangeCommands(program);
+  registerSecret(program);
+  registerSynth(program);
+  registerDiff(program);
+  registerServe(program);
   return program;
 }
 

@@ -1,0 +1,114 @@
+/** `mcpo serve`: the read-only gRPC query server (src/serve/server.ts). */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { isLogLevel, LOG_LEVELS, type LogLevel } from '../serve/log.js';
+import { type RunningServer, startServer } from '../serve/server.js';
+import { action } from './command.js';
+import { EXIT_OK } from './exit-codes.js';
+import { UsageError } from './output.js';
+
+/** "500ms", "1s", "2m", or a number of seconds → milliseconds. */
+export function parseDuration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('expected a duration like 500ms, 1s or 2m');
+  const n = Number(m[1]);
+  const ms = m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+  if (ms < 50) throw new InvalidArgumentError('must be at least 50ms');
+  return Math.round(ms);
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number (0-65535; 0 picks a free one)');
+  return n;
+}
+
+function parseLogLevel(value: string): LogLevel {
+  if (!isLogLevel(value)) throw new InvalidArgumentError(`expected one of ${LOG_LEVELS.join(', ')}`);
+  return value;
+}
+
+interface ServeCliOptions {
+  repo: string;
+  branch?: string;
+  port: number;
+  host: string;
+  pollInterval?: number;
+  logLevel: LogLevel;
+  tlsCert?: string;
+  tlsKey?: string;
+  authTokenFile?: string;
+  keepSnapshots: number;
+  cacheDir?: string;
+}
+
+/** Resolves on the first SIGTERM or SIGINT (caught from the start, so a signal during start-up still stops cleanly). */
+function untilSignal(): { signal: Promise<NodeJS.Signals>; dispose: () => void } {
+  let on: (signal: NodeJS.Signals) => void = () => undefined;
+  const dispose = (): void => {
+    process.off('SIGTERM', on);
+    process.off('SIGINT', on);
+  };
+  const signal = new Promise<NodeJS.Signals>((resolveSignal) => {
+    on = (s) => {
+      dispose();
+      resolveSignal(s);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+  return { signal, dispose };
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description(
+      'serve the declarations of a repository over gRPC, read only (mcp.orchestrator.v1.McpOrchestratorService, health, reflection); ' +
+        'follows new commits of the branch and keeps serving the last good commit when a new one is invalid',
+    )
+    .option('--repo <path-or-url>', 'config repository: a local path (its commits are read in place; uncommitted files are not served) or a git URL (cloned into the cache and fetched)', '.')
+    .option('--branch <branch>', 'branch to follow (default: the current branch, or the remote default branch)')
+    .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').default(50051).argParser(parsePort))
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .addOption(new Option('--poll-interval <duration>', 'how often to look for a new commit (default: 1s for a path, 30s for a URL)').argParser(parseDuration))
+    .addOption(new Option('--log-level <level>', `${LOG_LEVELS.join(' | ')}; JSON lines on stderr`).default('info').argParser(parseLogLevel))
+    .option('--tls-cert <file>', 'PEM certificate chain; serve TLS (with --tls-key)')
+    .option('--tls-key <file>', 'PEM private key (with --tls-cert)')
+    .option('--auth-token-file <file>', 'require "authorization: Bearer <token>" with one of the tokens in this file (one per line); health stays open')
+    .addOption(
+      new Option('--keep-snapshots <n>', 'how many commits page tokens can continue on').default(8).argParser((v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+        return n;
+      }),
+    )
+    .option('--cache-dir <dir>', 'where URL clones live (default: ${MCPO_CACHE_DIR:-~/.cache/mcp-orchestrator}/repos)')
+    .action(
+      action(async (opts: ServeCliOptions) => {
+        if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+        const { signal, dispose } = untilSignal();
+        let server: RunningServer;
+        try {
+          server = await startServer({
+            repo: opts.repo,
+            branch: opts.branch,
+            host: opts.host,
+            port: opts.port,
+            pollIntervalMs: opts.pollInterval,
+            logLevel: opts.logLevel,
+            tlsCertFile: opts.tlsCert,
+            tlsKeyFile: opts.tlsKey,
+            authTokenFile: opts.authTokenFile,
+            retain: opts.keepSnapshots,
+            cacheDir: opts.cacheDir,
+          });
+        } catch (err) {
+          dispose();
+          throw new Error(`cannot start the server: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        await signal;
+        await server.stop();
+        return EXIT_OK;
+      }),
+    );
+}

@@ -1,0 +1,252 @@
+/**
+ * Following a config repository: tell the caller each time the followed
+ * branch points at a new commit.
+ *
+ * - A local path is read in place (work tree or bare): `git rev-parse` of the
+ *   branch every poll interval, and sooner when fs.watch sees the git dir move
+ *   (the poll stays as the fallback for filesystems where watching fails).
+ * - A URL is cloned once (bare, single branch) into a cache dir and fetched
+ *   every poll interval; commits are read from that clone.
+ *
+ * Nothing here reads files of a commit: callers get a SHA and read it with
+ * readCommitFiles(), so a half-written work tree is never seen.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gitFor, resolveCommit, runGit } from './_git.js';
+
+export interface FollowOptions {
+  /** A local repository path, or a git URL (https://, ssh://, file://, git@host:path). */
+  source: string;
+  /** Branch to follow; the current branch (local) or the remote's default branch (URL) when not set. */
+  branch?: string;
+  /** How often to look for a new commit (local: rev-parse; URL: fetch). */
+  pollIntervalMs?: number;
+  /** Where URL clones live; `${MCPO_CACHE_DIR:-~/.cache/mcp-orchestrator}/repos` by default. */
+  cacheDir?: string;
+}
+
+export type CommitListener = (sha: string) => void;
+export type ErrorListener = (err: Error) => void;
+
+const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
+const SCP_LIKE = /^[^/\s]+@[^/\s]+:/;
+
+/** True when `source` should be cloned rather than read in place. */
+export function isRemoteSource(source: string): boolean {
+  if (existsSync(source)) return false;
+  return URL_LIKE.test(source) || SCP_LIKE.test(source);
+}
+
+/** The URL with any user:password part removed, for logs and messages. */
+export function redactUrl(source: string): string {
+  return source.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
+}
+
+export function defaultCacheDir(): string {
+  return process.env.MCPO_CACHE_DIR || join(homedir(), '.cache', 'mcp-orchestrator');
+}
+
+export class RepoFollower {
+  readonly remote: boolean;
+  private dir: string | undefined;
+  private ref: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private watchers: FSWatcher[] = [];
+  private last: string | undefined;
+  private checking: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private readonly intervalMs: number;
+
+  constructor(private readonly opts: FollowOptions) {
+    this.remote = isRemoteSource(opts.source);
+    this.intervalMs = Math.max(50, opts.pollIntervalMs ?? (this.remote ? 30_000 : 1000));
+  }
+
+  /** The repository commits are read from (the clone, for a URL). Valid after prepare(). */
+  get repoDir(): string {
+    if (!this.dir) throw new Error('RepoFollower.prepare() has not run');
+    return this.dir;
+  }
+
+  /** The ref being followed, e.g. refs/heads/main or HEAD. Valid after prepare(). */
+  get followedRef(): string {
+    return this.ref ?? 'HEAD';
+  }
+
+  /** A description of the source for logs (credentials removed). */
+  get description(): string {
+    return this.remote ? redactUrl(this.opts.source) : resolve(this.opts.source);
+  }
+
+  /** Clones (URL) or checks (path) the repository; resolves with the directory to read commits from. */
+  async prepare(): Promise<string> {
+    if (this.dir) return this.dir;
+    const branch = this.opts.branch;
+    if (branch !== undefined && !isSafeBranch(branch)) throw new Error(`invalid branch name: ${branch}`);
+    if (this.remote) {
+      this.dir = await this.cloneOrReuse();
+      this.ref = branch ? `refs/heads/${branch}` : ((await symbolicHead(this.dir)) ?? 'refs/mcpo/HEAD');
+    } else {
+      const dir = resolve(this.opts.source);
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`not a directory: ${dir}`);
+      try {
+        await runGit(dir, ['rev-parse', '--git-dir']);
+      } catch {
+        throw new Error(`not a git repository: ${dir}`);
+      }
+      this.dir = dir;
+      this.ref = branch ? `refs/heads/${branch}` : 'HEAD';
+    }
+    return this.dir;
+  }
+
+  /** The commit the followed branch points at now (after a fetch, for a URL). */
+  async head(fetch = true): Promise<string> {
+    const dir = await this.prepare();
+    if (this.remote && fetch) await this.fetch();
+    const sha = await resolveCommit(dir, this.followedRef);
+    if (!sha) throw new Error(`${this.description}: ${this.followedRef} does not point at a commit`);
+    return sha;
+  }
+
+  /**
+   * Calls `onCommit` with each new commit of the branch (starting after
+   * `known`, the commit the caller already has). Errors go to `onError` and
+   * the following continues.
+   */
+  start(onCommit: CommitListener, onError: ErrorListener, known?: string): void {
+    this.last = known;
+    this.stopped = false;
+    const tick = (): void => {
+      if (this.stopped) return;
+      void this.check(onCommit, onError).finally(() => {
+        if (!this.stopped) this.timer = setTimeout(tick, this.intervalMs);
+      });
+    };
+    this.timer = setTimeout(tick, this.intervalMs);
+    if (!this.remote) this.watchGitDir(onCommit, onError);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    for (const w of this.watchers) w.close();
+    this.watchers = [];
+  }
+
+  /** One look for a new commit; concurrent calls are coalesced. */
+  private check(onCommit: CommitListener, onError: ErrorListener): Promise<void> {
+    if (this.checking) {
+      this.again = true;
+      return this.checking;
+    }
+    this.checking = (async () => {
+      do {
+        this.again = false;
+        try {
+          const sha = await this.head();
+          if (!this.stopped && sha !== this.last) {
+            this.last = sha;
+            onCommit(sha);
+          }
+        } catch (err) {
+          if (!this.stopped) onError(err instanceof Error ? err : new Error(String(err)));
+        }
+      } while (this.again && !this.stopped);
+    })().finally(() => {
+      this.checking = undefined;
+    });
+    return this.checking;
+  }
+
+  private watchGitDir(onCommit: CommitListener, onError: ErrorListener): void {
+    let gitDir: string;
+    try {
+      gitDir = resolve(this.repoDir, gitDirOf(this.repoDir));
+    } catch {
+      return;
+    }
+    let pending: NodeJS.Timeout | undefined;
+    const poke = (): void => {
+      if (pending || this.stopped) return;
+      pending = setTimeout(() => {
+        pending = undefined;
+        void this.check(onCommit, onError);
+      }, 25);
+    };
+    for (const [path, recursive] of [
+      [gitDir, false],
+      [join(gitDir, 'refs', 'heads'), true],
+    ] as const) {
+      try {
+        const w = watch(path, { recursive, persistent: false }, poke);
+        w.on('error', () => w.close());
+        this.watchers.push(w);
+      } catch {
+        // Polling covers it.
+      }
+    }
+  }
+
+  private async cloneOrReuse(): Promise<string> {
+    const root = join(this.opts.cacheDir ?? join(defaultCacheDir(), 'repos'));
+    mkdirSync(root, { recursive: true });
+    const key = createHash('sha256').update(`${this.opts.source}\n${this.opts.branch ?? ''}`).digest('hex').slice(0, 16);
+    const base = (this.opts.source.replace(/\/+$/, '').split(/[/:]/).pop() ?? 'repo').replace(/\.git$/, '').replace(/[^A-Za-z0-9._-]/g, '_');
+    const dir = join(root, `${base || 'repo'}-${key}.git`);
+    if (existsSync(join(dir, 'HEAD'))) {
+      try {
+        const url = (await gitFor(dir).raw(['config', '--get', 'remote.origin.url'])).trim();
+        if (url === this.opts.source) return dir;
+      } catch {
+        // Not a usable clone: clone again below.
+      }
+      throw new Error(`cache dir ${dir} holds another repository; remove it`);
+    }
+    const args = ['clone', '--bare', '--single-branch', '--quiet'];
+    if (this.opts.branch) args.push('--branch', this.opts.branch);
+    args.push('--', this.opts.source, dir);
+    try {
+      await runGit(root, args);
+    } catch (err) {
+      throw new Error(`cannot clone ${redactUrl(this.opts.source)}: ${redactUrl(err instanceof Error ? err.message : String(err))}`);
+    }
+    return dir;
+  }
+
+  private async fetch(): Promise<void> {
+    const ref = this.followedRef;
+    const refspec = ref.startsWith('refs/heads/') ? `+${ref}:${ref}` : '+HEAD:refs/mcpo/HEAD';
+    try {
+      await runGit(this.repoDir, ['fetch', '--quiet', '--no-tags', 'origin', refspec]);
+    } catch (err) {
+      throw new Error(`fetch from ${redactUrl(this.opts.source)} failed: ${redactUrl(err instanceof Error ? err.message : String(err))}`);
+    }
+  }
+}
+
+function isSafeBranch(branch: string): boolean {
+  return branch.length > 0 && !branch.startsWith('-') && !/[\s~^:?*[\\]|\.\.|@\{/.test(branch) && !branch.endsWith('.lock');
+}
+
+async function symbolicHead(dir: string): Promise<string | undefined> {
+  try {
+    const ref = (await runGit(dir, ['symbolic-ref', '--quiet', 'HEAD'])).toString('utf8').trim();
+    return ref.startsWith('refs/heads/') ? ref : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The git dir of a repository (sync: only used to set up watches). */
+function gitDirOf(dir: string): string {
+  const dotGit = join(dir, '.git');
+  if (existsSync(dotGit) && statSync(dotGit).isDirectory()) return dotGit;
+  if (existsSync(join(dir, 'HEAD')) && existsSync(join(dir, 'refs'))) return dir; // bare
+  throw new Error('git dir not found');
+}

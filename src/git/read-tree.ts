@@ -1,0 +1,247 @@
+/**
+ * The declaration files of one commit, read straight from the object store
+ * (no checkout): `git ls-tree -r -l -z` lists them with their sizes, then one
+ * `git cat-file --batch` reads the contents.
+ *
+ * The hostile-input checks are the working-tree reader's (declarations/
+ * read-files.ts): only *.yaml / *.yml, names starting with a dot skipped, a
+ * size limit per file checked before reading, and symlinks followed only while
+ * they stay inside the commit's tree (`cat-file --follow-symlinks` resolves
+ * them without touching the disk). A symlinked directory inside the tree is
+ * walked once per distinct tree object.
+ */
+import { posix } from 'node:path';
+import type { Diagnostic } from '../errors/diagnostic.js';
+import { McpoError } from '../errors/diagnostic.js';
+import { type InputFile, isDeclarationFile, MAX_FILE_BYTES, RESOURCES_DIR, tooLarge } from '../declarations/read-files.js';
+import { resolveCommit, runGit } from './_git.js';
+
+export interface CommitFiles {
+  /** Full SHA of the commit that was read. */
+  sha: string;
+  /** Declaration files, sorted by path. */
+  files: InputFile[];
+  /** Files that were skipped, and why (errors: the commit cannot be loaded as is). */
+  problems: Diagnostic[];
+}
+
+interface TreeEntry {
+  mode: string;
+  type: string;
+  object: string;
+  size: number | undefined;
+  /** Repo-relative path. */
+  path: string;
+}
+
+interface Wanted {
+  path: string;
+  object: string;
+}
+
+/** How deep symlinked directories may nest inside each other. */
+const MAX_LINK_DEPTH = 8;
+
+/** Parses `git ls-tree -r -l -z` output; `prefix` is put before each path. */
+function parseLsTree(out: Buffer, prefix = ''): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  let start = 0;
+  while (start < out.length) {
+    let end = out.indexOf(0, start);
+    if (end < 0) end = out.length;
+    const record = out.toString('utf8', start, end);
+    start = end + 1;
+    const tab = record.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode = '', type = '', object = '', size = '-'] = record.slice(0, tab).split(/ +/);
+    entries.push({ mode, type, object, size: size === '-' ? undefined : Number(size), path: prefix + record.slice(tab + 1) });
+  }
+  return entries;
+}
+
+/** True when a segment of `path` below `base` starts with a dot (the working-tree reader skips those). */
+function hidden(path: string, base: string): boolean {
+  const rest = base && path.startsWith(base + '/') ? path.slice(base.length + 1) : path;
+  return rest.split('/').some((segment) => segment.startsWith('.'));
+}
+
+/**
+ * Reads `under/**\/*.y{a,}ml` of commit `rev` in `repoDir`.
+ * Throws McpoError('usage') when `rev` does not name a commit.
+ */
+export async function readCommitFiles(repoDir: string, rev: string, under: string = RESOURCES_DIR): Promise<CommitFiles> {
+  const sha = await resolveCommit(repoDir, rev);
+  if (!sha) throw new McpoError('usage', `not a commit in ${repoDir}: ${rev}`);
+  const base = under.replace(/^\.?\/+|\/+$/g, '');
+  const problems: Diagnostic[] = [];
+  const wanted: Wanted[] = [];
+
+  let entries: TreeEntry[];
+  const visitedTrees = new Set<string>();
+  if (base) {
+    const tree = await resolveObject(repoDir, `${sha}:${base}`);
+    if (!tree) {
+      problems.push({
+        code: 'file.unreadable',
+        severity: 'error',
+        message: `no ${base}/ folder in commit ${sha.slice(0, 12)}`,
+        file: base,
+        hint: 'declarations live in resources/**/*.yaml',
+      });
+      return { sha, files: [], problems };
+    }
+    visitedTrees.add(tree);
+  }
+  entries = parseLsTree(await runGit(repoDir, ['ls-tree', '-r', '-l', '-z', '--full-tree', sha, ...(base ? ['--', base] : [])]));
+
+  for (let depth = 0; entries.length > 0; depth++) {
+    const links: TreeEntry[] = [];
+    for (const e of entries) {
+      if (hidden(e.path, base)) continue;
+      if (e.mode === '120000') links.push(e);
+      else if (e.type === 'blob' && isDeclarationFile(e.path)) {
+        if (e.size !== undefined && e.size > MAX_FILE_BYTES) problems.push(tooLarge(e.path, e.size));
+        else wanted.push({ path: e.path, object: e.object });
+      } else if (e.type === 'commit' && isDeclarationFile(e.path)) {
+        problems.push({ code: 'file.unreadable', severity: 'warning', message: 'a submodule is not read as a declaration file', file: e.path });
+      }
+    }
+    entries = links.length > 0 ? await followLinks(repoDir, sha, links, wanted, problems, visitedTrees, depth) : [];
+  }
+
+  const contents = await readBlobs(repoDir, [...new Set(wanted.map((w) => w.object))]);
+  const files: InputFile[] = [];
+  for (const w of wanted) {
+    const content = contents.get(w.object);
+    if (content) files.push({ path: w.path, content });
+    else problems.push({ code: 'file.unreadable', severity: 'error', message: 'object missing from the repository', file: w.path });
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { sha, files, problems };
+}
+
+async function resolveObject(repoDir: string, expr: string): Promise<string | undefined> {
+  try {
+    return (await runGit(repoDir, ['rev-parse', '--verify', '--quiet', expr])).toString('utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type CheckResult =
+  | { kind: 'object'; object: string; type: string; size: number }
+  | { kind: 'symlink'; target: string }
+  | { kind: 'nothing'; why: string };
+
+/** `git cat-file --batch-check --follow-symlinks` for each expression. */
+async function batchCheck(repoDir: string, exprs: string[]): Promise<CheckResult[]> {
+  if (exprs.length === 0) return [];
+  const lines = (await runGit(repoDir, ['cat-file', '--batch-check', '--follow-symlinks'], exprs.map((e) => `${e}\n`).join(''))).toString('utf8').split('\n');
+  const results: CheckResult[] = [];
+  let i = 0;
+  for (let n = 0; n < exprs.length; n++) {
+    const words = (lines[i++] ?? '').split(' ');
+    if (words[0] === 'symlink') results.push({ kind: 'symlink', target: lines[i++] ?? '' });
+    else if (words[0] === 'dangling' || words[0] === 'loop' || words[0] === 'notdir') {
+      i++; // the echoed request
+      results.push({ kind: 'nothing', why: words[0] });
+    } else if (words.length === 3 && words[1] !== 'missing') results.push({ kind: 'object', object: words[0] ?? '', type: words[1] ?? '', size: Number(words[2]) });
+    else results.push({ kind: 'nothing', why: 'missing' });
+  }
+  return results;
+}
+
+/**
+ * Follows symlinks inside the commit's tree with `cat-file --batch-check
+ * --follow-symlinks`. Links to files add to `wanted`; links to directories
+ * return that directory's entries (under the link's path) for another round;
+ * links that leave the tree or point at nothing become diagnostics. git calls
+ * a link to "." dangling: such links are resolved once more from their text.
+ */
+async function followLinks(
+  repoDir: string,
+  sha: string,
+  links: TreeEntry[],
+  wanted: Wanted[],
+  problems: Diagnostic[],
+  visitedTrees: Set<string>,
+  depth: number,
+): Promise<TreeEntry[]> {
+  const askable = links.filter((l) => {
+    if (!/[\n\r]/.test(l.path)) return true;
+    problems.push({ code: 'file.unreadable', severity: 'error', message: 'a symlink whose name contains a line break is not followed', file: l.path });
+    return false;
+  });
+  const more: TreeEntry[] = [];
+  const outside = (link: TreeEntry): void => {
+    problems.push({
+      code: 'file.outside-repo',
+      severity: 'error',
+      message: 'symlink leads outside the repository; it is not read',
+      file: link.path,
+      hint: 'copy the file into the repository instead',
+    });
+  };
+  const nothing = (link: TreeEntry): void => {
+    problems.push({ code: 'file.outside-repo', severity: 'error', message: 'symlink points at nothing', file: link.path });
+  };
+  const handle = async (link: TreeEntry, result: CheckResult): Promise<void> => {
+    if (result.kind === 'symlink') return outside(link);
+    if (result.kind === 'nothing') return nothing(link);
+    if (result.type === 'blob') {
+      if (!isDeclarationFile(link.path)) return;
+      if (result.size > MAX_FILE_BYTES) problems.push(tooLarge(link.path, result.size));
+      else wanted.push({ path: link.path, object: result.object });
+    } else if (result.type === 'tree') {
+      if (visitedTrees.has(result.object)) return;
+      visitedTrees.add(result.object);
+      if (depth >= MAX_LINK_DEPTH) {
+        problems.push({ code: 'file.unreadable', severity: 'error', message: 'symlinked directories nest too deep', file: link.path });
+        return;
+      }
+      more.push(...parseLsTree(await runGit(repoDir, ['ls-tree', '-r', '-l', '-z', result.object]), `${link.path}/`));
+    }
+  };
+
+  const results = await batchCheck(repoDir, askable.map((l) => `${sha}:${l.path}`));
+  const dangling: TreeEntry[] = [];
+  for (const [n, link] of askable.entries()) {
+    const result = results[n]!;
+    if (result.kind === 'nothing' && result.why === 'dangling') dangling.push(link);
+    else await handle(link, result);
+  }
+  if (dangling.length === 0) return more;
+
+  const targets = await readBlobs(repoDir, dangling.map((l) => l.object));
+  const retry: { link: TreeEntry; expr: string }[] = [];
+  for (const link of dangling) {
+    const target = targets.get(link.object)?.toString('utf8') ?? '';
+    const joined = posix.normalize(posix.join(posix.dirname(link.path), target));
+    if (target === '' || /[\n\r]/.test(target)) nothing(link);
+    else if (target.startsWith('/') || joined === '..' || joined.startsWith('../')) outside(link);
+    else retry.push({ link, expr: joined === '.' ? `${sha}^{tree}` : `${sha}:${joined}` });
+  }
+  const second = await batchCheck(repoDir, retry.map((r) => r.expr));
+  for (const [n, { link }] of retry.entries()) await handle(link, second[n]!);
+  return more;
+}
+
+/** Contents of blobs by object name, read with one `git cat-file --batch`. */
+async function readBlobs(repoDir: string, objects: string[]): Promise<Map<string, Buffer>> {
+  const result = new Map<string, Buffer>();
+  if (objects.length === 0) return result;
+  const out = await runGit(repoDir, ['cat-file', '--batch'], objects.map((o) => `${o}\n`).join(''));
+  let pos = 0;
+  for (const object of objects) {
+    const nl = out.indexOf(10, pos);
+    if (nl < 0) break;
+    const words = out.toString('utf8', pos, nl).split(' ');
+    pos = nl + 1;
+    if (words.length !== 3) continue; // "<object> missing"
+    const size = Number(words[2]);
+    // Copy: the large stdout buffer must not stay alive through one small slice.
+    result.set(object, Buffer.from(out.subarray(pos, pos + size)));
+    pos += size + 1;
+  }
+  return result;
+}

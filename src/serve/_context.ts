@@ -1,0 +1,106 @@
+/**
+ * What a handler gets besides its request: the snapshot to answer from
+ * (recorded, so the response metadata names its commit) and shared helpers
+ * for validation, listing and the read-only answers of write calls.
+ */
+import { canonicalPath } from '../changes/paths.js';
+import type { KindName } from '../declarations/kinds.js';
+import { cutPage, type ListRequest, matchesLabels, type Page, startPage } from './pagination.js';
+import type { Snapshot, SnapshotStore } from './snapshot.js';
+import { ServeError } from './status.js';
+
+export class CallContext {
+  /** The commit the answer came from (set when a snapshot is taken). */
+  sha: string | undefined;
+
+  constructor(readonly store: SnapshotStore) {}
+
+  /** The current snapshot; UNAVAILABLE when no commit has loaded yet. */
+  snapshot(): Snapshot {
+    const snapshot = this.store.current();
+    if (!snapshot) {
+      const failure = this.store.failure();
+      throw new ServeError(
+        'unavailable',
+        failure
+          ? `no valid commit loaded yet: commit ${failure.sha.slice(0, 12)} has ${failure.diagnostics.length} error(s) (see x-mcpo-reload-error, the server log, or \`mcpo validate\`)`
+          : 'the repository is still loading; retry shortly',
+      );
+    }
+    this.sha = snapshot.sha;
+    return snapshot;
+  }
+
+  /** The current snapshot if there is one (write calls use it to name the existing file). */
+  peek(): Snapshot | undefined {
+    const snapshot = this.store.current();
+    if (snapshot) this.sha = snapshot.sha;
+    return snapshot;
+  }
+
+  /** A retained snapshot (for a page token), or the current one when `sha` is undefined. */
+  snapshotAt(sha: string | undefined): Snapshot {
+    if (sha === undefined) return this.snapshot();
+    const snapshot = this.store.get(sha);
+    if (!snapshot) {
+      throw new ServeError(
+        'page-token.expired',
+        `page token expired: the listing started on commit ${sha.slice(0, 12)}, which this server no longer keeps; restart the listing without a page_token`,
+      );
+    }
+    this.sha = snapshot.sha;
+    return snapshot;
+  }
+
+  /**
+   * One page of a list call: filters are hashed into the token, the
+   * snapshot comes from the token (or is the current one), `select` picks the
+   * matching items of that snapshot in listing order.
+   */
+  list<T>(method: string, req: ListRequest, filters: Record<string, unknown>, select: (snapshot: Snapshot) => readonly T[]): Page<T> {
+    const start = startPage(method, req, filters);
+    const snapshot = this.snapshotAt(start.sha);
+    return cutPage(select(snapshot), start, snapshot.sha);
+  }
+}
+
+export type Handler = (req: never, ctx: CallContext) => unknown;
+export type Handlers = Record<string, Handler>;
+
+/** A required string field: INVALID_ARGUMENT when empty. */
+export function required(value: string | undefined, field: string): string {
+  if (!value) throw new ServeError('invalid-argument', `${field} is required`);
+  return value;
+}
+
+/** A label_selector as a predicate (an empty selector matches everything). */
+export function labelFilter<T extends { labels: Readonly<Record<string, string>> }>(selector: Record<string, string> | undefined): (item: T) => boolean {
+  const sel = selector && Object.keys(selector).length > 0 ? selector : undefined;
+  return (item) => matchesLabels(item.labels, sel);
+}
+
+/** Sorted copy of a label selector (so token hashes do not depend on map order). */
+export function normalizedSelector(selector: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(selector ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * UNIMPLEMENTED for a write call, saying how to make the change: which file
+ * to edit, the mcpo command that does it, and that it lands by pull request.
+ */
+export function readOnly(what: string, how: string, command: string): never {
+  throw new ServeError(
+    'unimplemented',
+    `mcpo serve is read-only; changes are pull requests to the config repository. To ${what}, ${how} (\`${command}\`), then open a pull request; the server picks up the commit once it is merged.`,
+  );
+}
+
+const DNS_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** The file holding a declaration, or where `mcpo create` puts a new one. */
+export function declarationFile(existing: string | undefined, kind: KindName, name: string, namespace?: string): string {
+  if (existing) return existing;
+  const safeName = DNS_NAME.test(name) ? name : 'NAME';
+  const safeNamespace = namespace === undefined ? undefined : DNS_NAME.test(namespace) ? namespace : 'NAMESPACE';
+  return canonicalPath(kind, safeName, safeNamespace);
+}

@@ -1,0 +1,308 @@
+/**
+ * FileDescriptorProtos for server reflection, built at run time from the
+ * protobufjs reflection objects of spec/ (no generated or committed binary).
+ *
+ * Built here rather than with protobufjs' Root#toDescriptor or
+ * @grpc/reflection because both get what reflection clients check wrong:
+ * file names and dependencies (protobufjs roots do not keep file boundaries),
+ * and map fields (the entry message must be `<Field>Entry` with map_entry set,
+ * referenced by its full name). This builder keeps what protoc emits:
+ * one descriptor per .proto file with its real name and imports, fully
+ * qualified type names, `<CamelCase>Entry` map entries, proto3 `optional` as
+ * synthetic oneofs placed after the real ones, json_name on every field, and
+ * the comments as source_code_info so `grpcurl describe` shows them.
+ */
+import protobuf from 'protobufjs';
+import descriptorTypes from 'protobufjs/ext/descriptor.js';
+
+type Plain = Record<string, unknown>;
+
+const SCALAR_TYPES: Record<string, number> = {
+  double: 1,
+  float: 2,
+  int64: 3,
+  uint64: 4,
+  int32: 5,
+  fixed64: 6,
+  fixed32: 7,
+  bool: 8,
+  string: 9,
+  bytes: 12,
+  uint32: 13,
+  sfixed32: 15,
+  sfixed64: 16,
+  sint32: 17,
+  sint64: 18,
+};
+const TYPE_MESSAGE = 11;
+const TYPE_ENUM = 14;
+const LABEL_OPTIONAL = 1;
+const LABEL_REPEATED = 3;
+
+/** protoc's json_name: underscores dropped, the letter after each upper-cased. */
+export function jsonName(name: string): string {
+  return name.replace(/_+([a-zA-Z0-9]?)/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** protoc's map entry name: `labels` → `LabelsEntry`, `encrypted_data` → `EncryptedDataEntry`. */
+export function mapEntryName(field: string): string {
+  const camel = jsonName(field);
+  return `${camel.charAt(0).toUpperCase()}${camel.slice(1)}Entry`;
+}
+
+const fullName = (obj: protobuf.ReflectionObject): string => obj.fullName.replace(/^\./, '');
+
+/** Comment text as protoc records it: each line with its leading space, newline-terminated. */
+function commentText(comment: string | null | undefined): string | undefined {
+  if (!comment) return undefined;
+  return comment
+    .split('\n')
+    .map((line) => (line.length > 0 ? ` ${line}` : ''))
+    .join('\n')
+    .concat('\n');
+}
+
+class FileBuilder {
+  readonly dependencies = new Set<string>();
+  readonly locations: Plain[] = [];
+
+  constructor(
+    readonly name: string,
+    private readonly fileOf: (obj: protobuf.ReflectionObject) => string | undefined,
+  ) {}
+
+  private comment(path: number[], obj: { comment?: string | null }): void {
+    const text = commentText(obj.comment);
+    if (text) this.locations.push({ path, span: [0, 0, 0], leadingComments: text });
+  }
+
+  private reference(target: protobuf.ReflectionObject): string {
+    const file = this.fileOf(target);
+    if (file && file !== this.name) this.dependencies.add(file);
+    return `.${fullName(target)}`;
+  }
+
+  private fieldType(field: protobuf.Field, type: string, resolved: protobuf.ReflectionObject | null): { type: number; typeName?: string } {
+    const scalar = SCALAR_TYPES[type];
+    if (scalar !== undefined) return { type: scalar };
+    if (resolved instanceof protobuf.Enum) return { type: TYPE_ENUM, typeName: this.reference(resolved) };
+    if (resolved instanceof protobuf.Type) return { type: TYPE_MESSAGE, typeName: this.reference(resolved) };
+    throw new Error(`unresolved type ${type} of field ${field.fullName}`);
+  }
+
+  message(type: protobuf.Type, path: number[]): Plain {
+    this.comment(path, type);
+    const fields: Plain[] = [];
+    const nestedTypes: Plain[] = [];
+    const enums: Plain[] = [];
+    // Real oneofs first, then the synthetic ones of proto3 `optional` fields (as protoc orders them).
+    const oneofs = type.oneofsArray;
+    const isSynthetic = (o: protobuf.OneOf): boolean =>
+      o.fieldsArray.length === 1 && Boolean(o.fieldsArray[0]?.options?.proto3_optional);
+    const orderedOneofs = [...oneofs.filter((o) => !isSynthetic(o)), ...oneofs.filter(isSynthetic)];
+
+    type.fieldsArray.forEach((field, index) => {
+      field.resolve();
+      const out: Plain = { name: field.name, number: field.id, jsonName: jsonName(field.name) };
+      if (field instanceof protobuf.MapField) {
+        const entry = mapEntryName(field.name);
+        const value = this.fieldType(field, field.type, field.resolvedType);
+        nestedTypes.push({
+          name: entry,
+          field: [
+            { name: 'key', number: 1, label: LABEL_OPTIONAL, type: SCALAR_TYPES[field.keyType], jsonName: 'key' },
+            { name: 'value', number: 2, label: LABEL_OPTIONAL, ...value, jsonName: 'value' },
+          ],
+          options: { mapEntry: true },
+        });
+        Object.assign(out, { label: LABEL_REPEATED, type: TYPE_MESSAGE, typeName: `.${fullName(type)}.${entry}` });
+      } else {
+        Object.assign(out, { label: field.repeated ? LABEL_REPEATED : LABEL_OPTIONAL, ...this.fieldType(field, field.type, field.resolvedType) });
+        if (field.partOf) out.oneofIndex = orderedOneofs.indexOf(field.partOf);
+        if (field.options?.proto3_optional) out.proto3Optional = true;
+        if (field.repeated && field.options?.packed === false) out.options = { packed: false };
+      }
+      if (field.options?.deprecated) out.options = { ...((out.options as Plain) ?? {}), deprecated: true };
+      this.comment([...path, 2, index], field);
+      fields.push(out);
+    });
+
+    // Nested declarations (after the map entries, which protoc also lists first).
+    for (const nested of type.nestedArray) {
+      if (nested instanceof protobuf.Type) nestedTypes.push(this.message(nested, [...path, 3, nestedTypes.length]));
+      else if (nested instanceof protobuf.Enum) enums.push(this.enumeration(nested, [...path, 4, enums.length]));
+    }
+
+    const out: Plain = { name: type.name, field: fields, nestedType: nestedTypes, enumType: enums, oneofDecl: orderedOneofs.map((o) => ({ name: o.name })) };
+    if (type.reserved?.length) {
+      out.reservedRange = type.reserved.filter((r): r is number[] => Array.isArray(r)).map(([start = 0, end = 0]) => ({ start, end: end + 1 }));
+      out.reservedName = type.reserved.filter((r): r is string => typeof r === 'string');
+    }
+    return out;
+  }
+
+  enumeration(e: protobuf.Enum, path: number[]): Plain {
+    this.comment(path, e);
+    const values = Object.entries(e.values).map(([name, number], index) => {
+      const c = e.comments[name];
+      if (c) this.comment([...path, 2, index], { comment: c });
+      return { name, number };
+    });
+    return { name: e.name, value: values };
+  }
+
+  service(s: protobuf.Service, path: number[]): Plain {
+    this.comment(path, s);
+    const methods = s.methodsArray.map((m, index) => {
+      m.resolve();
+      this.comment([...path, 2, index], m);
+      const out: Plain = {
+        name: m.name,
+        inputType: this.reference(m.resolvedRequestType as protobuf.Type),
+        outputType: this.reference(m.resolvedResponseType as protobuf.Type),
+      };
+      if (m.requestStream) out.clientStreaming = true;
+      if (m.responseStream) out.serverStreaming = true;
+      return out;
+    });
+    return { name: s.name, method: methods };
+  }
+}
+
+export interface FileEntry {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  readonly dependencies: readonly string[];
+}
+
+/** Descriptors of every file added, with a symbol → file index for reflection. */
+export class DescriptorPool {
+  private readonly files = new Map<string, FileEntry>();
+  private readonly symbols = new Map<string, string>();
+  private readonly serviceNames: string[] = [];
+
+  /**
+   * Adds every file of a resolved protobufjs root. `nameOf` turns the
+   * loader's file name (objects' `filename`) into the descriptor's name as
+   * clients import it (e.g. "service.proto", "grpc/health/v1/health.proto").
+   */
+  addRoot(root: protobuf.Root, nameOf: (filename: string) => string): void {
+    root.resolveAll();
+    const fileOf = (obj: protobuf.ReflectionObject): string | undefined => {
+      let o: protobuf.ReflectionObject | null = obj;
+      while (o && !o.filename) o = o.parent;
+      return o?.filename ? nameOf(o.filename) : undefined;
+    };
+    // Top-level declarations, grouped by file, in declaration order, with their package.
+    const byFile = new Map<string, { pkg: string; items: protobuf.ReflectionObject[] }>();
+    const visit = (ns: protobuf.Namespace): void => {
+      for (const nested of ns.nestedArray) {
+        if (nested instanceof protobuf.Type || nested instanceof protobuf.Enum || nested instanceof protobuf.Service) {
+          const file = fileOf(nested);
+          if (!file) throw new Error(`no file known for ${nested.fullName}`);
+          const group = byFile.get(file) ?? { pkg: fullName(ns), items: [] };
+          group.items.push(nested);
+          byFile.set(file, group);
+        } else if (nested instanceof protobuf.Namespace) {
+          visit(nested);
+        }
+      }
+    };
+    visit(root);
+
+    for (const [name, { pkg, items }] of byFile) {
+      if (this.files.has(name)) continue;
+      const b = new FileBuilder(name, fileOf);
+      const messageType: Plain[] = [];
+      const enumType: Plain[] = [];
+      const service: Plain[] = [];
+      for (const item of items) {
+        if (item instanceof protobuf.Type) {
+          messageType.push(b.message(item, [4, messageType.length]));
+          this.indexType(item, name);
+        } else if (item instanceof protobuf.Enum) {
+          enumType.push(b.enumeration(item, [5, enumType.length]));
+          this.indexEnum(item, name);
+        } else if (item instanceof protobuf.Service) {
+          service.push(b.service(item, [6, service.length]));
+          this.symbols.set(fullName(item), name);
+          for (const m of item.methodsArray) this.symbols.set(`${fullName(item)}.${m.name}`, name);
+          this.serviceNames.push(fullName(item));
+        }
+      }
+      const dependencies = [...b.dependencies].sort();
+      const proto: Plain = { name, package: pkg, dependency: dependencies, messageType, enumType, service, syntax: 'proto3' };
+      if (b.locations.length > 0) proto.sourceCodeInfo = { location: b.locations };
+      const FileDescriptorProto = descriptorTypes.FileDescriptorProto;
+      const bytes = FileDescriptorProto.encode(FileDescriptorProto.fromObject(proto)).finish();
+      this.files.set(name, { name, bytes, dependencies });
+    }
+  }
+
+  private indexType(type: protobuf.Type, file: string): void {
+    this.symbols.set(fullName(type), file);
+    for (const f of type.fieldsArray) this.symbols.set(`${fullName(type)}.${f.name}`, file);
+    for (const nested of type.nestedArray) {
+      if (nested instanceof protobuf.Type) this.indexType(nested, file);
+      else if (nested instanceof protobuf.Enum) this.indexEnum(nested, file);
+    }
+  }
+
+  private indexEnum(e: protobuf.Enum, file: string): void {
+    this.symbols.set(fullName(e), file);
+    // Enum values are scoped like siblings of their enum.
+    const scope = fullName(e).split('.').slice(0, -1).join('.');
+    for (const value of Object.keys(e.values)) this.symbols.set(scope ? `${scope}.${value}` : value, file);
+  }
+
+  /** Full names of the services added (in order). */
+  get services(): readonly string[] {
+    return this.serviceNames;
+  }
+
+  has(file: string): boolean {
+    return this.files.has(file);
+  }
+
+  /** The file that declares a symbol (message, field, enum, enum value, service, method). */
+  fileOfSymbol(symbol: string): string | undefined {
+    return this.symbols.get(symbol.replace(/^\./, ''));
+  }
+
+  /** The file's descriptor followed by those of all its transitive imports. */
+  withDependencies(file: string): Uint8Array[] | undefined {
+    if (!this.files.has(file)) return undefined;
+    const out: Uint8Array[] = [];
+    const seen = new Set<string>();
+    const walk = (name: string): void => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      const entry = this.files.get(name);
+      if (!entry) return;
+      out.push(entry.bytes);
+      for (const dep of entry.dependencies) walk(dep);
+    };
+    walk(file);
+    return out;
+  }
+
+  /** All descriptors, each file after its imports: a FileDescriptorSet's `file` list. */
+  all(): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    const seen = new Set<string>();
+    const walk = (name: string): void => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      const entry = this.files.get(name);
+      if (!entry) return;
+      for (const dep of entry.dependencies) walk(dep);
+      out.push(entry.bytes);
+    };
+    for (const name of this.files.keys()) walk(name);
+    return out;
+  }
+
+  fileNames(): string[] {
+    return [...this.files.keys()];
+  }
+}

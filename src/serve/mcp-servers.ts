@@ -1,0 +1,87 @@
+/**
+ * McpServer calls: running pods, read from the cluster, not from git.
+ *
+ * The seam: a ClusterReader (the informer in src/cluster/ implements it)
+ * hands over the current pods as McpServer messages. Without one, both calls
+ * answer UNAVAILABLE while everything else keeps working. Page tokens of
+ * these listings carry no commit (pods are live state): a page is cut from
+ * the list as it is when the page is asked for.
+ */
+import { type CallContext, type Handlers, labelFilter, normalizedSelector, required } from './_context.js';
+import { cutPage, startPage } from './pagination.js';
+import { ServeError } from './status.js';
+
+/** The McpServer message (spec/mcp_server.proto), proto field names. */
+export interface McpServerMessage {
+  readonly name: string;
+  readonly namespace: string;
+  readonly template_name: string;
+  readonly phase: string;
+  readonly ready: boolean;
+  readonly restart_count: number;
+  readonly reason: string;
+  readonly message: string;
+  readonly pod_ip: string;
+  readonly node_name: string;
+  readonly start_time: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly created_at: number;
+  readonly requests?: { readonly cpu: string; readonly memory: string };
+  readonly limits?: { readonly cpu: string; readonly memory: string };
+}
+
+/** What the server needs from the cluster. */
+export interface ClusterReader {
+  /**
+   * The MCP server pods known now, sorted by namespace/name. Throwing a
+   * ServeError('unavailable', ...) says the cluster cannot be read at the moment.
+   */
+  servers(): readonly McpServerMessage[] | Promise<readonly McpServerMessage[]>;
+}
+
+interface GetRequest {
+  name: string;
+  namespace: string;
+}
+
+interface ListRequest {
+  page_size: number;
+  page_token: string;
+  label_selector: Record<string, string>;
+  namespace: string;
+  template_name: string;
+}
+
+const NO_CLUSTER =
+  'no cluster configured: pass --kubeconfig FILE (or run mcpo serve inside the cluster) to read MCP server pods; templates, presets, namespaces and secrets are served without one';
+
+export function mcpServerHandlers(cluster: ClusterReader | undefined): Handlers {
+  const reader = (): ClusterReader => {
+    if (!cluster) throw new ServeError('unavailable', NO_CLUSTER);
+    return cluster;
+  };
+
+  async function get(req: GetRequest, ctx: CallContext) {
+    ctx.peek();
+    const name = required(req.name, 'name');
+    const namespace = required(req.namespace, 'namespace');
+    const server = (await reader().servers()).find((s) => s.namespace === namespace && s.name === name);
+    if (!server) throw new ServeError('not-found', `McpServer ${namespace}/${name} not found`);
+    return { server };
+  }
+
+  async function list(req: ListRequest, ctx: CallContext) {
+    ctx.peek();
+    const selector = normalizedSelector(req.label_selector);
+    const start = startPage('ListMcpServers', req, { namespace: req.namespace, template_name: req.template_name, label_selector: selector });
+    const matchLabels = labelFilter<McpServerMessage>(selector);
+    const all = await reader().servers();
+    const items = all.filter(
+      (s) => (!req.namespace || s.namespace === req.namespace) && (!req.template_name || s.template_name === req.template_name) && matchLabels(s),
+    );
+    const page = cutPage(items, start, '');
+    return { servers: page.items, next_page_token: page.next_page_token, total_count: page.total_count };
+  }
+
+  return { GetMcpServer: get, ListMcpServers: list };
+}

@@ -1,0 +1,62 @@
+/** Namespace calls: Get/List from the snapshot with template and secret counts; writes answer how to make the change. */
+import { type CallContext, declarationFile, type Handlers, labelFilter, normalizedSelector, readOnly, required } from './_context.js';
+import type { NamespaceMessage } from './snapshot.js';
+import { ServeError } from './status.js';
+
+interface GetRequest {
+  name: string;
+}
+
+interface DeleteRequest {
+  name: string;
+  force: boolean;
+}
+
+interface ListRequest {
+  page_size: number;
+  page_token: string;
+  label_selector: Record<string, string>;
+}
+
+interface CreateRequest {
+  namespace?: { name?: string };
+}
+
+function get(req: GetRequest, ctx: CallContext): { namespace: NamespaceMessage } {
+  const name = required(req.name, 'name');
+  const namespace = ctx.snapshot().namespaceByName.get(name);
+  if (!namespace) throw new ServeError('not-found', `Namespace ${name} not found`);
+  return { namespace };
+}
+
+function list(req: ListRequest, ctx: CallContext) {
+  const selector = normalizedSelector(req.label_selector);
+  const matchLabels = labelFilter<NamespaceMessage>(selector);
+  const page = ctx.list('ListNamespaces', req, { label_selector: selector }, (s) => s.namespaces.filter(matchLabels));
+  return { namespaces: page.items, next_page_token: page.next_page_token, total_count: page.total_count };
+}
+
+function create(req: CreateRequest, ctx: CallContext): never {
+  const name = req.namespace?.name || 'NAME';
+  const existing = ctx.peek()?.model.namespaces.get(name);
+  if (existing) return readOnly(`change Namespace ${name}`, `edit its declaration in ${existing.source.file}`, 'mcpo validate');
+  const file = declarationFile(undefined, 'Namespace', name);
+  return readOnly(`create Namespace ${name}`, `add ${file} with \`kind: Namespace\``, `mcpo create -f ${file}`);
+}
+
+function remove(req: DeleteRequest, ctx: CallContext): never {
+  const name = req.name || 'NAME';
+  const snapshot = ctx.peek();
+  const existing = snapshot?.namespaceByName.get(name);
+  const file = declarationFile(snapshot?.model.namespaces.get(name)?.source.file, 'Namespace', name);
+  const held = existing ? existing.template_count + existing.secret_count : 0;
+  const inUse = held > 0 ? `; ${held} template(s) and secret(s) are declared in it, so it is refused without --force` : '';
+  return readOnly(`delete Namespace ${name}${inUse}`, `remove its declaration from ${file}`, `mcpo delete namespace ${name}${held > 0 || req.force ? ' --force' : ''}`);
+}
+
+export const namespaceHandlers: Handlers = {
+  GetNamespace: get,
+  ListNamespaces: list,
+  CreateNamespace: create,
+  DeleteNamespace: remove,
+};

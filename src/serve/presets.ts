@@ -1,0 +1,65 @@
+/** ResourceLimit (preset) calls: Get/List from the snapshot with usage_count; writes answer how to make the change. */
+import { type CallContext, declarationFile, type Handlers, labelFilter, normalizedSelector, readOnly, required } from './_context.js';
+import type { PresetMessage } from './snapshot.js';
+import { ServeError } from './status.js';
+
+interface GetRequest {
+  name: string;
+}
+
+interface DeleteRequest {
+  name: string;
+  force: boolean;
+}
+
+interface ListRequest {
+  page_size: number;
+  page_token: string;
+  label_selector: Record<string, string>;
+}
+
+interface CreateRequest {
+  resource_limit?: { name?: string };
+}
+
+function get(req: GetRequest, ctx: CallContext): { resource_limit: PresetMessage } {
+  const name = required(req.name, 'name');
+  const preset = ctx.snapshot().presetByName.get(name);
+  if (!preset) throw new ServeError('not-found', `ResourceLimit ${name} not found`);
+  return { resource_limit: preset };
+}
+
+function list(req: ListRequest, ctx: CallContext) {
+  const selector = normalizedSelector(req.label_selector);
+  const matchLabels = labelFilter<PresetMessage>(selector);
+  const page = ctx.list('ListResourceLimits', req, { label_selector: selector }, (s) => s.presets.filter(matchLabels));
+  return { resource_limits: page.items, next_page_token: page.next_page_token, total_count: page.total_count };
+}
+
+function create(req: CreateRequest, ctx: CallContext): never {
+  const name = req.resource_limit?.name || 'NAME';
+  const existing = ctx.peek()?.model.presets.get(name);
+  if (existing) return readOnly(`change ResourceLimit ${name}`, `edit its declaration in ${existing.source.file}`, 'mcpo validate');
+  const file = declarationFile(undefined, 'ResourceLimit', name);
+  return readOnly(`create ResourceLimit ${name}`, `add ${file} with \`kind: ResourceLimit\``, `mcpo create -f ${file}`);
+}
+
+function remove(req: DeleteRequest, ctx: CallContext): never {
+  const name = req.name || 'NAME';
+  const snapshot = ctx.peek();
+  const existing = snapshot?.model.presets.get(name);
+  const users = snapshot?.templatesByPreset.get(name) ?? [];
+  const file = declarationFile(existing?.source.file, 'ResourceLimit', name);
+  const inUse =
+    users.length > 0
+      ? `; ${users.length} template(s) use it (${users.slice(0, 5).join(', ')}${users.length > 5 ? ', ...' : ''}), so it is refused without --force`
+      : '';
+  return readOnly(`delete ResourceLimit ${name}${inUse}`, `remove its declaration from ${file}`, `mcpo delete resourcelimit ${name}${users.length > 0 || req.force ? ' --force' : ''}`);
+}
+
+export const presetHandlers: Handlers = {
+  GetResourceLimit: get,
+  ListResourceLimits: list,
+  CreateResourceLimit: create,
+  DeleteResourceLimit: remove,
+};

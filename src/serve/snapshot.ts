@@ -1,0 +1,299 @@
+/**
+ * One immutable snapshot per commit: the model plus everything the handlers
+ * need precomputed (proto-shaped messages with created_at, usage counts,
+ * sorted lists, indexes). Snapshots are built off to the side and swapped in
+ * atomically by the SnapshotStore; a commit that fails to load leaves the
+ * last good snapshot in place and is recorded as the store's failure.
+ */
+import { type Diagnostic, isError } from '../errors/diagnostic.js';
+import { creationTime, type CreationTimes, fileCreationTimes } from '../git/history.js';
+import { ModelBuilder } from './model-builder.js';
+import { containerResources, namespacedKey } from '../model/queries.js';
+import type { Labels, McpTemplate, Model, Namespace, ResourceLimitPreset, Secret } from '../model/types.js';
+
+/** The McpTemplate message as served. */
+export interface TemplateMessage {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly command: readonly string[];
+  readonly args: readonly string[];
+  readonly env_vars: readonly { name: string; value?: string; secret_key_ref?: { name: string; key: string } }[];
+  readonly labels: Labels;
+  readonly resource_limit_name: string;
+  readonly display_name: string;
+  readonly description: string;
+  readonly replicas: number;
+  readonly transport: string;
+  readonly port: number;
+  readonly created_at: number;
+  readonly resources?: { readonly cpu: string; readonly memory: string };
+  readonly resolved_requests: { readonly cpu: string; readonly memory: string };
+  readonly resolved_limits: { readonly cpu: string; readonly memory: string };
+}
+
+/** The ResourceLimitPreset message as served. */
+export interface PresetMessage {
+  readonly name: string;
+  readonly display_name: string;
+  readonly description: string;
+  readonly limits: Readonly<Record<string, string>>;
+  readonly volumes: readonly unknown[];
+  readonly labels: Labels;
+  readonly usage_count: number;
+  readonly created_at: number;
+}
+
+export interface NamespaceMessage {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly display_name: string;
+  readonly description: string;
+  readonly created_at: number;
+  readonly template_count: number;
+  readonly secret_count: number;
+}
+
+/** The Secret message as served: key names and metadata, never data. */
+export interface SecretMessage {
+  readonly name: string;
+  readonly namespace: string;
+  readonly type: string;
+  readonly labels: Labels;
+  readonly keys: readonly string[];
+  readonly created_at: number;
+}
+
+export interface Snapshot {
+  readonly sha: string;
+  /** Committer time of the commit (Unix seconds). */
+  readonly commitTime: number;
+  /** When this server loaded it (ms since epoch). */
+  readonly loadedAt: number;
+  readonly model: Model;
+  /** Sorted by namespace/name. */
+  readonly templates: readonly TemplateMessage[];
+  readonly templateByKey: ReadonlyMap<string, TemplateMessage>;
+  /** Sorted by name. */
+  readonly presets: readonly PresetMessage[];
+  readonly presetByName: ReadonlyMap<string, PresetMessage>;
+  /** Sorted by name. */
+  readonly namespaces: readonly NamespaceMessage[];
+  readonly namespaceByName: ReadonlyMap<string, NamespaceMessage>;
+  /** Sorted by namespace/name. */
+  readonly secrets: readonly SecretMessage[];
+  readonly secretByKey: ReadonlyMap<string, SecretMessage>;
+  /** Templates using each preset, as sorted namespace/name keys. */
+  readonly templatesByPreset: ReadonlyMap<string, readonly string[]>;
+  /** Creation times this snapshot used (the base for the next commit's). */
+  readonly times: CreationTimes;
+  /** Warnings of the load. */
+  readonly warnings: readonly Diagnostic[];
+}
+
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Freezes objects, arrays and the values of Maps (a model that crossed a thread boundary arrives unfrozen). */
+function deepFreeze<T>(value: T): T {
+  if (value instanceof Map) {
+    for (const item of value.values()) deepFreeze(item);
+  } else if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value as object)) deepFreeze(item);
+  }
+  return value;
+}
+
+function templateMessage(t: McpTemplate, preset: ResourceLimitPreset | undefined, createdAt: number): TemplateMessage {
+  const resolved = preset ? containerResources(preset, t) : undefined;
+  const own = t.resources;
+  return {
+    name: t.name,
+    namespace: t.namespace,
+    image: t.image,
+    command: [...t.command],
+    args: [...t.args],
+    env_vars: t.env_vars.map((e) =>
+      e.secret_key_ref ? { name: e.name, secret_key_ref: { name: e.secret_key_ref.name, key: e.secret_key_ref.key } } : { name: e.name, value: e.value ?? '' },
+    ),
+    labels: { ...t.labels },
+    resource_limit_name: t.resource_limit_name,
+    ...((own.cpu !== undefined || own.memory !== undefined) && { resources: { cpu: own.cpu ?? '', memory: own.memory ?? '' } }),
+    display_name: t.display_name,
+    description: t.description,
+    replicas: t.replicas,
+    transport: t.transport,
+    port: t.port,
+    created_at: createdAt,
+    // As rendered: the preset, with the template's own requests on top. An empty
+    // limit means none is set (the container is not limited).
+    resolved_requests: { cpu: resolved?.requests.cpu ?? '', memory: resolved?.requests.memory ?? '' },
+    resolved_limits: { cpu: resolved?.limits.cpu ?? '', memory: resolved?.limits.memory ?? '' },
+  };
+}
+
+function presetMessage(p: ResourceLimitPreset, usage: number, createdAt: number): PresetMessage {
+  const limits: Record<string, string> = { cpu: p.limits.cpu, memory: p.limits.memory };
+  if (p.limits.cpu_limit !== undefined) limits.cpu_limit = p.limits.cpu_limit;
+  if (p.limits.memory_limit !== undefined) limits.memory_limit = p.limits.memory_limit;
+  if (p.limits.ephemeral_storage !== undefined) limits.ephemeral_storage = p.limits.ephemeral_storage;
+  return {
+    name: p.name,
+    display_name: p.display_name,
+    description: p.description,
+    limits,
+    volumes: p.volumes.map((v) => ({
+      name: v.name,
+      mount_path: v.mount_path,
+      ...(v.empty_dir && {
+        empty_dir: { memory: v.empty_dir.memory, ...(v.empty_dir.size_limit !== undefined && { size_limit: v.empty_dir.size_limit }) },
+      }),
+    })),
+    labels: { ...p.labels },
+    usage_count: usage,
+    created_at: createdAt,
+  };
+}
+
+function namespaceMessage(n: Namespace, templates: number, secrets: number, createdAt: number): NamespaceMessage {
+  return {
+    name: n.name,
+    labels: { ...n.labels },
+    display_name: n.display_name,
+    description: n.description,
+    created_at: createdAt,
+    template_count: templates,
+    secret_count: secrets,
+  };
+}
+
+/** Built field by field: encrypted_data (and the sealing scope) never enter a served message. */
+function secretMessage(s: Secret, createdAt: number): SecretMessage {
+  return { name: s.name, namespace: s.namespace, type: s.type, labels: { ...s.labels }, keys: [...s.keys], created_at: createdAt };
+}
+
+/** Assembles a snapshot from a model and the creation times of its files (pure). */
+export function assembleSnapshot(sha: string, model: Model, times: CreationTimes, warnings: readonly Diagnostic[] = []): Snapshot {
+  const created = (file: string): number => creationTime(times, file);
+
+  const templatesByPreset = new Map<string, string[]>();
+  const templateCount = new Map<string, number>();
+  const secretCount = new Map<string, number>();
+  const templateKeys = [...model.templates.keys()].sort(byString);
+  for (const key of templateKeys) {
+    const t = model.templates.get(key)!;
+    const list = templatesByPreset.get(t.resource_limit_name) ?? [];
+    list.push(key);
+    templatesByPreset.set(t.resource_limit_name, list);
+    templateCount.set(t.namespace, (templateCount.get(t.namespace) ?? 0) + 1);
+  }
+  for (const s of model.secrets.values()) secretCount.set(s.namespace, (secretCount.get(s.namespace) ?? 0) + 1);
+
+  const templates = templateKeys.map((key) => {
+    const t = model.templates.get(key)!;
+    return templateMessage(t, model.presets.get(t.resource_limit_name), created(t.source.file));
+  });
+  const presets = [...model.presets.values()]
+    .sort((a, b) => byString(a.name, b.name))
+    .map((p) => presetMessage(p, templatesByPreset.get(p.name)?.length ?? 0, created(p.source.file)));
+  const namespaces = [...model.namespaces.values()]
+    .sort((a, b) => byString(a.name, b.name))
+    .map((n) => namespaceMessage(n, templateCount.get(n.name) ?? 0, secretCount.get(n.name) ?? 0, created(n.source.file)));
+  const secrets = [...model.secrets.keys()].sort(byString).map((key) => {
+    const s = model.secrets.get(key)!;
+    return secretMessage(s, created(s.source.file));
+  });
+
+  return deepFreeze({
+    sha,
+    commitTime: times.commitTime,
+    loadedAt: Date.now(),
+    model,
+    templates,
+    templateByKey: new Map(templates.map((t) => [namespacedKey(t.namespace, t.name), t])),
+    presets,
+    presetByName: new Map(presets.map((p) => [p.name, p])),
+    namespaces,
+    namespaceByName: new Map(namespaces.map((n) => [n.name, n])),
+    secrets,
+    secretByKey: new Map(secrets.map((s) => [namespacedKey(s.namespace, s.name), s])),
+    templatesByPreset,
+    times,
+    warnings: [...warnings],
+  });
+}
+
+export type BuildResult = { ok: true; snapshot: Snapshot } | { ok: false; sha: string; diagnostics: readonly Diagnostic[] };
+
+/**
+ * Reads commit `sha` from the object store and validates it (through
+ * `builder`: a worker thread when available), computes created_at meanwhile
+ * (continuing from `base` when it is an ancestor) and assembles a snapshot.
+ */
+export async function buildSnapshot(repoDir: string, sha: string, base?: CreationTimes, builder: ModelBuilder = inProcess): Promise<BuildResult> {
+  const [built, times] = await Promise.all([builder.build(repoDir, sha), fileCreationTimes(repoDir, sha, { base })]);
+  if (!built.model) {
+    const errors = built.diagnostics.filter(isError);
+    return { ok: false, sha: built.sha, diagnostics: errors.length > 0 ? errors : built.diagnostics };
+  }
+  return { ok: true, snapshot: assembleSnapshot(built.sha, built.model, times, built.diagnostics) };
+}
+
+const inProcess = new ModelBuilder(null);
+
+export interface ReloadFailure {
+  /** The commit that failed to load. */
+  readonly sha: string;
+  /** When (ms since epoch). */
+  readonly at: number;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * The snapshots a server answers from: the current one and a bounded number
+ * of older ones (for page tokens that started on them). Swaps are a single
+ * reference assignment, so a call sees either the old or the new snapshot.
+ */
+export class SnapshotStore {
+  private currentSnapshot: Snapshot | undefined;
+  private readonly retained = new Map<string, Snapshot>();
+  private lastFailure: ReloadFailure | undefined;
+
+  constructor(readonly retain = 8) {
+    if (retain < 1) throw new Error('retain must be at least 1');
+  }
+
+  current(): Snapshot | undefined {
+    return this.currentSnapshot;
+  }
+
+  /** A retained snapshot by commit SHA (the current one included). */
+  get(sha: string): Snapshot | undefined {
+    return this.retained.get(sha);
+  }
+
+  /** The latest commit's failure, while it is newer than the current snapshot. */
+  failure(): ReloadFailure | undefined {
+    return this.lastFailure;
+  }
+
+  /** SHAs retained, oldest first. */
+  retainedShas(): string[] {
+    return [...this.retained.keys()];
+  }
+
+  swap(snapshot: Snapshot): void {
+    this.retained.delete(snapshot.sha);
+    this.retained.set(snapshot.sha, snapshot);
+    while (this.retained.size > this.retain) {
+      const oldest = this.retained.keys().next().value as string;
+      this.retained.delete(oldest);
+    }
+    this.currentSnapshot = snapshot;
+    this.lastFailure = undefined;
+  }
+
+  fail(failure: ReloadFailure): void {
+    this.lastFailure = failure;
+  }
+}

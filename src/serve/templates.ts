@@ -1,0 +1,71 @@
+/** McpTemplate calls: Get/List from the snapshot; Create/Delete answer how to make the change. */
+import { namespacedKey } from '../model/queries.js';
+import { type CallContext, declarationFile, type Handlers, labelFilter, normalizedSelector, readOnly, required } from './_context.js';
+import type { TemplateMessage } from './snapshot.js';
+import { ServeError } from './status.js';
+
+interface GetRequest {
+  name: string;
+  namespace: string;
+}
+
+interface ListRequest {
+  page_size: number;
+  page_token: string;
+  label_selector: Record<string, string>;
+  namespace: string;
+  resource_limit_name: string;
+}
+
+interface CreateRequest {
+  template?: { name?: string; namespace?: string };
+}
+
+function get(req: GetRequest, ctx: CallContext): { template: TemplateMessage } {
+  const name = required(req.name, 'name');
+  const namespace = required(req.namespace, 'namespace');
+  const template = ctx.snapshot().templateByKey.get(namespacedKey(namespace, name));
+  if (!template) throw new ServeError('not-found', `McpTemplate ${namespace}/${name} not found`);
+  return { template };
+}
+
+function list(req: ListRequest, ctx: CallContext) {
+  const selector = normalizedSelector(req.label_selector);
+  const filters = { namespace: req.namespace, resource_limit_name: req.resource_limit_name, label_selector: selector };
+  const matchLabels = labelFilter<TemplateMessage>(selector);
+  const page = ctx.list('ListMcpTemplates', req, filters, (s) =>
+    s.templates.filter(
+      (t) =>
+        (!req.namespace || t.namespace === req.namespace) &&
+        (!req.resource_limit_name || t.resource_limit_name === req.resource_limit_name) &&
+        matchLabels(t),
+    ),
+  );
+  return { templates: page.items, next_page_token: page.next_page_token, total_count: page.total_count };
+}
+
+function create(req: CreateRequest, ctx: CallContext): never {
+  const name = req.template?.name || 'NAME';
+  const namespace = req.template?.namespace || 'NAMESPACE';
+  const existing = ctx.peek()?.model.templates.get(namespacedKey(namespace, name));
+  if (existing) {
+    return readOnly(`change McpTemplate ${namespace}/${name}`, `edit its declaration in ${existing.source.file}`, `mcpo validate`);
+  }
+  const file = declarationFile(undefined, 'McpTemplate', name, namespace);
+  return readOnly(`create McpTemplate ${namespace}/${name}`, `add ${file} with \`kind: McpTemplate\``, `mcpo create -f ${file}`);
+}
+
+function remove(req: GetRequest, ctx: CallContext): never {
+  const name = req.name || 'NAME';
+  const namespace = req.namespace || 'NAMESPACE';
+  const existing = ctx.peek()?.model.templates.get(namespacedKey(namespace, name));
+  const file = declarationFile(existing?.source.file, 'McpTemplate', name, namespace);
+  return readOnly(`delete McpTemplate ${namespace}/${name}`, `remove its declaration from ${file}`, `mcpo delete template ${name} -n ${namespace}`);
+}
+
+export const templateHandlers: Handlers = {
+  GetMcpTemplate: get,
+  ListMcpTemplates: list,
+  CreateMcpTemplate: create,
+  DeleteMcpTemplate: remove,
+};

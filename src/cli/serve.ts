@@ -1,6 +1,8 @@
 /** `mcpo serve`: the read-only gRPC query server (src/serve/server.ts). */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { isLogLevel, LOG_LEVELS, type LogLevel } from '../serve/log.js';
+import { loadClusterConfig } from '../cluster/kubeconfig.js';
+import { PodInformer } from '../cluster/pod-informer.js';
+import { createLogger, isLogLevel, LOG_LEVELS, type Logger, type LogLevel } from '../serve/log.js';
 import { type RunningServer, startServer } from '../serve/server.js';
 import { action } from './command.js';
 import { EXIT_OK } from './exit-codes.js';
@@ -39,6 +41,28 @@ interface ServeCliOptions {
   authTokenFile?: string;
   keepSnapshots: number;
   cacheDir?: string;
+  kubeconfig?: string;
+  context?: string;
+  inCluster?: boolean;
+}
+
+/**
+ * The pod informer for McpServer calls, when a cluster is configured. It
+ * starts in the background: the server never waits for the cluster.
+ */
+function clusterReader(opts: ServeCliOptions, log: Logger): PodInformer | undefined {
+  const config = loadClusterConfig({ kubeconfig: opts.kubeconfig, context: opts.context, inCluster: opts.inCluster });
+  if (!config.kubeConfig) {
+    if (opts.kubeconfig || opts.context || opts.inCluster) throw new UsageError(config.why);
+    log.info('no cluster configured: McpServer calls answer UNAVAILABLE', { why: config.why });
+    return undefined;
+  }
+  const informer = new PodInformer(config.kubeConfig, config.describe, {
+    onStateChange: (state, detail) =>
+      state === 'synced' ? log.info('watching MCP server pods', { cluster: config.describe }) : log.warn('cannot watch MCP server pods; retrying', { cluster: config.describe, error: detail }),
+  });
+  void informer.start();
+  return informer;
 }
 
 /** Resolves on the first SIGTERM or SIGINT (caught from the start, so a signal during start-up still stops cleanly). */
@@ -82,14 +106,22 @@ export function registerServe(program: Command): void {
         return n;
       }),
     )
+    .option('--kubeconfig <file>', 'kubeconfig of the cluster whose MCP server pods GetMcpServer/ListMcpServers report (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
+    .option('--context <name>', 'kubeconfig context to use')
+    .option('--in-cluster', "use the pod's service account (needs get/list/watch on pods: docs/rbac.yaml)")
     .option('--cache-dir <dir>', 'where URL clones live (default: ${MCPO_CACHE_DIR:-~/.cache/mcp-orchestrator}/repos)')
     .action(
       action(async (opts: ServeCliOptions) => {
         if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
         const { signal, dispose } = untilSignal();
+        const logger = createLogger(opts.logLevel);
+        let cluster: PodInformer | undefined;
         let server: RunningServer;
         try {
+          cluster = clusterReader(opts, logger);
           server = await startServer({
+            logger,
+            cluster,
             repo: opts.repo,
             branch: opts.branch,
             host: opts.host,
@@ -104,10 +136,13 @@ export function registerServe(program: Command): void {
           });
         } catch (err) {
           dispose();
+          await cluster?.stop();
+          if (err instanceof UsageError) throw err;
           throw new Error(`cannot start the server: ${err instanceof Error ? err.message : String(err)}`);
         }
         await signal;
         await server.stop();
+        await cluster?.stop();
         return EXIT_OK;
       }),
     );

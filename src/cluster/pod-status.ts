@@ -1,10 +1,9 @@
 /** A pod as an McpServer message: what a front end needs to know about a running MCP server. */
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { TEMPLATE_LABEL } from '../model/queries.js';
+import { CONTAINER_NAME } from '../render/mcp-server-workload.js';
 import type { McpServerMessage } from '../serve/mcp-servers.js';
 
-/** The container that runs the MCP server in rendered pods. */
-export const MCP_CONTAINER = 'mcp-server';
 
 const seconds = (t: Date | string | undefined): number => (t ? Math.floor(new Date(t).getTime() / 1000) : 0);
 
@@ -38,7 +37,7 @@ function lastTermination(s: V1ContainerStatus): string {
 
 export function toMcpServer(pod: V1Pod): McpServerMessage {
   const labels = pod.metadata?.labels ?? {};
-  const container = pod.spec?.containers.find((c) => c.name === MCP_CONTAINER) ?? pod.spec?.containers[0];
+  const container = pod.spec?.containers.find((c) => c.name === CONTAINER_NAME) ?? pod.spec?.containers[0];
   const resources = container?.resources;
   const pair = (r: Record<string, string> | undefined) => (r ? { cpu: r.cpu ?? '', memory: r.memory ?? '' } : undefined);
   return {

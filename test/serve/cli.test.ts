@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopback } from '../../src/serve/server.js';
 import { REPO_ROOT } from '../support/build.js';
+import { type Served, startMcpoServe } from '../support/mcpo.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { clientPython, fakeSealed, PyClient, SETUP_TIMEOUT_MS, seededRepo } from './_support.js';
 
@@ -22,49 +23,11 @@ beforeAll(() => {
   clientPython();
 }, SETUP_TIMEOUT_MS);
 
-interface Served {
-  child: ChildProcess;
-  port: number;
-  logs: () => Record<string, unknown>[];
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `mcpo serve ... --port 0` and waits for its "listening" log line. */
+/** Starts `mcpo serve ... --port 0`; killed after the test. */
 async function mcpoServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/mcpo.js'), 'serve', '--port', '0', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  cleanups.push(async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGKILL');
-      await exited;
-    }
-  });
-  const logs = (): Record<string, unknown>[] =>
-    stderr
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`mcpo serve did not start:\n${stderr}`)), 30_000);
-    child.stderr!.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      const listening = logs().find((l) => l.msg === 'listening');
-      if (listening) {
-        clearTimeout(timer);
-        resolve(listening.port as number);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`mcpo serve exited with ${code}:\n${stderr}`));
-    });
-  });
-  return { child, port, logs, stderr: () => stderr, exited };
+  const served = await startMcpoServe(args, env);
+  cleanups.push(() => served.kill());
+  return served;
 }
 
 async function fixture(): Promise<TestRepo> {

@@ -1,5 +1,5 @@
 /** Runs the real CLI (bin/mcpo.js, compiled by the build globalSetup) as a user would. */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from './build.js';
 
@@ -18,4 +18,58 @@ export function mcpo(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessE
     timeout: 120_000,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+export interface Served {
+  child: ChildProcess;
+  port: number;
+  /** The JSON log lines so far. */
+  logs: () => Record<string, unknown>[];
+  stderr: () => string;
+  exited: Promise<number | null>;
+  /** SIGKILL, if still running. */
+  kill: () => Promise<void>;
+}
+
+/** Starts the real `mcpo serve ... --port 0` and waits for its "listening" log line. */
+export async function startMcpoServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/mcpo.js'), 'serve', '--port', '0', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+  const logs = (): Record<string, unknown>[] =>
+    stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void kill();
+      reject(new Error(`mcpo serve did not start:\n${stderr}`));
+    }, 30_000);
+    const check = () => {
+      const listening = logs().find((l) => l.msg === 'listening');
+      if (listening) {
+        clearTimeout(timer);
+        resolve(listening.port as number);
+      }
+    };
+    child.stderr!.on('data', check);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`mcpo serve exited with ${code}:\n${stderr}`));
+    });
+  });
+  return { child, port, logs, stderr: () => stderr, exited, kill };
 }

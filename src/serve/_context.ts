@@ -64,6 +64,19 @@ export class CallContext {
   }
 }
 
+/** Requests as protobufjs decodes them: proto field names, defaults filled in. */
+export interface NamedRequest {
+  name: string;
+}
+export interface NamespacedRequest extends NamedRequest {
+  namespace: string;
+}
+export interface FilteredListRequest extends ListRequest {
+  label_selector: Record<string, string>;
+}
+export interface ForceDeleteRequest extends NamedRequest {
+  force: boolean;
+}
 export type Handler = (req: never, ctx: CallContext) => unknown;
 export type Handlers = Record<string, Handler>;
 

@@ -7,7 +7,7 @@
  * these listings carry no commit (pods are live state): a page is cut from
  * the list as it is when the page is asked for.
  */
-import { type CallContext, type Handlers, labelFilter, normalizedSelector, required } from './_context.js';
+import { type CallContext, type Handlers, labelFilter, normalizedSelector, required, type FilteredListRequest as BaseListRequest, type NamespacedRequest } from './_context.js';
 import { cutPage, startPage } from './pagination.js';
 import { ServeError } from './status.js';
 
@@ -39,15 +39,9 @@ export interface ClusterReader {
   servers(): readonly McpServerMessage[] | Promise<readonly McpServerMessage[]>;
 }
 
-interface GetRequest {
-  name: string;
-  namespace: string;
-}
+type GetRequest = NamespacedRequest;
 
-interface ListRequest {
-  page_size: number;
-  page_token: string;
-  label_selector: Record<string, string>;
+interface ListRequest extends BaseListRequest {
   namespace: string;
   template_name: string;
 }

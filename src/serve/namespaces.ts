@@ -1,22 +1,10 @@
 /** Namespace calls: Get/List from the snapshot with template and secret counts; writes answer how to make the change. */
-import { type CallContext, declarationFile, type Handlers, labelFilter, normalizedSelector, readOnly, required } from './_context.js';
+import { type CallContext, declarationFile, type ForceDeleteRequest, type Handlers, type FilteredListRequest as ListRequest, type NamedRequest, labelFilter, normalizedSelector, readOnly, required } from './_context.js';
 import type { NamespaceMessage } from './snapshot.js';
 import { ServeError } from './status.js';
 
-interface GetRequest {
-  name: string;
-}
-
-interface DeleteRequest {
-  name: string;
-  force: boolean;
-}
-
-interface ListRequest {
-  page_size: number;
-  page_token: string;
-  label_selector: Record<string, string>;
-}
+type GetRequest = NamedRequest;
+type DeleteRequest = ForceDeleteRequest;
 
 interface CreateRequest {
   namespace?: { name?: string };

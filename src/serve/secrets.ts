@@ -4,19 +4,13 @@
  * and write requests, which carry values, are never echoed or logged.
  */
 import { namespacedKey } from '../model/queries.js';
-import { type CallContext, declarationFile, type Handlers, labelFilter, normalizedSelector, readOnly, required } from './_context.js';
+import { type CallContext, declarationFile, type Handlers, labelFilter, normalizedSelector, readOnly, required, type FilteredListRequest as BaseListRequest, type NamespacedRequest } from './_context.js';
 import type { SecretMessage } from './snapshot.js';
 import { ServeError } from './status.js';
 
-interface GetRequest {
-  name: string;
-  namespace: string;
-}
+type GetRequest = NamespacedRequest;
 
-interface ListRequest {
-  page_size: number;
-  page_token: string;
-  label_selector: Record<string, string>;
+interface ListRequest extends BaseListRequest {
   namespace: string;
 }
 

@@ -60,8 +60,27 @@ export class CallContext {
   list<T>(method: string, req: ListRequest, filters: Record<string, unknown>, select: (snapshot: Snapshot) => readonly T[]): Page<T> {
     const start = startPage(method, req, filters);
     const snapshot = this.snapshotAt(start.sha);
-    return cutPage(select(snapshot), start, snapshot.sha);
+    return cutPage(selected(snapshot, start.filters, () => select(snapshot)), start, snapshot.sha);
   }
+}
+
+/**
+ * A snapshot never changes, so what a filter selects from it is computed once
+ * and every page of every listing with the same filters is a slice of it.
+ * Bounded per snapshot; the cache goes with the snapshot.
+ */
+const MAX_CACHED_SELECTIONS = 256;
+const selections = new WeakMap<Snapshot, Map<string, readonly unknown[]>>();
+
+function selected<T>(snapshot: Snapshot, filterHash: string, select: () => readonly T[]): readonly T[] {
+  let cache = selections.get(snapshot);
+  if (!cache) selections.set(snapshot, (cache = new Map()));
+  const hit = cache.get(filterHash);
+  if (hit) return hit as readonly T[];
+  const items = select();
+  if (cache.size >= MAX_CACHED_SELECTIONS) cache.delete(cache.keys().next().value!);
+  cache.set(filterHash, items);
+  return items;
 }
 
 /** Requests as protobufjs decodes them: proto field names, defaults filled in. */

@@ -5,7 +5,7 @@
  * plain objects as the model.
  */
 import type * as grpc from '@grpc/grpc-js';
-import type protobuf from 'protobufjs';
+import protobuf from 'protobufjs';
 
 /** How decoded requests look: enums as names, 64-bit integers as numbers, defaults filled in. */
 export const DECODE_OPTIONS: protobuf.IConversionOptions = {
@@ -18,11 +18,74 @@ export const DECODE_OPTIONS: protobuf.IConversionOptions = {
   oneofs: false,
 };
 
+/**
+ * Encoded bytes of frozen messages (a snapshot's templates, presets, …), made
+ * once per object: a snapshot never changes, so a list page or a Get answer
+ * splices bytes instead of converting and encoding the same objects on every call.
+ */
+const encoded = new WeakMap<object, Uint8Array>();
+
+function encodeMessage(type: protobuf.Type, value: object): Uint8Array {
+  const cached = encoded.get(value);
+  if (cached) return cached;
+  const bytes = type.encode(type.fromObject(value as Record<string, unknown>)).finish();
+  if (Object.isFrozen(value)) encoded.set(value, bytes);
+  return bytes;
+}
+
+type FieldPlan = { name: string; tag: number; write: (w: protobuf.Writer, tag: number, v: unknown) => void };
+
+const scalarWriters: Record<string, FieldPlan['write']> = {
+  string: (w, tag, v) => (v as string) !== '' && w.uint32(tag).string(v as string),
+  int32: (w, tag, v) => (v as number) !== 0 && w.uint32(tag).int32(v as number),
+  bool: (w, tag, v) => v === true && w.uint32(tag).bool(true),
+};
+
+/**
+ * A writer for response types whose top-level fields are messages, repeated
+ * messages, strings, int32s or bools (every read response of the service);
+ * undefined for other shapes, which take protobufjs' general path.
+ */
+function responsePlan(type: protobuf.Type): FieldPlan[] | undefined {
+  const plan: FieldPlan[] = [];
+  for (const field of type.fieldsArray) {
+    field.resolve();
+    const messageType = field.resolvedType instanceof protobuf.Type ? field.resolvedType : undefined;
+    if (field.map) return undefined;
+    if (messageType) {
+      const tag = (field.id << 3) | 2;
+      plan.push({
+        name: field.name,
+        tag,
+        write: field.repeated
+          ? (w, t, v) => {
+              for (const item of v as object[]) w.uint32(t).bytes(encodeMessage(messageType, item));
+            }
+          : (w, t, v) => void w.uint32(t).bytes(encodeMessage(messageType, v as object)),
+      });
+    } else {
+      const write = scalarWriters[field.type];
+      if (!write || field.repeated || field.resolvedType) return undefined;
+      plan.push({ name: field.name, tag: (field.id << 3) | (field.type === 'string' ? 2 : 0), write });
+    }
+  }
+  return plan;
+}
+
 export function serializer(type: protobuf.Type): (value: unknown) => Buffer {
-  return (value) => {
-    const message = type.fromObject(value as Record<string, unknown>);
-    return Buffer.from(type.encode(message).finish());
-  };
+  const plan = responsePlan(type);
+  if (plan) {
+    return (value) => {
+      const w = protobuf.Writer.create();
+      const record = value as Record<string, unknown>;
+      for (const field of plan) {
+        const v = record[field.name];
+        if (v !== undefined && v !== null) field.write(w, field.tag, v);
+      }
+      return Buffer.from(w.finish());
+    };
+  }
+  return (value) => Buffer.from(type.encode(type.fromObject(value as Record<string, unknown>)).finish());
 }
 
 export function deserializer(type: protobuf.Type): (bytes: Buffer) => unknown {

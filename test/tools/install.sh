@@ -4,7 +4,8 @@
 # A tool already installed at its pinned version is skipped.
 #
 #   test/tools/install.sh              # all tools
-#   test/tools/install.sh kubeseal     # only the named ones (kubeseal, grpcurl)
+#   test/tools/install.sh kubeseal     # only the named ones (kubeseal, grpcurl, ghz)
+#   test/tools/install.sh ghz          # the gRPC load tool `npm run bench` uses (not in "all")
 #
 # Needs `go` (1.26.8 or newer for kubeseal; an older go fetches that toolchain
 # from the Go module proxy) and access to the Go module proxy on first run.
@@ -13,6 +14,7 @@ set -euo pipefail
 
 KUBESEAL_VERSION=v0.40.0 # pinned in test/tools/kubeseal/go.mod (keep both in step)
 GRPCURL_VERSION=v1.9.4
+GHZ_VERSION=v0.120.0 # bench/ only
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cache="${MCPO_CACHE_DIR:-$HOME/.cache/mcp-orchestrator}"
@@ -74,14 +76,27 @@ install_grpcurl() {
   echo "$bin/grpcurl"
 }
 
+install_ghz() {
+  if installed ghz "$GHZ_VERSION"; then
+    log "ghz $GHZ_VERSION already in $bin"
+  else
+    log "installing ghz $GHZ_VERSION into $bin"
+    (cd "$cache" && GOBIN="$bin" timed go install -buildvcs=false \
+      "github.com/bojand/ghz/cmd/ghz@$GHZ_VERSION")
+    stamp ghz "$GHZ_VERSION"
+  fi
+  echo "$bin/ghz"
+}
+
 tools=("$@")
 if [[ ${#tools[@]} -eq 0 ]]; then tools=(kubeseal grpcurl); fi
 for t in "${tools[@]}"; do
   case "$t" in
     kubeseal) install_kubeseal ;;
     grpcurl) install_grpcurl ;;
+    ghz) install_ghz ;;
     *)
-      log "error: unknown tool '$t' (known: kubeseal grpcurl)"
+      log "error: unknown tool '$t' (known: kubeseal grpcurl ghz)"
       exit 2
       ;;
   esac

@@ -1,9 +1,9 @@
 /** `mcpo serve`: the read-only gRPC query server (src/serve/server.ts). */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { loadClusterConfig } from '../cluster/kubeconfig.js';
-import { PodInformer } from '../cluster/pod-informer.js';
+// The server, grpc-js and client-node load only when `serve` runs: the other commands do not pay for them.
+import type { PodInformer } from '../cluster/pod-informer.js';
 import { createLogger, isLogLevel, LOG_LEVELS, type Logger, type LogLevel } from '../serve/log.js';
-import { type RunningServer, startServer } from '../serve/server.js';
+import type { RunningServer } from '../serve/server.js';
 import { action } from './command.js';
 import { EXIT_OK } from './exit-codes.js';
 import { UsageError } from './output.js';
@@ -50,7 +50,9 @@ interface ServeCliOptions {
  * The pod informer for McpServer calls, when a cluster is configured. It
  * starts in the background: the server never waits for the cluster.
  */
-function clusterReader(opts: ServeCliOptions, log: Logger): PodInformer | undefined {
+async function clusterReader(opts: ServeCliOptions, log: Logger): Promise<PodInformer | undefined> {
+  const { loadClusterConfig } = await import('../cluster/kubeconfig.js');
+  const { PodInformer } = await import('../cluster/pod-informer.js');
   const config = loadClusterConfig({ kubeconfig: opts.kubeconfig, context: opts.context, inCluster: opts.inCluster });
   if (!config.kubeConfig) {
     if (opts.kubeconfig || opts.context || opts.inCluster) throw new UsageError(config.why);
@@ -118,7 +120,8 @@ export function registerServe(program: Command): void {
         let cluster: PodInformer | undefined;
         let server: RunningServer;
         try {
-          cluster = clusterReader(opts, logger);
+          cluster = await clusterReader(opts, logger);
+          const { startServer } = await import('../serve/server.js');
           server = await startServer({
             logger,
             cluster,

@@ -2,7 +2,7 @@
  * Reads the declaration files of a working tree, refusing what could hurt:
  * files over the size limit, symlinks that leave the repository, loops.
  */
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Diagnostic } from '../errors/diagnostic.js';
 
@@ -31,27 +31,31 @@ export function tooLarge(path: string, size: number): Diagnostic {
   };
 }
 
-/** Every *.yaml / *.yml under repoDir/resources, sorted by path. */
+/**
+ * Every *.yaml / *.yml under repoDir/resources, sorted by path. The walk is
+ * synchronous: thousands of small files read one after another are much
+ * faster without a promise per syscall.
+ */
 export async function readWorkingTreeFiles(repoDir: string, under: string = RESOURCES_DIR): Promise<{ files: InputFile[]; problems: Diagnostic[] }> {
-  const root = await realpath(repoDir);
+  const root = realpathSync(repoDir);
   const files: InputFile[] = [];
   const problems: Diagnostic[] = [];
   const visited = new Set<string>();
   const toRepoPath = (p: string) => relative(repoDir, p).split(sep).join('/');
 
-  async function walk(dir: string): Promise<void> {
-    const real = await realpath(dir);
+  function walk(dir: string): void {
+    const real = realpathSync(dir);
     if (visited.has(real)) return;
     visited.add(real);
-    const entries = (await readdir(dir)).sort();
+    const entries = readdirSync(dir).sort();
     for (const entry of entries) {
       if (entry.startsWith('.')) continue;
       const path = join(dir, entry);
-      let info = await lstat(path);
+      let info = lstatSync(path);
       if (info.isSymbolicLink()) {
         let target: string;
         try {
-          target = await realpath(path);
+          target = realpathSync(path);
         } catch {
           problems.push({ code: 'file.outside-repo', severity: 'error', message: 'symlink points at nothing', file: toRepoPath(path) });
           continue;
@@ -60,19 +64,19 @@ export async function readWorkingTreeFiles(repoDir: string, under: string = RESO
           problems.push({ code: 'file.outside-repo', severity: 'error', message: 'symlink leads outside the repository; it is not read', file: toRepoPath(path), hint: 'copy the file into the repository instead' });
           continue;
         }
-        info = await stat(path);
+        info = statSync(path);
       }
-      if (info.isDirectory()) await walk(path);
+      if (info.isDirectory()) walk(path);
       else if (info.isFile() && isDeclarationFile(entry)) {
         if (info.size > MAX_FILE_BYTES) problems.push(tooLarge(toRepoPath(path), info.size));
-        else files.push({ path: toRepoPath(path), content: await readFile(path) });
+        else files.push({ path: toRepoPath(path), content: readFileSync(path) });
       }
     }
   }
 
   const start = join(repoDir, under);
   try {
-    await walk(start);
+    walk(start);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     problems.push({

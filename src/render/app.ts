@@ -10,7 +10,7 @@
  * byte for byte. Nothing in it depends on time, randomness, the machine or
  * the commit.
  */
-import { App, Chart, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Model, SourceRef } from '../model/types.js';
 import { kustomizations } from './kustomization.js';
@@ -97,10 +97,15 @@ export function buildApp(model: Model): { app: App; charts: Placed[] } {
 
 /** Renders a model into its files, sorted by path. Pure: writes nothing. */
 export function renderModel(model: Model): Map<string, string> {
-  const { charts } = buildApp(model);
+  const { app, charts } = buildApp(model);
+  // Chart.toJson() resolves and validates the whole app again for every chart;
+  // our objects have no dependencies between them, so validate once and ask each object.
+  const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `${c.node.path}: ${e}`));
+  if (errors.length > 0) throw new Error(`invalid constructs:\n${errors.join('\n')}`);
   const files = new Map<string, string>();
   for (const { chart, sources } of charts) {
-    for (const object of chart.toJson() as Record<string, unknown>[]) {
+    const objects = chart.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+    for (const object of objects.map((o) => o.toJson() as Record<string, unknown>)) {
       const metadata = (object.metadata ?? {}) as { name?: string; namespace?: string };
       const id: ObjectIdentity = { kind: String(object.kind), name: String(metadata.name), ...(metadata.namespace !== undefined && { namespace: metadata.namespace }) };
       const path = objectPath(id);

@@ -33,16 +33,18 @@ function encodeMessage(type: protobuf.Type, value: object): Uint8Array {
   return bytes;
 }
 
-type FieldPlan = { name: string; tag: number; write: (w: protobuf.Writer, tag: number, v: unknown) => void };
+type FieldPlan =
+  | { kind: 'message'; name: string; tag: number; type: protobuf.Type; repeated: boolean }
+  | { kind: 'scalar'; name: string; tag: number; write: (w: protobuf.Writer, tag: number, v: unknown) => void };
 
-const scalarWriters: Record<string, FieldPlan['write']> = {
+const scalarWriters: Record<string, (w: protobuf.Writer, tag: number, v: unknown) => void> = {
   string: (w, tag, v) => (v as string) !== '' && w.uint32(tag).string(v as string),
   int32: (w, tag, v) => (v as number) !== 0 && w.uint32(tag).int32(v as number),
   bool: (w, tag, v) => v === true && w.uint32(tag).bool(true),
 };
 
 /**
- * A writer for response types whose top-level fields are messages, repeated
+ * A plan for response types whose top-level fields are messages, repeated
  * messages, strings, int32s or bools (every read response of the service);
  * undefined for other shapes, which take protobufjs' general path.
  */
@@ -50,39 +52,45 @@ function responsePlan(type: protobuf.Type): FieldPlan[] | undefined {
   const plan: FieldPlan[] = [];
   for (const field of type.fieldsArray) {
     field.resolve();
-    const messageType = field.resolvedType instanceof protobuf.Type ? field.resolvedType : undefined;
     if (field.map) return undefined;
-    if (messageType) {
-      const tag = (field.id << 3) | 2;
-      plan.push({
-        name: field.name,
-        tag,
-        write: field.repeated
-          ? (w, t, v) => {
-              for (const item of v as object[]) w.uint32(t).bytes(encodeMessage(messageType, item));
-            }
-          : (w, t, v) => void w.uint32(t).bytes(encodeMessage(messageType, v as object)),
-      });
+    if (field.resolvedType instanceof protobuf.Type) {
+      plan.push({ kind: 'message', name: field.name, tag: (field.id << 3) | 2, type: field.resolvedType, repeated: field.repeated });
     } else {
       const write = scalarWriters[field.type];
       if (!write || field.repeated || field.resolvedType) return undefined;
-      plan.push({ name: field.name, tag: (field.id << 3) | (field.type === 'string' ? 2 : 0), write });
+      plan.push({ kind: 'scalar', name: field.name, tag: (field.id << 3) | (field.type === 'string' ? 2 : 0), write });
     }
   }
   return plan;
 }
 
+/** Tag and length prefix of an embedded message. */
+function header(tag: number, length: number): Uint8Array {
+  return protobuf.Writer.create().uint32(tag).uint32(length).finish();
+}
+
 export function serializer(type: protobuf.Type): (value: unknown) => Buffer {
   const plan = responsePlan(type);
   if (plan) {
+    // Cached message bytes are copied once, into the final buffer.
     return (value) => {
-      const w = protobuf.Writer.create();
       const record = value as Record<string, unknown>;
+      const parts: Uint8Array[] = [];
+      let scalars: protobuf.Writer | undefined;
       for (const field of plan) {
         const v = record[field.name];
-        if (v !== undefined && v !== null) field.write(w, field.tag, v);
+        if (v === undefined || v === null) continue;
+        if (field.kind === 'scalar') {
+          field.write((scalars ??= protobuf.Writer.create()), field.tag, v);
+          continue;
+        }
+        for (const item of field.repeated ? (v as object[]) : [v as object]) {
+          const bytes = encodeMessage(field.type, item);
+          parts.push(header(field.tag, bytes.length), bytes);
+        }
       }
-      return Buffer.from(w.finish());
+      if (scalars) parts.push(scalars.finish());
+      return Buffer.concat(parts);
     };
   }
   return (value) => Buffer.from(type.encode(type.fromObject(value as Record<string, unknown>)).finish());

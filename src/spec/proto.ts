@@ -21,7 +21,14 @@ export const PROTO_FILES = [
 ] as const;
 
 /** spec/ of this package (found from the compiled or source location of this file). */
+let foundSpecDir: string | undefined;
+
 export function specDir(): string {
+  foundSpecDir ??= findSpecDir();
+  return foundSpecDir;
+}
+
+function findSpecDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
     const candidate = join(dir, 'spec');

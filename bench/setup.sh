@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Tools `npm run bench` needs besides npm packages: h2load (Debian nghttp2-client,
+# the load generator) and GNU time (CPU time of child processes). Installed
+# with apt-get when missing; run as root or with sudo available.
+set -euo pipefail
+need=()
+command -v h2load >/dev/null 2>&1 || need+=(nghttp2-client)
+[ -x /usr/bin/time ] || need+=(time)
+command -v git >/dev/null 2>&1 || need+=(git)
+[ ${#need[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "bench/setup.sh: installing ${need[*]}" >&2
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2

@@ -272,22 +272,16 @@ export class DescriptorPool {
   /** The file's descriptor followed by those of all its transitive imports. */
   withDependencies(file: string): Uint8Array[] | undefined {
     if (!this.files.has(file)) return undefined;
-    const out: Uint8Array[] = [];
-    const seen = new Set<string>();
-    const walk = (name: string): void => {
-      if (seen.has(name)) return;
-      seen.add(name);
-      const entry = this.files.get(name);
-      if (!entry) return;
-      out.push(entry.bytes);
-      for (const dep of entry.dependencies) walk(dep);
-    };
-    walk(file);
-    return out;
+    return this.collect([file], false);
   }
 
   /** All descriptors, each file after its imports: a FileDescriptorSet's `file` list. */
   all(): Uint8Array[] {
+    return this.collect(this.files.keys(), true);
+  }
+
+  /** Descriptors of `roots` and their transitive imports, each once; imports before or after their importer. */
+  private collect(roots: Iterable<string>, importsFirst: boolean): Uint8Array[] {
     const out: Uint8Array[] = [];
     const seen = new Set<string>();
     const walk = (name: string): void => {
@@ -295,10 +289,11 @@ export class DescriptorPool {
       seen.add(name);
       const entry = this.files.get(name);
       if (!entry) return;
+      if (!importsFirst) out.push(entry.bytes);
       for (const dep of entry.dependencies) walk(dep);
-      out.push(entry.bytes);
+      if (importsFirst) out.push(entry.bytes);
     };
-    for (const name of this.files.keys()) walk(name);
+    for (const name of roots) walk(name);
     return out;
   }
 

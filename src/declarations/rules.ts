@@ -5,7 +5,7 @@
  * reports every problem.
  */
 import type { Diagnostic, DiagnosticCode } from '../errors/diagnostic.js';
-import { MANAGED_BY_LABELS, TEMPLATE_LABEL } from '../model/queries.js';
+import { templateOwnLabels } from '../model/queries.js';
 import type { SecretType } from '../model/types.js';
 import { HOME_VOLUME, TMP_VOLUME } from '../render/_pod-runtime.js';
 import { checkSealedValue } from '../secrets/seal.js';
@@ -18,7 +18,7 @@ import { compareQuantities, isPositive, parseQuantity, type Quantity } from './q
 
 type Report = (decl: RawDeclaration, code: DiagnosticCode, path: string, message: string, hint?: string) => void;
 
-const RESERVED_LABELS = new Set([...Object.keys(MANAGED_BY_LABELS), 'app.kubernetes.io/name', 'app.kubernetes.io/instance', TEMPLATE_LABEL]);
+const RESERVED_LABELS = new Set(Object.keys(templateOwnLabels('')));
 
 export function checkRules(declarations: readonly RawDeclaration[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];

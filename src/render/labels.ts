@@ -9,7 +9,7 @@
  * makes Kubernetes refuse the update.
  */
 import type { Labels, McpTemplate, Namespace } from '../model/types.js';
-import { MANAGED_BY_LABELS, TEMPLATE_LABEL } from '../model/queries.js';
+import { MANAGED_BY_LABELS, TEMPLATE_LABEL, templateOwnLabels } from '../model/queries.js';
 
 /** Annotation prefix for what mcp-orchestrator writes besides labels. */
 export const ANNOTATION_PREFIX = 'mcp-orchestrator.io/';
@@ -35,13 +35,7 @@ export function selectorLabels(template: McpTemplate): Record<string, string> {
 
 /** Labels of the Deployment, its pods and its Service. */
 export function templateLabels(template: McpTemplate): Record<string, string> {
-  return merge(template.labels, {
-    ...MANAGED_BY_LABELS,
-    'app.kubernetes.io/name': template.name,
-    'app.kubernetes.io/instance': template.name,
-    'app.kubernetes.io/component': 'mcp-server',
-    [TEMPLATE_LABEL]: template.name,
-  });
+  return merge(template.labels, templateOwnLabels(template.name));
 }
 
 export function namespaceLabels(namespace: Namespace): Record<string, string> {

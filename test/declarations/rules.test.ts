@@ -92,6 +92,10 @@ describe('semantic rules', () => {
       'resources/template.yaml:13:3: McpTemplate/default/my-memory-server: labels["env"]: label value must be at most 63 characters, got 64',
       'resources/template.yaml:15:3: McpTemplate/default/my-memory-server: labels["app.kubernetes.io/managed-by"]: label "app.kubernetes.io/managed-by" is set by mcp-orchestrator and cannot be declared',
     ]);
+    // Every label render sets is reserved, so a declared one is never silently overwritten.
+    expect(check({ [T]: TEMPLATE.replace('env: prod', 'app.kubernetes.io/component: db') }).lines).toEqual([
+      'resources/template.yaml:13:3: McpTemplate/default/my-memory-server: labels["app.kubernetes.io/component"]: label "app.kubernetes.io/component" is set by mcp-orchestrator and cannot be declared',
+    ]);
   });
 
   it('env var names are valid and unique', () => {

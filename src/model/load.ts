@@ -9,6 +9,7 @@ import { type RawDeclaration, readDeclaration } from '../declarations/documents.
 import { parseYamlFile } from '../declarations/parse-yaml.js';
 import { type InputFile, readWorkingTreeFiles } from '../declarations/read-files.js';
 import { checkRules } from '../declarations/rules.js';
+import { readCommitFiles } from '../git/read-tree.js';
 import type {
   EnvVar,
   LoadResult,
@@ -53,6 +54,15 @@ export function buildModel(files: readonly InputFile[], problems: readonly Diagn
 export async function loadWorkingTree(repoDir: string): Promise<LoadResult> {
   const { files, problems } = await readWorkingTreeFiles(repoDir);
   return buildModel(files, problems);
+}
+
+/**
+ * Reads resources/ of a git revision straight from the object store (no
+ * checkout) and builds its model. Throws McpoError('usage') when `rev` is not a commit.
+ */
+export async function loadCommit(repoDir: string, rev: string): Promise<LoadResult & { sha: string }> {
+  const { sha, files, problems } = await readCommitFiles(repoDir, rev);
+  return { sha, ...buildModel(files, problems) };
 }
 
 function assemble(declarations: readonly RawDeclaration[]): Model {

@@ -4,17 +4,15 @@
  * runs off the thread that answers calls. See ModelBuilder in model-builder.ts.
  */
 import { parentPort } from 'node:worker_threads';
-import { readCommitFiles } from '../git/read-tree.js';
-import { buildModel } from '../model/load.js';
+import { loadCommit } from '../model/load.js';
 import type { BuildRequest, BuildReply } from './model-builder.js';
 
 parentPort?.on('message', (req: BuildRequest) => {
   void (async () => {
     let reply: BuildReply;
     try {
-      const read = await readCommitFiles(req.repoDir, req.sha);
-      const result = buildModel(read.files, read.problems);
-      reply = { id: req.id, sha: read.sha, model: result.model, diagnostics: [...result.diagnostics] };
+      const result = await loadCommit(req.repoDir, req.sha);
+      reply = { id: req.id, sha: result.sha, model: result.model, diagnostics: [...result.diagnostics] };
     } catch (err) {
       reply = { id: req.id, error: err instanceof Error ? err.message : String(err) };
     }

@@ -10,8 +10,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../errors/diagnostic.js';
-import { readCommitFiles } from '../git/read-tree.js';
-import { buildModel } from '../model/load.js';
+import { loadCommit } from '../model/load.js';
 import type { Model } from '../model/types.js';
 
 export interface BuildRequest {
@@ -49,9 +48,8 @@ export class ModelBuilder {
 
   async build(repoDir: string, sha: string): Promise<ModelBuild> {
     if (!this.workerScript) {
-      const read = await readCommitFiles(repoDir, sha);
-      const result = buildModel(read.files, read.problems);
-      return { sha: read.sha, model: result.model, diagnostics: result.diagnostics };
+      const result = await loadCommit(repoDir, sha);
+      return { sha: result.sha, model: result.model, diagnostics: result.diagnostics };
     }
     const worker = this.ensureWorker(this.workerScript);
     const id = this.nextId++;

@@ -12,14 +12,14 @@
  */
 import type { Command } from 'commander';
 import { FILE_HEADERS_ONLY, createTwoFilesPatch } from 'diff';
-import { type Diagnostic, McpoError, formatDiagnostic } from '../errors/diagnostic.js';
-import { readCommitFiles } from '../git/read-tree.js';
-import { buildModel, loadWorkingTree } from '../model/load.js';
+import { type Diagnostic, McpoError } from '../errors/diagnostic.js';
+import { loadCommit, loadWorkingTree } from '../model/load.js';
 import type { LoadResult } from '../model/types.js';
 import { renderModel } from '../render/app.js';
 import { compareStrings } from '../render/layout.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { printDiagnostics } from './output.js';
 
 interface Side {
   /** How the side is named in the output, e.g. "main (1a2b3c4)" or "working tree". */
@@ -45,13 +45,13 @@ async function loadSide(repo: string, rev: string | undefined): Promise<Side> {
   } else {
     let commit;
     try {
-      commit = await readCommitFiles(repo, rev);
+      commit = await loadCommit(repo, rev);
     } catch (err) {
       if (err instanceof McpoError) throw new DiffTrouble(err.message);
       throw new DiffTrouble(`cannot read ${JSON.stringify(rev)} in ${repo}: ${err instanceof Error ? err.message : String(err)}`);
     }
     label = `${rev} (${commit.sha.slice(0, 12)})`;
-    result = buildModel(commit.files, commit.problems);
+    result = commit;
   }
   if (!result.model) throw new DiffTrouble(`the declarations at ${label} are invalid; nothing to compare`, result.diagnostics);
   try {
@@ -109,7 +109,7 @@ export function registerDiff(program: Command): void {
           sides = [await loadSide(opts.repo, base), await loadSide(opts.repo, head)];
         } catch (err) {
           if (!(err instanceof DiffTrouble)) throw err;
-          for (const d of err.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+          printDiagnostics(err.diagnostics, 'text');
           process.stderr.write(`mcpo diff: ${err.message}\n`);
           return EXIT_USAGE;
         }

@@ -9,13 +9,13 @@
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import { formatDiagnostic, isError } from '../errors/diagnostic.js';
+import { isError } from '../errors/diagnostic.js';
 import { loadWorkingTree } from '../model/load.js';
 import { renderModel } from '../render/app.js';
 import { compareWithDir, isStale, writeRendered } from '../render/write.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes.js';
-import { UsageError } from './output.js';
+import { printDiagnostics, UsageError } from './output.js';
 
 interface SynthOptions {
   repo: string;
@@ -52,7 +52,7 @@ export function registerSynth(program: Command): void {
       action(async (opts: SynthOptions) => {
         const out = outputDir(opts.repo, opts.out);
         const { model, diagnostics } = await loadWorkingTree(opts.repo);
-        for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+        printDiagnostics(diagnostics, 'text');
         if (!model) {
           const errors = diagnostics.filter(isError).length;
           process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; nothing rendered\n`);

@@ -1,0 +1,51 @@
+/**
+ * Reading input with its size limit checked before the bytes are kept: a
+ * file, a pipe, a character device (`/dev/zero`) or standard input is read
+ * in chunks and given up on as soon as it passes the limit, so no input can
+ * grow the process beyond the limit it is checked against. A file's stated
+ * size is never trusted (it can grow while being read, and devices say 0).
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+
+export type BoundedRead = { ok: true; content: Buffer } | { ok: false; tooLarge: true; limit: number };
+
+const CHUNK = 64 * 1024;
+
+/** Reads an open file descriptor to its end, or stops after `limit` bytes. */
+export function readFdBounded(fd: number, limit: number): BoundedRead {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(CHUNK, limit + 1 - total));
+    let n: number;
+    try {
+      n = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (err) {
+      // A non-blocking stdin that has nothing yet: wait for it.
+      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
+      throw err;
+    }
+    if (n === 0) return { ok: true, content: Buffer.concat(chunks, total) };
+    total += n;
+    if (total > limit) return { ok: false, tooLarge: true, limit };
+    chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+  }
+}
+
+/** Reads the file at `path` (any kind: regular, FIFO, device), at most `limit` bytes. */
+export function readFileBounded(path: string, limit: number): BoundedRead {
+  const fd = openSync(path, 'r');
+  try {
+    return readFdBounded(fd, limit);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads standard input to its end, at most `limit` bytes. */
+export function readStdinBounded(limit: number): BoundedRead {
+  return readFdBounded(0, limit);
+}

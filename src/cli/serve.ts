@@ -44,6 +44,8 @@ interface ServeCliOptions {
   kubeconfig?: string;
   context?: string;
   inCluster?: boolean;
+  maxConcurrentStreams?: number;
+  idleTimeout?: number;
 }
 
 /**
@@ -111,6 +113,14 @@ export function registerServe(program: Command): void {
     .option('--kubeconfig <file>', 'kubeconfig of the cluster whose MCP server pods GetMcpServer/ListMcpServers report (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
     .option('--context <name>', 'kubeconfig context to use')
     .option('--in-cluster', "use the pod's service account (needs get/list/watch on pods: docs/rbac.yaml)")
+    .addOption(
+      new Option('--max-concurrent-streams <n>', 'calls one connection may have open at once (advertised to clients, which queue the rest)').default(100).argParser((v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+        return n;
+      }),
+    )
+    .addOption(new Option('--idle-timeout <duration>', 'close a connection that has had no call for this long').default(5 * 60_000, '5m').argParser(parseDuration))
     .option('--cache-dir <dir>', 'where URL clones live (default: ${MCPO_CACHE_DIR:-~/.cache/mcp-orchestrator}/repos)')
     .action(
       action(async (opts: ServeCliOptions) => {
@@ -136,6 +146,7 @@ export function registerServe(program: Command): void {
             authTokenFile: opts.authTokenFile,
             retain: opts.keepSnapshots,
             cacheDir: opts.cacheDir,
+            limits: { maxConcurrentStreams: opts.maxConcurrentStreams, idleTimeoutMs: opts.idleTimeout },
           });
         } catch (err) {
           dispose();

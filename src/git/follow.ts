@@ -30,6 +30,8 @@ export interface FollowOptions {
 
 export type CommitListener = (sha: string) => void;
 export type ErrorListener = (err: Error) => void;
+/** After each look at the branch that could read it (whether or not it moved). */
+export type ReadableListener = () => void;
 
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 const SCP_LIKE = /^[^/\s]+@[^/\s]+:/;
@@ -59,6 +61,7 @@ export class RepoFollower {
   private checking: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private onReadable: ReadableListener | undefined;
   private readonly intervalMs: number;
 
   constructor(private readonly opts: FollowOptions) {
@@ -115,12 +118,14 @@ export class RepoFollower {
 
   /**
    * Calls `onCommit` with each new commit of the branch (starting after
-   * `known`, the commit the caller already has). Errors go to `onError` and
-   * the following continues.
+   * `known`, the commit the caller already has). Errors go to `onError` (on
+   * every failed look) and the following continues; `onReadable` hears of
+   * every look that succeeded, so a caller can tell when reading recovers.
    */
-  start(onCommit: CommitListener, onError: ErrorListener, known?: string): void {
+  start(onCommit: CommitListener, onError: ErrorListener, known?: string, onReadable?: ReadableListener): void {
     this.last = known;
     this.stopped = false;
+    this.onReadable = onReadable;
     const tick = (): void => {
       if (this.stopped) return;
       void this.check(onCommit, onError).finally(() => {
@@ -150,6 +155,7 @@ export class RepoFollower {
         this.again = false;
         try {
           const sha = await this.head();
+          if (!this.stopped) this.onReadable?.();
           if (!this.stopped && sha !== this.last) {
             this.last = sha;
             onCommit(sha);

@@ -7,6 +7,7 @@
  * these listings carry no commit (pods are live state): a page is cut from
  * the list as it is when the page is asked for.
  */
+import { echo } from '../errors/echo.js';
 import { type CallContext, type Handlers, labelFilter, normalizedSelector, required, type FilteredListRequest as BaseListRequest, type NamespacedRequest } from './_context.js';
 import { cutPage, startPage } from './pagination.js';
 import { ServeError } from './status.js';
@@ -60,7 +61,7 @@ export function mcpServerHandlers(cluster: ClusterReader | undefined): Handlers 
     const name = required(req.name, 'name');
     const namespace = required(req.namespace, 'namespace');
     const server = (await reader().servers()).find((s) => s.namespace === namespace && s.name === name);
-    if (!server) throw new ServeError('not-found', `McpServer ${namespace}/${name} not found`);
+    if (!server) throw new ServeError('not-found', `McpServer ${echo(namespace)}/${echo(name)} not found`);
     return { server };
   }
 

@@ -33,10 +33,19 @@ export function defaultWorkerScript(): string | undefined {
   return existsSync(path) ? path : undefined;
 }
 
+/** A build given up because a newer commit arrived (see the `signal` of ModelBuilder.build). */
+export class BuildAbandoned extends Error {
+  constructor(readonly sha: string) {
+    super(`build of ${sha} abandoned for a newer commit`);
+    this.name = 'BuildAbandoned';
+  }
+}
+
 export class ModelBuilder {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (b: ModelBuild) => void; reject: (e: Error) => void }>();
+  private started = 0;
 
   /** `workerScript`: a compiled _build-worker.js; `null` builds in-process. */
   constructor(private readonly workerScript: string | null | undefined = defaultWorkerScript()) {}
@@ -46,17 +55,57 @@ export class ModelBuilder {
     return Boolean(this.workerScript);
   }
 
-  async build(repoDir: string, sha: string): Promise<ModelBuild> {
+  /**
+   * Builds commit `sha`. When `signal` aborts, the build rejects with
+   * BuildAbandoned at once and its worker thread is terminated (in-process,
+   * the build cannot be stopped: its result is dropped when it ends).
+   */
+  async build(repoDir: string, sha: string, signal?: AbortSignal): Promise<ModelBuild> {
+    if (signal?.aborted) throw new BuildAbandoned(sha);
     if (!this.workerScript) {
       const result = await loadCommit(repoDir, sha);
+      if (signal?.aborted) throw new BuildAbandoned(sha);
       return { sha: result.sha, model: result.model, diagnostics: result.diagnostics };
     }
     const worker = this.ensureWorker(this.workerScript);
     const id = this.nextId++;
     return new Promise<ModelBuild>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const onAbort = (): void => {
+        if (!this.pending.has(id)) return;
+        // A worker runs one build at a time: terminating it is the only way to stop this one.
+        this.discard(worker, new BuildAbandoned(sha));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = (): void => signal?.removeEventListener('abort', onAbort);
+      this.pending.set(id, {
+        resolve: (b) => {
+          done();
+          resolve(b);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
+      });
       worker.postMessage({ id, repoDir, sha } satisfies BuildRequest);
     });
+  }
+
+  /** Worker threads started so far. */
+  get workersStarted(): number {
+    return this.started;
+  }
+
+  /** Stops `worker` and fails what it was building with `err`. */
+  private discard(worker: Worker, err: Error): void {
+    if (this.worker === worker) this.worker = undefined;
+    worker.removeAllListeners('exit');
+    worker.removeAllListeners('error');
+    void worker.terminate();
+    for (const [id, waiter] of this.pending) {
+      this.pending.delete(id);
+      waiter.reject(err);
+    }
   }
 
   async close(): Promise<void> {
@@ -68,6 +117,7 @@ export class ModelBuilder {
   private ensureWorker(script: string): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(script);
+    this.started++;
     worker.unref();
     worker.on('message', (reply: BuildReply) => {
       const waiter = this.pending.get(reply.id);

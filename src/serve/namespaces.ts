@@ -1,4 +1,5 @@
 /** Namespace calls: Get/List from the snapshot with template and secret counts; writes answer how to make the change. */
+import { echo } from '../errors/echo.js';
 import { type CallContext, declarationFile, type ForceDeleteRequest, type Handlers, type FilteredListRequest as ListRequest, type NamedRequest, labelFilter, normalizedSelector, readOnly, required } from './_context.js';
 import type { NamespaceMessage } from './snapshot.js';
 import { ServeError } from './status.js';
@@ -13,7 +14,7 @@ interface CreateRequest {
 function get(req: GetRequest, ctx: CallContext): { namespace: NamespaceMessage } {
   const name = required(req.name, 'name');
   const namespace = ctx.snapshot().namespaceByName.get(name);
-  if (!namespace) throw new ServeError('not-found', `Namespace ${name} not found`);
+  if (!namespace) throw new ServeError('not-found', `Namespace ${echo(name)} not found`);
   return { namespace };
 }
 
@@ -27,9 +28,9 @@ function list(req: ListRequest, ctx: CallContext) {
 function create(req: CreateRequest, ctx: CallContext): never {
   const name = req.namespace?.name || 'NAME';
   const existing = ctx.peek()?.model.namespaces.get(name);
-  if (existing) return readOnly(`change Namespace ${name}`, `edit its declaration in ${existing.source.file}`, 'mcpo validate');
+  if (existing) return readOnly(`change Namespace ${echo(name)}`, `edit its declaration in ${echo(existing.source.file)}`, 'mcpo validate');
   const file = declarationFile(undefined, 'Namespace', name);
-  return readOnly(`create Namespace ${name}`, `add ${file} with \`kind: Namespace\``, `mcpo create -f ${file}`);
+  return readOnly(`create Namespace ${echo(name)}`, `add ${echo(file)} with \`kind: Namespace\``, `mcpo create -f ${echo(file)}`);
 }
 
 function remove(req: DeleteRequest, ctx: CallContext): never {
@@ -39,7 +40,7 @@ function remove(req: DeleteRequest, ctx: CallContext): never {
   const file = declarationFile(snapshot?.model.namespaces.get(name)?.source.file, 'Namespace', name);
   const held = existing ? existing.template_count + existing.secret_count : 0;
   const inUse = held > 0 ? `; ${held} template(s) and secret(s) are declared in it, so it is refused without --force` : '';
-  return readOnly(`delete Namespace ${name}${inUse}`, `remove its declaration from ${file}`, `mcpo delete namespace ${name}${held > 0 || req.force ? ' --force' : ''}`);
+  return readOnly(`delete Namespace ${echo(name)}${inUse}`, `remove its declaration from ${echo(file)}`, `mcpo delete namespace ${echo(name)}${held > 0 || req.force ? ' --force' : ''}`);
 }
 
 export const namespaceHandlers: Handlers = {

@@ -1,4 +1,5 @@
 /** ResourceLimit (preset) calls: Get/List from the snapshot with usage_count; writes answer how to make the change. */
+import { echo } from '../errors/echo.js';
 import { type CallContext, declarationFile, type ForceDeleteRequest, type Handlers, type FilteredListRequest as ListRequest, type NamedRequest, labelFilter, normalizedSelector, readOnly, required } from './_context.js';
 import type { PresetMessage } from './snapshot.js';
 import { ServeError } from './status.js';
@@ -13,7 +14,7 @@ interface CreateRequest {
 function get(req: GetRequest, ctx: CallContext): { resource_limit: PresetMessage } {
   const name = required(req.name, 'name');
   const preset = ctx.snapshot().presetByName.get(name);
-  if (!preset) throw new ServeError('not-found', `ResourceLimit ${name} not found`);
+  if (!preset) throw new ServeError('not-found', `ResourceLimit ${echo(name)} not found`);
   return { resource_limit: preset };
 }
 
@@ -27,9 +28,9 @@ function list(req: ListRequest, ctx: CallContext) {
 function create(req: CreateRequest, ctx: CallContext): never {
   const name = req.resource_limit?.name || 'NAME';
   const existing = ctx.peek()?.model.presets.get(name);
-  if (existing) return readOnly(`change ResourceLimit ${name}`, `edit its declaration in ${existing.source.file}`, 'mcpo validate');
+  if (existing) return readOnly(`change ResourceLimit ${echo(name)}`, `edit its declaration in ${echo(existing.source.file)}`, 'mcpo validate');
   const file = declarationFile(undefined, 'ResourceLimit', name);
-  return readOnly(`create ResourceLimit ${name}`, `add ${file} with \`kind: ResourceLimit\``, `mcpo create -f ${file}`);
+  return readOnly(`create ResourceLimit ${echo(name)}`, `add ${echo(file)} with \`kind: ResourceLimit\``, `mcpo create -f ${echo(file)}`);
 }
 
 function remove(req: DeleteRequest, ctx: CallContext): never {
@@ -42,7 +43,7 @@ function remove(req: DeleteRequest, ctx: CallContext): never {
     users.length > 0
       ? `; ${users.length} template(s) use it (${users.slice(0, 5).join(', ')}${users.length > 5 ? ', ...' : ''}), so it is refused without --force`
       : '';
-  return readOnly(`delete ResourceLimit ${name}${inUse}`, `remove its declaration from ${file}`, `mcpo delete resourcelimit ${name}${users.length > 0 || req.force ? ' --force' : ''}`);
+  return readOnly(`delete ResourceLimit ${echo(name)}${inUse}`, `remove its declaration from ${echo(file)}`, `mcpo delete resourcelimit ${echo(name)}${users.length > 0 || req.force ? ' --force' : ''}`);
 }
 
 export const presetHandlers: Handlers = {

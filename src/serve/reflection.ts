@@ -10,6 +10,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
+import { quoted } from '../errors/echo.js';
 import { DescriptorPool } from './descriptors.js';
 import { protoMethodDefinition } from './service.js';
 
@@ -106,43 +107,37 @@ export function answer(pool: DescriptorPool, services: readonly string[], req: R
     return { ...base, list_services_response: { service: services.map((name) => ({ name })) } };
   }
   if (req.file_by_filename !== undefined) {
-    return files(pool.withDependencies(req.file_by_filename), `file ${req.file_by_filename}`);
+    return files(pool.withDependencies(req.file_by_filename), `file ${quoted(req.file_by_filename)}`);
   }
   if (req.file_containing_symbol !== undefined) {
     const file = pool.fileOfSymbol(req.file_containing_symbol);
-    return files(file ? pool.withDependencies(file) : undefined, `symbol ${req.file_containing_symbol}`);
+    return files(file ? pool.withDependencies(file) : undefined, `symbol ${quoted(req.file_containing_symbol)}`);
   }
   if (req.file_containing_extension !== undefined) {
     const ext = req.file_containing_extension;
-    return notFound(`extension ${ext.extension_number ?? 0} of ${ext.containing_type ?? ''} not found: no extensions are declared`);
+    return notFound(`extension ${ext.extension_number ?? 0} of ${quoted(ext.containing_type ?? '')} not found: no extensions are declared`);
   }
   if (req.all_extension_numbers_of_type !== undefined) {
     const type = req.all_extension_numbers_of_type;
-    if (!pool.fileOfSymbol(type)) return notFound(`type ${type} not found`);
+    if (!pool.fileOfSymbol(type)) return notFound(`type ${quoted(type)} not found`);
     return { ...base, all_extension_numbers_response: { base_type_name: type.replace(/^\./, ''), extension_number: [] } };
   }
   return { ...base, error_response: { error_code: grpc.status.INVALID_ARGUMENT, error_message: 'empty reflection request' } };
 }
 
-export type StreamGuard = (call: grpc.ServerDuplexStream<unknown, unknown>) => grpc.ServiceError | undefined;
-
 /**
  * Adds ServerReflection v1 and v1alpha to a server. `services` are the names
- * listed (the server's own services, health and reflection). `guard` may
- * refuse a stream (authentication) before it is served.
+ * listed (the server's own services, health and reflection). Authentication
+ * is the server interceptor's (interceptor.ts): a refused caller never
+ * reaches this handler.
  */
-export function addReflection(server: grpc.Server, pool: DescriptorPool, services: readonly string[], guard?: StreamGuard): void {
+export function addReflection(server: grpc.Server, pool: DescriptorPool, services: readonly string[]): void {
   for (const { pkg } of REFLECTION_VERSIONS) {
     const root = loadReflectionRoot(pkg, '');
     const method = root.lookupService(`${pkg}.ServerReflection`).methods.ServerReflectionInfo!;
     const definition = { ServerReflectionInfo: protoMethodDefinition(method) };
     server.addService(definition as grpc.ServiceDefinition, {
       ServerReflectionInfo: (call: grpc.ServerDuplexStream<ReflectionRequest, Record<string, unknown>>) => {
-        const refused = guard?.(call as grpc.ServerDuplexStream<unknown, unknown>);
-        if (refused) {
-          call.emit('error', refused);
-          return;
-        }
         call.on('data', (req: ReflectionRequest) => {
           call.write(answer(pool, services, req));
         });

@@ -3,6 +3,7 @@
  * the served Secret message is built without the sealed data (snapshot.ts),
  * and write requests, which carry values, are never echoed or logged.
  */
+import { echo } from '../errors/echo.js';
 import { namespacedKey } from '../model/queries.js';
 import { type CallContext, declarationFile, type Handlers, labelFilter, normalizedSelector, readOnly, required, type FilteredListRequest as BaseListRequest, type NamespacedRequest } from './_context.js';
 import type { SecretMessage } from './snapshot.js';
@@ -30,7 +31,7 @@ function get(req: GetRequest, ctx: CallContext): { secret: SecretMessage } {
   const name = required(req.name, 'name');
   const namespace = required(req.namespace, 'namespace');
   const secret = ctx.snapshot().secretByKey.get(namespacedKey(namespace, name));
-  if (!secret) throw new ServeError('not-found', `Secret ${namespace}/${name} not found`);
+  if (!secret) throw new ServeError('not-found', `Secret ${echo(namespace)}/${echo(name)} not found`);
   return { secret };
 }
 
@@ -50,9 +51,9 @@ function create(req: GetRequest, ctx: CallContext): never {
   const existing = ctx.peek()?.model.secrets.get(namespacedKey(namespace, name));
   const file = declarationFile(existing?.source.file, 'Secret', name, namespace);
   return readOnly(
-    `create Secret ${namespace}/${name}`,
-    `seal its values into ${file} on your machine (values never go to the server or the repository in plaintext)`,
-    `mcpo secret create ${name} -n ${namespace} --from-literal KEY=VALUE`,
+    `create Secret ${echo(namespace)}/${echo(name)}`,
+    `seal its values into ${echo(file)} on your machine (values never go to the server or the repository in plaintext)`,
+    `mcpo secret create ${echo(name)} -n ${echo(namespace)} --from-literal KEY=VALUE`,
   );
 }
 
@@ -63,9 +64,9 @@ function update(req: UpdateRequest, ctx: CallContext): never {
   const file = declarationFile(existing?.source.file, 'Secret', name, namespace);
   const strategy = STRATEGY_FLAG[req.strategy] ?? 'replace|merge|patch';
   return readOnly(
-    `update Secret ${namespace}/${name}`,
-    `re-seal the changed keys into ${file} on your machine`,
-    `mcpo secret update ${name} -n ${namespace} --strategy ${strategy} --from-literal KEY=VALUE`,
+    `update Secret ${echo(namespace)}/${echo(name)}`,
+    `re-seal the changed keys into ${echo(file)} on your machine`,
+    `mcpo secret update ${echo(name)} -n ${echo(namespace)} --strategy ${strategy} --from-literal KEY=VALUE`,
   );
 }
 
@@ -74,7 +75,7 @@ function remove(req: GetRequest, ctx: CallContext): never {
   const namespace = req.namespace || 'NAMESPACE';
   const existing = ctx.peek()?.model.secrets.get(namespacedKey(namespace, name));
   const file = declarationFile(existing?.source.file, 'Secret', name, namespace);
-  return readOnly(`delete Secret ${namespace}/${name}`, `remove its declaration from ${file}`, `mcpo delete secret ${name} -n ${namespace}`);
+  return readOnly(`delete Secret ${echo(namespace)}/${echo(name)}`, `remove its declaration from ${echo(file)}`, `mcpo delete secret ${echo(name)} -n ${echo(namespace)}`);
 }
 
 export const secretHandlers: Handlers = {

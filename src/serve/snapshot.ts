@@ -7,7 +7,7 @@
  */
 import { type Diagnostic, isError } from '../errors/diagnostic.js';
 import { creationTime, type CreationTimes, fileCreationTimes } from '../git/history.js';
-import { ModelBuilder } from './model-builder.js';
+import { BuildAbandoned, ModelBuilder } from './model-builder.js';
 import { containerResources, namespacedKey } from '../model/queries.js';
 import type { Labels, McpTemplate, Model, Namespace, ResourceLimitPreset, Secret } from '../model/types.js';
 
@@ -229,9 +229,13 @@ export type BuildResult = { ok: true; snapshot: Snapshot } | { ok: false; sha: s
  * Reads commit `sha` from the object store and validates it (through
  * `builder`: a worker thread when available), computes created_at meanwhile
  * (continuing from `base` when it is an ancestor) and assembles a snapshot.
+ * Rejects (BuildAbandoned) when `signal` aborts, and when git or the
+ * filesystem fails (a failure that may heal; invalid declarations resolve
+ * with their diagnostics instead).
  */
-export async function buildSnapshot(repoDir: string, sha: string, base?: CreationTimes, builder: ModelBuilder = inProcess): Promise<BuildResult> {
-  const [built, times] = await Promise.all([builder.build(repoDir, sha), fileCreationTimes(repoDir, sha, { base })]);
+export async function buildSnapshot(repoDir: string, sha: string, base?: CreationTimes, builder: ModelBuilder = inProcess, signal?: AbortSignal): Promise<BuildResult> {
+  const [built, times] = await Promise.all([builder.build(repoDir, sha, signal), fileCreationTimes(repoDir, sha, { base })]);
+  if (signal?.aborted) throw new BuildAbandoned(sha);
   if (!built.model) {
     const errors = built.diagnostics.filter(isError);
     return { ok: false, sha: built.sha, diagnostics: errors.length > 0 ? errors : built.diagnostics };

@@ -1,4 +1,5 @@
 /** McpTemplate calls: Get/List from the snapshot; Create/Delete answer how to make the change. */
+import { echo } from '../errors/echo.js';
 import { namespacedKey } from '../model/queries.js';
 import { type CallContext, declarationFile, type Handlers, labelFilter, normalizedSelector, readOnly, required, type FilteredListRequest as BaseListRequest, type NamespacedRequest } from './_context.js';
 import type { TemplateMessage } from './snapshot.js';
@@ -19,7 +20,7 @@ function get(req: GetRequest, ctx: CallContext): { template: TemplateMessage } {
   const name = required(req.name, 'name');
   const namespace = required(req.namespace, 'namespace');
   const template = ctx.snapshot().templateByKey.get(namespacedKey(namespace, name));
-  if (!template) throw new ServeError('not-found', `McpTemplate ${namespace}/${name} not found`);
+  if (!template) throw new ServeError('not-found', `McpTemplate ${echo(namespace)}/${echo(name)} not found`);
   return { template };
 }
 
@@ -43,10 +44,10 @@ function create(req: CreateRequest, ctx: CallContext): never {
   const namespace = req.template?.namespace || 'NAMESPACE';
   const existing = ctx.peek()?.model.templates.get(namespacedKey(namespace, name));
   if (existing) {
-    return readOnly(`change McpTemplate ${namespace}/${name}`, `edit its declaration in ${existing.source.file}`, `mcpo validate`);
+    return readOnly(`change McpTemplate ${echo(namespace)}/${echo(name)}`, `edit its declaration in ${echo(existing.source.file)}`, `mcpo validate`);
   }
   const file = declarationFile(undefined, 'McpTemplate', name, namespace);
-  return readOnly(`create McpTemplate ${namespace}/${name}`, `add ${file} with \`kind: McpTemplate\``, `mcpo create -f ${file}`);
+  return readOnly(`create McpTemplate ${echo(namespace)}/${echo(name)}`, `add ${echo(file)} with \`kind: McpTemplate\``, `mcpo create -f ${echo(file)}`);
 }
 
 function remove(req: GetRequest, ctx: CallContext): never {
@@ -54,7 +55,7 @@ function remove(req: GetRequest, ctx: CallContext): never {
   const namespace = req.namespace || 'NAMESPACE';
   const existing = ctx.peek()?.model.templates.get(namespacedKey(namespace, name));
   const file = declarationFile(existing?.source.file, 'McpTemplate', name, namespace);
-  return readOnly(`delete McpTemplate ${namespace}/${name}`, `remove its declaration from ${file}`, `mcpo delete template ${name} -n ${namespace}`);
+  return readOnly(`delete McpTemplate ${echo(namespace)}/${echo(name)}`, `remove its declaration from ${echo(file)}`, `mcpo delete template ${echo(name)} -n ${echo(namespace)}`);
 }
 
 export const templateHandlers: Handlers = {

@@ -1,0 +1,142 @@
+/**
+ * The one place every call passes through (a grpc-js server interceptor, so
+ * it covers the orchestrator service, reflection v1/v1alpha and health
+ * alike): authentication, our response metadata, status hygiene and the
+ * call log.
+ *
+ * Policy:
+ * - With auth configured, a call without a valid token to any service but
+ *   grpc.health.v1.Health ends before its handler runs, with UNAUTHENTICATED,
+ *   a fixed message and no metadata of ours (initial or trailing).
+ * - Only calls of the orchestrator service get `x-mcpo-commit` and
+ *   `x-mcpo-reload-error`; health and reflection answers carry nothing of ours.
+ * - Every status message leaving the server has control characters escaped
+ *   and is cut (a handler already quotes what it echoes; this is the net).
+ */
+import * as grpc from '@grpc/grpc-js';
+import { type Diagnostic, formatDiagnostic } from '../errors/diagnostic.js';
+import { echo } from '../errors/echo.js';
+import type { BearerAuth } from './auth.js';
+import { CallContext, type Handlers } from './_context.js';
+import type { Logger } from './log.js';
+import type { SnapshotStore } from './snapshot.js';
+import { asciiHeader, ServeError, toStatus } from './status.js';
+
+export const COMMIT_HEADER = 'x-mcpo-commit';
+export const RELOAD_ERROR_HEADER = 'x-mcpo-reload-error';
+export const UNAUTHENTICATED_MESSAGE = 'missing or invalid bearer token: send the metadata "authorization: Bearer <token>"';
+/** Longest status message sent; longer ones are cut (and control characters escaped) by echo(). */
+export const MAX_STATUS_CHARS = 2048;
+
+const HEALTH_PREFIX = '/grpc.health.v1.Health/';
+
+/** What the interceptor and the handler of one call share. */
+interface CallState {
+  readonly ctx: CallContext;
+  /** The error a handler threw, for the log (the client only sees its status). */
+  error?: unknown;
+}
+
+/** The call's state travels on the Metadata object the interceptor hands to the handler. */
+const states = new WeakMap<grpc.Metadata, CallState>();
+
+export interface InterceptorOptions {
+  store: SnapshotStore;
+  log: Logger;
+  /** Full name of the service whose answers carry our metadata. */
+  serviceName: string;
+  auth?: BearerAuth;
+}
+
+/** `<sha>: N error(s); first: file:line:col: ...` — built from the diagnostics only, ASCII, bounded. */
+export function reloadErrorHeader(failure: { sha: string; diagnostics: readonly Diagnostic[] }): string {
+  const first = failure.diagnostics[0];
+  const text = `${failure.sha}: ${failure.diagnostics.length} error(s)${first ? `; first: ${formatDiagnostic(first).split('\n')[0] ?? ''}` : ''}`;
+  return asciiHeader(text);
+}
+
+export function createInterceptor(opts: InterceptorOptions): grpc.ServerInterceptor {
+  const { store, log, auth } = opts;
+  const servicePrefix = `/${opts.serviceName}/`;
+
+  return (method, call) => {
+    const path = method.path;
+    const ours = path.startsWith(servicePrefix);
+    const open = !auth || path.startsWith(HEALTH_PREFIX);
+    const started = performance.now();
+    const state: CallState = { ctx: new CallContext(store) };
+    let metadataSent = false;
+
+    const ourMetadata = (md: grpc.Metadata): grpc.Metadata => {
+      if (!ours) return md;
+      const commit = state.ctx.sha ?? store.current()?.sha;
+      if (commit) md.set(COMMIT_HEADER, commit);
+      const failure = store.failure();
+      if (failure) md.set(RELOAD_ERROR_HEADER, reloadErrorHeader(failure));
+      return md;
+    };
+
+    const logCall = (status: { code: grpc.status; details?: string }): void => {
+      const fields = { method: path, code: grpc.status[status.code], ms: Math.round((performance.now() - started) * 10) / 10, peer: call.getPeer() };
+      if (status.code === grpc.status.INTERNAL || status.code === grpc.status.UNKNOWN) {
+        const err = state.error;
+        log.error('call failed', { ...fields, details: status.details, error: err instanceof Error ? (err.stack ?? err.message) : err === undefined ? undefined : String(err) });
+      } else if (log.enabled('debug')) {
+        log.debug('call', { ...fields, commit: ours ? state.ctx.sha : undefined, details: status.code === grpc.status.OK ? undefined : status.details });
+      }
+    };
+
+    const intercepting: grpc.ServerInterceptingCall = new grpc.ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, nextMetadata) => {
+            if (!open && !auth!.check(metadata)) {
+              const status = { code: grpc.status.UNAUTHENTICATED, details: UNAUTHENTICATED_MESSAGE, metadata: new grpc.Metadata() };
+              logCall(status);
+              // Straight to the call below us: nothing of ours is added, the handler never runs.
+              call.sendStatus(status);
+              return;
+            }
+            states.set(metadata, state);
+            nextMetadata(metadata);
+          },
+        }),
+      sendMetadata: (metadata, next) => {
+        metadataSent = true;
+        next(ourMetadata(metadata));
+      },
+      sendStatus: (status, next) => {
+        // An error answered without initial metadata would carry ours only as trailers: send them first.
+        if (!metadataSent && ours) intercepting.sendMetadata(new grpc.Metadata());
+        const clean = { ...status, details: echo(status.details ?? '', MAX_STATUS_CHARS) };
+        logCall(clean);
+        next(clean);
+      },
+    });
+    return intercepting;
+  };
+}
+
+/**
+ * grpc-js implementations for unary handlers `(request, ctx) => response`:
+ * the context comes from the interceptor; a thrown error becomes its status
+ * (status.ts) and is kept for the interceptor's log.
+ */
+export function unaryImplementation(methods: readonly string[], handlers: Handlers): grpc.UntypedServiceImplementation {
+  const implementation: grpc.UntypedServiceImplementation = {};
+  for (const name of methods) {
+    const handler = handlers[name] as ((req: unknown, ctx: CallContext) => unknown) | undefined;
+    implementation[name] = async (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      const state = states.get(call.metadata);
+      try {
+        if (!state) throw new Error(`${name} was called without the server interceptor`);
+        if (!handler) throw new ServeError('unimplemented', `${name} is not implemented by this server`);
+        callback(null, await handler(call.request, state.ctx));
+      } catch (err) {
+        if (state) state.error = err;
+        callback(toStatus(err));
+      }
+    };
+  }
+  return implementation;
+}

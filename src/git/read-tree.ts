@@ -16,6 +16,14 @@ import { McpoError } from '../errors/diagnostic.js';
 import { type InputFile, isDeclarationFile, MAX_FILE_BYTES, RESOURCES_DIR, tooLarge } from '../declarations/read-files.js';
 import { resolveCommit, runGit } from './_git.js';
 
+/** The message of a blob the object store cannot give (missing or corrupt): the repository may heal. */
+export const OBJECT_MISSING = 'object missing from the repository';
+
+/** True for a problem of the object store rather than of the declarations (trying again may succeed). */
+export function isObjectStoreProblem(d: Diagnostic): boolean {
+  return d.code === 'file.unreadable' && d.severity === 'error' && d.message === OBJECT_MISSING;
+}
+
 export interface CommitFiles {
   /** Full SHA of the commit that was read. */
   sha: string;
@@ -114,7 +122,7 @@ export async function readCommitFiles(repoDir: string, rev: string, under: strin
   for (const w of wanted) {
     const content = contents.get(w.object);
     if (content) files.push({ path: w.path, content });
-    else problems.push({ code: 'file.unreadable', severity: 'error', message: 'object missing from the repository', file: w.path });
+    else problems.push({ code: 'file.unreadable', severity: 'error', message: OBJECT_MISSING, file: w.path });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { sha, files, problems };

@@ -6,13 +6,14 @@
  *   and the newest is built; a slow commit never holds up the next.
  * - A commit whose declarations are invalid fails for good: its diagnostics
  *   are final for that SHA and it is not tried again.
- * - A commit that could not be read (git or filesystem error: a corrupt or
- *   missing object, a full disk, a repository being repacked) may heal: it is
+ * - A commit that could not be read (git or filesystem error, a corrupt or
+ *   missing object, a repository being repacked) may heal: it is
  *   tried again after 1 s, 2 s, 4 s, … up to the cap, while it is still the
  *   newest commit.
  */
 import { type Diagnostic, formatDiagnostic } from '../errors/diagnostic.js';
 import { echo } from '../errors/echo.js';
+import { isObjectStoreProblem } from '../git/read-tree.js';
 import type { Logger } from './log.js';
 import { BuildAbandoned, type ModelBuilder } from './model-builder.js';
 import { buildSnapshot, type SnapshotStore } from './snapshot.js';
@@ -114,6 +115,8 @@ export class Reloader {
         return;
       }
       diagnostics = result.diagnostics;
+      // A blob the object store could not give (corrupt, or not there yet) is the repository's fault, not the commit's.
+      healable = diagnostics.some(isObjectStoreProblem);
     } catch (err) {
       if (signal.aborted || err instanceof BuildAbandoned) return;
       healable = true;

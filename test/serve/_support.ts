@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { createLogger, type Logger } from '../../src/serve/log.js';
 import { TestRepo } from '../support/git-repo.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -156,4 +157,19 @@ export async function seededRepo(): Promise<{ repo: TestRepo; first: string; sec
   });
   const second = await repo.commit('more', { time: 1_700_086_400 });
   return { repo, first, second };
+}
+
+/** A logger that keeps its JSON lines (debug and up) for assertions. */
+export function recordingLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  return { logger: createLogger('debug', (line) => lines.push(JSON.parse(line) as Record<string, unknown>)), lines: () => lines };
+}
+
+/** Polls `check` until it is true (or throws after timeoutMs). */
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }

@@ -7,6 +7,7 @@ compiled from spec/ (see setup.sh): nothing of the server's own code is used.
   mcpo_client.py --target 127.0.0.1:50051 call ListMcpTemplates '{"page_size": 2}'
   mcpo_client.py --target 127.0.0.1:50051 call grpc.health.v1.Health/Check '{"service": ""}'
   mcpo_client.py --target 127.0.0.1:50051 lines   # JSON lines in: {"method", "request", "metadata"}
+  mcpo_client.py --target 127.0.0.1:50051 streams 6   # open 6 health Watch streams on one channel (see streams())
 
 Each call prints one JSON object:
   {"ok": true|false, "code": "OK"|"NOT_FOUND"|..., "details": "...",
@@ -17,6 +18,8 @@ import argparse
 import json
 import os
 import sys
+import threading
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "gen"))
@@ -102,6 +105,45 @@ class Client:
             }
 
 
+def streams(client, n, wait):
+    """Opens n health Watch streams on one channel and reports how many were answered, whether a
+    unary call got through meanwhile, and what happens once the answered streams are cancelled.
+    A server that caps concurrent streams at k < n answers k watches; the client queues the rest
+    (and the unary call) until streams close."""
+    req = health_pb2.HealthCheckRequest(service="")
+    calls = [client.health.Watch(req) for _ in range(n)]
+    answered = [threading.Event() for _ in range(n)]
+
+    def reader(i):
+        try:
+            for _ in calls[i]:
+                answered[i].set()
+        except grpc.RpcError:
+            pass
+
+    for i in range(n):
+        threading.Thread(target=reader, args=(i,), daemon=True).start()
+
+    def check(timeout):
+        try:
+            client.health.Check(req, timeout=timeout)
+            return "OK"
+        except grpc.RpcError as e:
+            return e.code().name
+
+    time.sleep(wait)
+    first = [i for i in range(n) if answered[i].is_set()]
+    during = check(1.0)
+    for i in first:
+        calls[i].cancel()
+    time.sleep(wait)
+    later = sum(1 for e in answered if e.is_set())
+    for c in calls:
+        c.cancel()
+    after = check(5.0)
+    return {"answered": len(first), "check_while_open": during, "answered_after_cancel": later, "check_after": after}
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--target", required=True, help="host:port")
@@ -113,9 +155,15 @@ def main():
     c.add_argument("method")
     c.add_argument("request", nargs="?", default="{}")
     sub.add_parser("lines")
+    st = sub.add_parser("streams")
+    st.add_argument("count", type=int)
+    st.add_argument("--wait", type=float, default=2.0, help="seconds to let streams be answered")
     args = p.parse_args()
 
     client = Client(args.target, args.token, args.ca, args.timeout)
+    if args.mode == "streams":
+        print(json.dumps(streams(client, args.count, args.wait)), flush=True)
+        return
     if args.mode == "call":
         print(json.dumps(client.call(args.method, json.loads(args.request))), flush=True)
         return

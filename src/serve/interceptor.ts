@@ -61,6 +61,7 @@ export function createInterceptor(opts: InterceptorOptions): grpc.ServerIntercep
 
   return (method, call) => {
     const path = method.path;
+    const [service, name] = path.slice(1).split('/');
     const ours = path.startsWith(servicePrefix);
     const open = !auth || path.startsWith(HEALTH_PREFIX);
     const started = performance.now();
@@ -77,7 +78,7 @@ export function createInterceptor(opts: InterceptorOptions): grpc.ServerIntercep
     };
 
     const logCall = (status: { code: grpc.status; details?: string }): void => {
-      const fields = { method: path, code: grpc.status[status.code], ms: Math.round((performance.now() - started) * 10) / 10, peer: call.getPeer() };
+      const fields = { service, method: name, code: grpc.status[status.code], ms: Math.round((performance.now() - started) * 10) / 10, peer: call.getPeer() };
       if (status.code === grpc.status.INTERNAL || status.code === grpc.status.UNKNOWN) {
         const err = state.error;
         log.error('call failed', { ...fields, details: status.details, error: err instanceof Error ? (err.stack ?? err.message) : err === undefined ? undefined : String(err) });

@@ -10,7 +10,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import { quoted } from '../errors/echo.js';
+import { echo } from '../errors/echo.js';
 import { DescriptorPool } from './descriptors.js';
 import { protoMethodDefinition } from './service.js';
 
@@ -107,19 +107,19 @@ export function answer(pool: DescriptorPool, services: readonly string[], req: R
     return { ...base, list_services_response: { service: services.map((name) => ({ name })) } };
   }
   if (req.file_by_filename !== undefined) {
-    return files(pool.withDependencies(req.file_by_filename), `file ${quoted(req.file_by_filename)}`);
+    return files(pool.withDependencies(req.file_by_filename), `file ${echo(req.file_by_filename)}`);
   }
   if (req.file_containing_symbol !== undefined) {
     const file = pool.fileOfSymbol(req.file_containing_symbol);
-    return files(file ? pool.withDependencies(file) : undefined, `symbol ${quoted(req.file_containing_symbol)}`);
+    return files(file ? pool.withDependencies(file) : undefined, `symbol ${echo(req.file_containing_symbol)}`);
   }
   if (req.file_containing_extension !== undefined) {
     const ext = req.file_containing_extension;
-    return notFound(`extension ${ext.extension_number ?? 0} of ${quoted(ext.containing_type ?? '')} not found: no extensions are declared`);
+    return notFound(`extension ${ext.extension_number ?? 0} of ${echo(ext.containing_type ?? '')} not found: no extensions are declared`);
   }
   if (req.all_extension_numbers_of_type !== undefined) {
     const type = req.all_extension_numbers_of_type;
-    if (!pool.fileOfSymbol(type)) return notFound(`type ${quoted(type)} not found`);
+    if (!pool.fileOfSymbol(type)) return notFound(`type ${echo(type)} not found`);
     return { ...base, all_extension_numbers_response: { base_type_name: type.replace(/^\./, ''), extension_number: [] } };
   }
   return { ...base, error_response: { error_code: grpc.status.INVALID_ARGUMENT, error_message: 'empty reflection request' } };

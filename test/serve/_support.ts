@@ -4,6 +4,7 @@
  * a seeded config repository.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { connect } from 'node:http2';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -173,3 +174,20 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** An HTTP/2 connection with no gRPC on it: what the server advertises, and when it hangs up. */
+export function rawConnection(port: number): Promise<{ maxConcurrentStreams: number | undefined; closed: Promise<number> }> {
+  return new Promise((resolve, reject) => {
+    const opened = performance.now();
+    const session = connect(`http://127.0.0.1:${port}`);
+    session.on('error', reject);
+    const closed = new Promise<number>((resolveClosed) => {
+      const done = () => resolveClosed(performance.now() - opened);
+      session.once('goaway', done);
+      session.once('close', done);
+    });
+    session.once('remoteSettings', (settings) => resolve({ maxConcurrentStreams: settings.maxConcurrentStreams, closed }));
+    setTimeout(() => session.destroy(), 10_000).unref();
+  });
+}
+

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopback } from '../../src/serve/server.js';
 import { REPO_ROOT } from '../support/build.js';
-import { type Served, startMcpoServe } from '../support/mcpo.js';
+import { mcpo, type Served, startMcpoServe } from '../support/mcpo.js';
 import type { TestRepo } from '../support/git-repo.js';
-import { clientPython, fakeSealed, PyClient, SETUP_TIMEOUT_MS, seededRepo } from './_support.js';
+import { clientPython, fakeSealed, PyClient, rawConnection, SETUP_TIMEOUT_MS, seededRepo } from './_support.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -114,6 +114,29 @@ describe('mcpo serve', () => {
     const health = await client(target).call('grpc.health.v1.Health/Check', { service: '' });
     expect(health.response.status).toBe('SERVING');
     expect(served.stderr()).not.toContain('first-token-0123456789');
+  });
+
+  it('refuses to start on a token file line that can never match, naming the line and not the token', async () => {
+    const repo = await fixture();
+    const dir = mkdtempSync(join(tmpdir(), 'mcpo-auth-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const tokens = join(dir, 'tokens');
+    writeFileSync(tokens, 'good-token\nhunter2 with-space\n');
+    const r = mcpo(['serve', '--repo', repo.dir, '--port', '0', '--auth-token-file', tokens]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`${tokens}:2:`);
+    expect(r.stderr).not.toContain('hunter2');
+  });
+
+  it('--max-concurrent-streams and --idle-timeout reach the connection', async () => {
+    const repo = await fixture();
+    const served = await mcpoServe(['--repo', repo.dir, '--max-concurrent-streams', '7', '--idle-timeout', '500ms']);
+    const conn = await rawConnection(served.port);
+    expect(conn.maxConcurrentStreams).toBe(7);
+    expect(await conn.closed).toBeLessThan(5000);
+    const bad = mcpo(['serve', '--repo', repo.dir, '--max-concurrent-streams', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--max-concurrent-streams/);
   });
 
   it('serves TLS with --tls-cert and --tls-key', async () => {

@@ -6,14 +6,13 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { connect } from 'node:http2';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/serve/lifecycle.js';
 import { silentLogger } from '../../src/serve/log.js';
 import { type RunningServer, startServer } from '../../src/serve/server.js';
 import type { TestRepo } from '../support/git-repo.js';
-import { CLIENT_DIR, clientPython, PyClient, SETUP_TIMEOUT_MS, seededRepo } from './_support.js';
+import { CLIENT_DIR, clientPython, PyClient, rawConnection, SETUP_TIMEOUT_MS, seededRepo } from './_support.js';
 
 const execFileAsync = promisify(execFile);
 let repo: TestRepo;
@@ -33,22 +32,6 @@ async function serve(limits: Parameters<typeof startServer>[0]['limits'] = undef
   const server = await startServer({ repo: repo.dir, port: 0, logger: silentLogger, limits });
   servers.push(server);
   return server;
-}
-
-/** An HTTP/2 connection with no gRPC on it: what the server advertises, and when it hangs up. */
-function rawConnection(port: number): Promise<{ maxConcurrentStreams: number | undefined; closed: Promise<number> }> {
-  return new Promise((resolve, reject) => {
-    const opened = performance.now();
-    const session = connect(`http://127.0.0.1:${port}`);
-    session.on('error', reject);
-    const closed = new Promise<number>((resolveClosed) => {
-      const done = () => resolveClosed(performance.now() - opened);
-      session.once('goaway', done);
-      session.once('close', done);
-    });
-    session.once('remoteSettings', (settings) => resolve({ maxConcurrentStreams: settings.maxConcurrentStreams, closed }));
-    setTimeout(() => session.destroy(), 10_000).unref();
-  });
 }
 
 describe('concurrent streams', () => {

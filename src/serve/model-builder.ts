@@ -45,7 +45,6 @@ export class ModelBuilder {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (b: ModelBuild) => void; reject: (e: Error) => void }>();
-  private started = 0;
 
   /** `workerScript`: a compiled _build-worker.js; `null` builds in-process. */
   constructor(private readonly workerScript: string | null | undefined = defaultWorkerScript()) {}
@@ -91,11 +90,6 @@ export class ModelBuilder {
     });
   }
 
-  /** Worker threads started so far. */
-  get workersStarted(): number {
-    return this.started;
-  }
-
   /** Stops `worker` and fails what it was building with `err`. */
   private discard(worker: Worker, err: Error): void {
     if (this.worker === worker) this.worker = undefined;
@@ -117,7 +111,6 @@ export class ModelBuilder {
   private ensureWorker(script: string): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(script);
-    this.started++;
     worker.unref();
     worker.on('message', (reply: BuildReply) => {
       const waiter = this.pending.get(reply.id);

@@ -201,19 +201,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     () => source.readable(),
   );
 
-  const state = (): ServerState => {
-    const s: Snapshot | undefined = store.current();
-    const failure = store.failure();
-    return {
-      sha: s?.sha,
-      commitTime: s?.commitTime,
-      loadedAt: s?.loadedAt,
-      retained: store.retainedShas(),
-      head: reloader.head,
-      reloadError: failure ? { sha: failure.sha, at: failure.at, diagnostics: failure.diagnostics } : undefined,
-      counts: s ? { templates: s.templates.length, presets: s.presets.length, namespaces: s.namespaces.length, secrets: s.secrets.length } : undefined,
-    };
-  };
+  const state = (): ServerState => stateOf(store, reloader.head);
 
   let stopped: Promise<void> | undefined;
   return {
@@ -234,6 +222,20 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       })();
       return stopped;
     },
+  };
+}
+
+function stateOf(store: SnapshotStore, head: string | undefined): ServerState {
+  const s: Snapshot | undefined = store.current();
+  const failure = store.failure();
+  return {
+    sha: s?.sha,
+    commitTime: s?.commitTime,
+    loadedAt: s?.loadedAt,
+    retained: store.retainedShas(),
+    head,
+    reloadError: failure ? { sha: failure.sha, at: failure.at, diagnostics: failure.diagnostics } : undefined,
+    counts: s ? { templates: s.templates.length, presets: s.presets.length, namespaces: s.namespaces.length, secrets: s.secrets.length } : undefined,
   };
 }
 

@@ -102,7 +102,10 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--log-level <level>', `${LOG_LEVELS.join(' | ')}; JSON lines on stderr`).default('info').argParser(parseLogLevel))
     .option('--tls-cert <file>', 'PEM certificate chain; serve TLS (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key (with --tls-cert)')
-    .option('--auth-token-file <file>', 'require "authorization: Bearer <token>" with one of the tokens in this file (one per line); health stays open')
+    .option(
+      '--auth-token-file <file>',
+      'require "authorization: Bearer <token>" with one of the tokens in this file (one per line, # comments); callers without one get UNAUTHENTICATED and nothing else; health stays open',
+    )
     .addOption(
       new Option('--keep-snapshots <n>', 'how many commits page tokens can continue on').default(8).argParser((v) => {
         const n = Number(v);

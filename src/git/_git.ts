@@ -41,14 +41,14 @@ export function gitEnv(): Record<string, string> {
 /** Variables passed to simple-git's children (it refuses pager, editor, ssh and askpass overrides). */
 const SIMPLE_GIT_VARS = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TMPDIR', 'TZ', 'SYSTEMROOT'];
 
-/** A simple-git instance for a repository (read-only local commands: log, show, config). */
-export function gitFor(baseDir: string): SimpleGit {
+/** A simple-git instance for a repository (read-only local commands: log, show, config); `signal` kills its commands. */
+export function gitFor(baseDir: string, signal?: AbortSignal): SimpleGit {
   const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
   for (const k of SIMPLE_GIT_VARS) {
     const v = process.env[k];
     if (v !== undefined) env[k] = v;
   }
-  return simpleGit({ baseDir, config: ['core.quotePath=false'], trimmed: false, maxConcurrentProcesses: 4 }).env(env);
+  return simpleGit({ baseDir, config: ['core.quotePath=false'], trimmed: false, maxConcurrentProcesses: 4, ...(signal ? { abort: signal } : {}) }).env(env);
 }
 
 export class GitCommandError extends Error {
@@ -62,12 +62,13 @@ export class GitCommandError extends Error {
   }
 }
 
-/** Runs `git -C repoDir ...args`, feeding `input` to stdin; resolves with stdout bytes. */
-export function runGit(repoDir: string, args: readonly string[], input?: string | Buffer): Promise<Buffer> {
+/** Runs `git -C repoDir ...args`, feeding `input` to stdin; resolves with stdout bytes. `signal` kills it. */
+export function runGit(repoDir: string, args: readonly string[], input?: string | Buffer, signal?: AbortSignal): Promise<Buffer> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn('git', ['-C', repoDir, '-c', 'core.quotePath=false', ...args], {
       env: gitEnv(),
       stdio: ['pipe', 'pipe', 'pipe'],
+      signal,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -27,6 +27,8 @@ export interface CreationTimesOptions {
   under?: string;
   /** An earlier result to continue from (used only when its commit is an ancestor of `sha`). */
   base?: CreationTimes;
+  /** Stops the git commands (the result rejects): a build abandoned for a newer commit. */
+  signal?: AbortSignal;
 }
 
 /** created_at of a file of the commit, in Unix seconds. */
@@ -65,9 +67,9 @@ export function applyLog(out: string, times: Map<string, number>): void {
   }
 }
 
-async function isAncestor(repoDir: string, ancestor: string, sha: string): Promise<boolean> {
+async function isAncestor(repoDir: string, ancestor: string, sha: string, signal?: AbortSignal): Promise<boolean> {
   try {
-    await runGit(repoDir, ['merge-base', '--is-ancestor', ancestor, sha]);
+    await runGit(repoDir, ['merge-base', '--is-ancestor', ancestor, sha], undefined, signal);
     return true;
   } catch {
     return false;
@@ -78,12 +80,12 @@ async function isAncestor(repoDir: string, ancestor: string, sha: string): Promi
 export async function fileCreationTimes(repoDir: string, sha: string, opts: CreationTimesOptions = {}): Promise<CreationTimes> {
   const under = (opts.under ?? 'resources').replace(/^\.?\/+|\/+$/g, '');
   const base = opts.base;
-  const git = gitFor(repoDir);
+  const git = gitFor(repoDir, opts.signal);
   let range = sha;
   let times = new Map<string, number>();
   if (base && base.under === under) {
     if (base.sha === sha) return base;
-    if (await isAncestor(repoDir, base.sha, sha)) {
+    if (await isAncestor(repoDir, base.sha, sha, opts.signal)) {
       range = `${base.sha}..${sha}`;
       times = new Map(base.times);
     }

@@ -234,7 +234,7 @@ export type BuildResult = { ok: true; snapshot: Snapshot } | { ok: false; sha: s
  * with their diagnostics instead).
  */
 export async function buildSnapshot(repoDir: string, sha: string, base?: CreationTimes, builder: ModelBuilder = inProcess, signal?: AbortSignal): Promise<BuildResult> {
-  const [built, times] = await Promise.all([builder.build(repoDir, sha, signal), fileCreationTimes(repoDir, sha, { base })]);
+  const [built, times] = await Promise.all([builder.build(repoDir, sha, signal), fileCreationTimes(repoDir, sha, { base, signal })]);
   if (signal?.aborted) throw new BuildAbandoned(sha);
   if (!built.model) {
     const errors = built.diagnostics.filter(isError);

@@ -85,7 +85,7 @@ function checkDiagnostic(findings: Findings, output: string, d: Diagnostic, file
     findings.add(`CRASH shown as a diagnostic in ${output}: ${d.code}: ${shapeOfMessage(d.message)}`, { file, excerpt: JSON.stringify(d.message.slice(0, 200)) });
   for (const field of ['message', 'hint'] as const) {
     const text = d[field] ?? '';
-    if (text.length > 1000) findings.add(`UNCUT LONG TEXT in ${output}: ${d.code} at ${shapeOfPath(d.path)}, ${field} of ${text.length} characters: ${shapeOfMessage(text)}`, { file, excerpt: JSON.stringify(`${text.slice(0, 200)}…`) });
+    if (text.length > 1000) findings.add(`UNCUT LONG TEXT in ${output}: ${d.code} at ${shapeOfPath(d.path)}, in the ${field}: ${shapeOfMessage(text).slice(0, 60)}`, { file, excerpt: `${text.length} characters: ${JSON.stringify(`${text.slice(0, 200)}…`)}` });
   }
 }
 

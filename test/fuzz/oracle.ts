@@ -63,6 +63,16 @@ export interface Example {
   sentinel?: Sentinel;
   /** The output text around the finding. */
   excerpt: string;
+  /** The line of the file the diagnostic points at, to show the document around it. */
+  line?: number;
+}
+
+function fileExcerpt(file: HostileFile, line: number | undefined): string {
+  const text = file.content.toString('utf8');
+  if (line === undefined || line < 1) return JSON.stringify(text.slice(0, 700));
+  const lines = text.split('\n');
+  const from = Math.max(0, line - 5);
+  return `(lines ${from + 1}-${Math.min(lines.length, line + 2)}) ${JSON.stringify(lines.slice(from, line + 2).join('\n').slice(0, 1200))}`;
 }
 
 interface FindingClass {
@@ -107,7 +117,7 @@ export class Findings {
       for (const hit of findSentinels(text, sentinels)) {
         // A value reused as a map key (`? *anchor`) is shown wherever the key is: in the path, and in messages naming the key.
         const aliasKey = hit.sentinel.where.includes('aliased as a key') && (d.path ?? '').includes(hit.needle);
-        this.add(`SECRET LEAK in ${output}: ${d.code} at ${shapeOfPath(d.path)}, in the ${field}${aliasKey ? ' (the value was reused as a key through an alias)' : ''}: ${shapeOfMessage(d[field] ?? '')}`, { file, sentinel: hit.sentinel, excerpt: excerptAround(text, hit.at) });
+        this.add(`SECRET LEAK in ${output}: ${d.code} at ${shapeOfPath(d.path)}, in the ${field}${aliasKey ? ' (the value was reused as a key through an alias)' : ''}: ${shapeOfMessage(d[field] ?? '')}`, { file, sentinel: hit.sentinel, excerpt: excerptAround(text, hit.at), line: d.line });
       }
     }
   }
@@ -125,7 +135,7 @@ export class Findings {
       else if (field === 'name') what = 'a declared name, shown as is (the kind/name part of every diagnostic about that document)';
       else if (field === 'path') what = `a key in the field path, shown as is (${/\[KEY\]$/.test(shapeOfPath(d.path)) ? 'a map key, written with JSON.stringify, which leaves DEL, C1, U+2028 and bidi controls raw' : 'a field name'})`;
       else what = `${d.code} at ${shapeOfPath(d.path)}, in the ${field}: ${shapeOfMessage(text)}`;
-      this.add(`RAW CONTROL CHARACTER in ${output}: ${what}`, { file, excerpt: excerptAround(text, at, 80) }, { chars });
+      this.add(`RAW CONTROL CHARACTER in ${output}: ${what}`, { file, excerpt: excerptAround(text, at, 80), line: field === 'file' ? undefined : d.line }, { chars });
     }
   }
 
@@ -146,7 +156,7 @@ export class Findings {
       const e = c.examples[0]!;
       if (e.sentinel) lines.push(`    sentinel ${e.sentinel.id} (${e.sentinel.type}), written as ${JSON.stringify(e.sentinel.source)}, needles ${JSON.stringify(e.sentinel.needles)}`);
       lines.push(`    output: ${e.excerpt}`);
-      if (e.file) lines.push(`    file #${e.file.index} ${JSON.stringify(e.file.path)}:`, `      ${JSON.stringify(e.file.content.toString('utf8').slice(0, 700))}`);
+      if (e.file) lines.push(`    file #${e.file.index} ${JSON.stringify(e.file.path)}${e.line ? ` line ${e.line}` : ''}:`, `      ${fileExcerpt(e.file, e.line)}`);
     }
     const text = lines.join('\n');
     try {

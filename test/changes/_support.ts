@@ -33,13 +33,21 @@ export interface AsyncRunOptions {
   /** A file (or device) opened as the child's stdin. */
   stdinFrom?: string;
   timeoutMs?: number;
+  /**
+   * Caps the child's address space (bash `ulimit -v`, in KiB), so that a
+   * command reading without bound crashes instead of taking the machine's
+   * memory; mcpo itself runs in well under 1 GiB.
+   */
+  addressSpaceKb?: number;
 }
 
 /** The real CLI as a child process, without blocking the test (so several run at once). */
 export function mcpoAsync(args: string[], opts: AsyncRunOptions = {}): Promise<CliResult & { ms: number }> {
   const started = Date.now();
   const stdinFd = opts.stdinFrom ? openSync(opts.stdinFrom, 'r') : undefined;
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/mcpo.js'), ...args], {
+  const command = [process.execPath, join(REPO_ROOT, 'bin/mcpo.js'), ...args];
+  const [file, ...argv] = opts.addressSpaceKb ? ['bash', '-c', `ulimit -v ${opts.addressSpaceKb} && exec "$@"`, 'bash', ...command] : command;
+  const child = spawn(file!, argv, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...opts.env },
     stdio: [stdinFd ?? 'ignore', 'pipe', 'pipe'],

@@ -26,13 +26,13 @@ function unchanged(r: TestRepo): void {
   expect(r.git('status', '--porcelain', '--untracked-files=all')).toBe('');
 }
 
-/** What a user notices of an endless input: it stops at once with a clear error (and never grows to gigabytes). */
-const FAST_MS = 15_000;
+/** What a user notices of an endless input: it stops at once with a clear error, and never grows to gigabytes. */
+const FAST = { timeoutMs: 15_000, addressSpaceKb: 2 * 1024 * 1024 };
 
 describe('endless and oversized input', () => {
   it('create -f /dev/zero stops at the declaration-file limit', async () => {
     const r = await repo();
-    const res = await mcpoAsync(['create', '-f', '/dev/zero', '--repo', r.dir], { timeoutMs: FAST_MS });
+    const res = await mcpoAsync(['create', '-f', '/dev/zero', '--repo', r.dir], FAST);
     expect(res.code).toBe(1);
     expect(res.stderr).toBe('/dev/zero: input is over the 1048576-byte limit for a declaration file (split it into several files)\n');
     unchanged(r);
@@ -40,7 +40,7 @@ describe('endless and oversized input', () => {
 
   it('create -f - with /dev/zero on stdin stops at the same limit', async () => {
     const r = await repo();
-    const res = await mcpoAsync(['create', '-f', '-', '--repo', r.dir], { stdinFrom: '/dev/zero', timeoutMs: FAST_MS });
+    const res = await mcpoAsync(['create', '-f', '-', '--repo', r.dir], { ...FAST, stdinFrom: '/dev/zero' });
     expect(res.code).toBe(1);
     expect(res.stderr).toBe('<stdin>: input is over the 1048576-byte limit for a declaration file (split it into several files)\n');
     unchanged(r);
@@ -48,7 +48,7 @@ describe('endless and oversized input', () => {
 
   it('secret create --from-file KEY=/dev/zero stops at the secret limit and names the key', async () => {
     const r = await repo();
-    const res = await mcpoAsync(['secret', 'create', 'zero', '-n', 'default', '--from-file', 'blob=/dev/zero', '--repo', r.dir], { timeoutMs: FAST_MS });
+    const res = await mcpoAsync(['secret', 'create', 'zero', '-n', 'default', '--from-file', 'blob=/dev/zero', '--repo', r.dir], FAST);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('Secret/default/zero: --from-file: the value of key "blob" (/dev/zero) is over the 524288-byte limit for the values of one secret');
     expect(res.stderr).toContain('(Kubernetes caps a Secret at 1 MiB');
@@ -63,7 +63,7 @@ describe('endless and oversized input', () => {
       ['secret', 'create', 'huge', '-n', 'default', '--from-file', `payload=${big}`],
       ['secret', 'update', 'db-credentials', '-n', 'default', '--strategy', 'patch', '--from-file', `payload=${big}`],
     ]) {
-      const res = await mcpoAsync([...args, '--repo', r.dir], { timeoutMs: FAST_MS });
+      const res = await mcpoAsync([...args, '--repo', r.dir], FAST);
       expect(res.code).toBe(1);
       expect(res.stderr).toContain('--from-file: the value of key "payload"');
       expect(res.stderr).toContain('is over the 524288-byte limit for the values of one secret');

@@ -60,6 +60,8 @@ describe('parallel changes never lose an update', () => {
     for (let trial = 0; trial < 4; trial++) {
       const r = await repo();
       r.write('resources/namespaces/foo.yaml', 'kind: Namespace\nname: foo\n');
+      // A repository of some size, so that reading and validating it takes a while, as it does in real use.
+      for (let i = 0; i < 400; i++) r.write(`resources/templates/default/t${i}.yaml`, `kind: McpTemplate\nname: t${i}\nnamespace: default\nimage: node:24\ncommand: [npx]\nresource_limit_name: n1-standard-nano\n`);
       await r.commit('namespace foo');
       const input = join(r.dir, '..', `${r.dir.split('/').pop()}-template.yaml`);
       writeFileSync(input, 'kind: McpTemplate\nname: fetch\nnamespace: foo\nimage: python:3.12-slim\ncommand: [uvx]\nargs: [mcp-server-fetch]\nresource_limit_name: n1-standard-nano\n');

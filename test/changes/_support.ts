@@ -1,6 +1,6 @@
 /** Shared by the change-command tests: a real git repo seeded with this repository's resources, and CLI runs in parallel. */
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, openSync, closeSync } from 'node:fs';
+import { closeSync, cpSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/build.js';
@@ -12,7 +12,8 @@ let certDir: string | undefined;
 /** A throwaway sealing certificate (its private key is not needed by these tests). */
 export function testCertificate(): string {
   if (!certDir) {
-    certDir = mkdtempSync(join(tmpdir(), 'mcpo-cert-'));
+    const dir = (certDir = mkdtempSync(join(tmpdir(), 'mcpo-cert-')));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2', '-subj', '/CN=sealed-secret', '-keyout', 'key.pem', '-out', 'cert.pem'], { cwd: certDir, stdio: 'ignore' });
   }
   return join(certDir, 'cert.pem');

@@ -4,7 +4,8 @@
  * and two changes that conflict cannot both win.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadWorkingTree } from '../../src/model/load.js';
@@ -14,9 +15,18 @@ import { mcpo } from '../support/mcpo.js';
 import { mcpoAsync, seededRepo } from './_support.js';
 
 const repos: TestRepo[] = [];
+const scratchDirs: string[] = [];
 afterEach(() => {
   for (const r of repos.splice(0)) r.dispose();
+  for (const d of scratchDirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+
+/** A folder outside the repository for inputs, removed after the test. */
+function scratch(): string {
+  const d = mkdtempSync(join(tmpdir(), 'mcpo-input-'));
+  scratchDirs.push(d);
+  return d;
+}
 
 async function repo(): Promise<TestRepo> {
   const r = await seededRepo();
@@ -36,7 +46,7 @@ function changedFiles(r: TestRepo): string[] {
     .git('status', '--porcelain', '--untracked-files=all')
     .split('\n')
     .filter(Boolean)
-    .map((l) => l.slice(3));
+    .map((l) => l.slice(2).trim());
 }
 
 describe('parallel changes never lose an update', () => {
@@ -63,7 +73,7 @@ describe('parallel changes never lose an update', () => {
       // A repository of some size, so that reading and validating it takes a while, as it does in real use.
       for (let i = 0; i < 400; i++) r.write(`resources/templates/default/t${i}.yaml`, `kind: McpTemplate\nname: t${i}\nnamespace: default\nimage: node:24\ncommand: [npx]\nresource_limit_name: n1-standard-nano\n`);
       await r.commit('namespace foo');
-      const input = join(r.dir, '..', `${r.dir.split('/').pop()}-template.yaml`);
+      const input = join(scratch(), 'template.yaml');
       writeFileSync(input, 'kind: McpTemplate\nname: fetch\nnamespace: foo\nimage: python:3.12-slim\ncommand: [uvx]\nargs: [mcp-server-fetch]\nresource_limit_name: n1-standard-nano\n');
       // Let the input's mtime age, so `create` does not wait for it to settle.
       await new Promise((res) => setTimeout(res, 600));
@@ -132,7 +142,7 @@ describe('atomic writes', () => {
     const r = await repo();
     expect(mcpo(['secret', 'create', 'polled', '-n', 'default', '--from-literal', 'base=1', '--repo', r.dir]).code).toBe(0);
     const file = join(r.dir, 'resources/secrets/default/polled.yaml');
-    const stop = join(r.dir, '..', `${r.dir.split('/').pop()}-stop`);
+    const stop = join(scratch(), 'stop');
     const poller = spawn(process.execPath, ['--input-type=module', '-e', POLLER, file, stop], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     poller.stdout.on('data', (c: Buffer) => (out += c.toString()));

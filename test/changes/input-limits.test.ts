@@ -4,7 +4,8 @@
  * secret values, and a file that is still being written.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestRepo } from '../support/git-repo.js';
@@ -12,9 +13,18 @@ import { mcpo } from '../support/mcpo.js';
 import { mcpoAsync, seededRepo } from './_support.js';
 
 const repos: TestRepo[] = [];
+const scratchDirs: string[] = [];
 afterEach(() => {
   for (const r of repos.splice(0)) r.dispose();
+  for (const d of scratchDirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+
+/** A folder outside the repository for inputs, removed after the test. */
+function scratch(): string {
+  const d = mkdtempSync(join(tmpdir(), 'mcpo-input-'));
+  scratchDirs.push(d);
+  return d;
+}
 
 async function repo(): Promise<TestRepo> {
   const r = await seededRepo();
@@ -50,14 +60,14 @@ describe('endless and oversized input', () => {
     const r = await repo();
     const res = await mcpoAsync(['secret', 'create', 'zero', '-n', 'default', '--from-file', 'blob=/dev/zero', '--repo', r.dir], FAST);
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain('Secret/default/zero: --from-file: the value of key "blob" (/dev/zero) is over the 524288-byte limit for the values of one secret');
+    expect(res.stderr).toContain('/dev/zero: Secret/default/zero: --from-file: the value of key "blob" is over the 524288-byte limit for the values of one secret');
     expect(res.stderr).toContain('(Kubernetes caps a Secret at 1 MiB');
     unchanged(r);
   });
 
   it('a 5 MB --from-file is refused before anything is written, naming the key and never the value', async () => {
     const r = await repo();
-    const big = join(r.dir, '..', `${r.dir.split('/').pop()}-big.bin`);
+    const big = join(scratch(), 'big.bin');
     writeFileSync(big, 'SENTINEL-big-value-'.repeat(Math.ceil(5_000_000 / 19)));
     for (const args of [
       ['secret', 'create', 'huge', '-n', 'default', '--from-file', `payload=${big}`],
@@ -82,7 +92,7 @@ describe('endless and oversized input', () => {
     const before = readFileSync(file, 'utf8');
     const res = mcpo(['secret', 'update', 'grows', '-n', 'default', '--strategy', 'patch', ...literals('b'), '--repo', r.dir]);
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/resources\/secrets\/default\/grows\.yaml: Secret\/default\/grows: sealed, the secret would be \d+ bytes, over the 1048576-byte limit for a declaration file \(the values given for b0, b1, b2, b3, b4 add \d+ bytes; split the data into several secrets\)/);
+    expect(res.stderr).toMatch(/resources\/secrets\/default\/grows\.yaml: Secret\/default\/grows: sealed, the secret would be \d+ bytes, over the 1048576-byte limit for a declaration file \(the values sealed for b0, b1, b2, b3, b4 take \d+ bytes; split the data into several secrets\)/);
     expect(res.stderr).not.toContain(part);
     expect(readFileSync(file, 'utf8')).toBe(before);
     expect(mcpo(['validate', '--repo', r.dir]).code).toBe(0);
@@ -94,7 +104,7 @@ describe('endless and oversized input', () => {
     const args = Array.from({ length: 5 }, (_, i) => ['--from-literal', `k${i}=${part}`]).flat();
     const res = mcpo(['secret', 'create', 'wide', '-n', 'default', ...args, '--repo', r.dir]);
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain('--from-literal: the value of key "k4" brings the values to over the 524288-byte limit for the values of one secret');
+    expect(res.stderr).toContain('<arguments>: Secret/default/wide: --from-literal: the value of key "k4" brings the values to over the 524288-byte limit for the values of one secret');
     expect(res.stderr).not.toContain(part);
     unchanged(r);
   });
@@ -105,44 +115,46 @@ describe('endless and oversized input', () => {
     expect(res.stderr).toBe('/nonexistent/x.yaml: cannot read the input: no such file (pass an existing file, or - for stdin)\n');
     const s = mcpo(['secret', 'create', 'x', '-n', 'default', '--from-file', 'k=/nonexistent/v', '--repo', '.']);
     expect(s.code).toBe(2);
-    expect(s.stderr).toBe('Secret/default/x: --from-file: cannot read the value of key "k" from /nonexistent/v: no such file\n');
+    expect(s.stderr).toBe('/nonexistent/v: Secret/default/x: --from-file: cannot read the value of key "k": no such file (pass --from-file KEY=PATH with a readable file)\n');
   });
 });
 
-// Writes one document, then appends one more every 80 ms, as a slow generator or a copy over a network would.
+// Writes one document, then appends one more every 80 ms until told to stop, as a slow generator or a copy over a network would.
 const SLOW_WRITER = `
-import { appendFileSync, writeFileSync } from 'node:fs';
-const [file] = process.argv.slice(1);
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+const [file, stop] = process.argv.slice(1);
 const doc = (i) => 'kind: Namespace\\nname: slow-' + i + '\\n';
 writeFileSync(file, doc(0));
 process.stdout.write('started\\n');
 let i = 1;
 const timer = setInterval(() => {
+  if (existsSync(stop) || i === 1000) return clearInterval(timer);
   appendFileSync(file, '---\\n' + doc(i++));
-  if (i === 30) { clearInterval(timer); }
 }, 80);
 `;
 
 describe('create -f of a file that is still being written', () => {
   it('is refused, and nothing of it is created', async () => {
     const r = await repo();
-    const input = join(r.dir, '..', `${r.dir.split('/').pop()}-slow.yaml`);
-    const writer = spawn(process.execPath, ['--input-type=module', '-e', SLOW_WRITER, input], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const input = join(scratch(), 'slow.yaml');
+    const stop = `${input}.stop`;
+    const writer = spawn(process.execPath, ['--input-type=module', '-e', SLOW_WRITER, input, stop], { stdio: ['ignore', 'pipe', 'inherit'] });
     const writerDone = new Promise((res) => writer.on('close', res));
     await new Promise((res) => writer.stdout.once('data', res));
     try {
       const res = await mcpoAsync(['create', '-f', input, '--repo', r.dir]);
       expect(res.code).toBe(1);
-      expect(res.stderr).toMatch(/-slow\.yaml: the input changed while it was read: it is still being written \(run the command again once the file is complete\)\n$/);
+      expect(res.stderr).toMatch(/\/slow\.yaml: the input changed while it was read: it is still being written \(run the command again once the file is complete\)\n$/);
       unchanged(r);
     } finally {
+      writeFileSync(stop, '');
       await writerDone;
     }
   });
 
   it('a file written just before the command, and then left alone, is created whole', async () => {
     const r = await repo();
-    const input = join(r.dir, '..', `${r.dir.split('/').pop()}-fresh.yaml`);
+    const input = join(scratch(), 'fresh.yaml');
     writeFileSync(input, Array.from({ length: 5 }, (_, i) => `kind: Namespace\nname: fresh-${i}\n`).join('---\n'));
     expect(Date.now() - statSync(input).mtimeMs).toBeLessThan(500);
     const res = await mcpoAsync(['create', '-f', input, '--repo', r.dir]);
@@ -155,7 +167,7 @@ describe('create -f of a file that is still being written', () => {
     const r = await repo();
     const res = mcpo(['create', '-f', '-', '--repo', r.dir], { input: 'kind: Namespace\nname: ok\n---\nkind: McpTemplate\nname: cut\nnamespace: default\nimage: "node:2' });
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain('<stdin>:6:');
+    expect(res.stderr).toContain('<stdin>:7:15: ');
     expect(res.stderr).toContain('nothing was written');
     unchanged(r);
   });

@@ -21,12 +21,12 @@ export function collectionOf(model: Model, kind: KindName): ReadonlyMap<string, 
 
 export function findDeclaration(model: Model, kind: KindName, name: string, namespace?: string): Declaration | Diagnostic {
   const namespaced = KINDS[kind].namespaced;
-  if (namespaced && !namespace) return { code: 'usage', severity: 'error', message: `${kind} is namespaced: pass -n NAMESPACE` };
+  if (namespaced && !namespace) return { code: 'usage', severity: 'error', file: '<arguments>', message: `${kind} is namespaced: the namespace is missing`, hint: 'pass -n NAMESPACE' };
   const key = namespaced ? namespacedKey(namespace!, name) : name;
   const found = collectionOf(model, kind).get(key);
   if (found) return found;
   const guess = nearest(key, collectionOf(model, kind).keys());
-  return { code: 'not-found', severity: 'error', message: `${kind} "${key}" is not declared`, kind, name: key, hint: guess ? `did you mean "${guess}"?` : undefined };
+  return { code: 'not-found', severity: 'error', message: `${kind} "${key}" is not declared`, kind, name: key, hint: guess ? `did you mean "${guess}"?` : `check the name${namespaced ? ' and the namespace' : ''}; \`mcpo validate\` counts what is declared` };
 }
 
 const KIND_ALIASES: Record<string, KindName> = {

@@ -105,7 +105,17 @@ export async function lockRepository(repoDir: string, command: string, timeoutMs
   const temp = `${path}.${process.pid}.${me.token}`;
   const deadline = Date.now() + timeoutMs;
   let wait = 10;
-  await writeFile(temp, body, { flag: 'wx' });
+  try {
+    await writeFile(temp, body, { flag: 'wx' });
+  } catch (err) {
+    return {
+      code: 'failed-precondition',
+      severity: 'error',
+      file: echo(relative(resolve(repoDir), path) || path),
+      message: `cannot take the repository lock: ${echo((err as NodeJS.ErrnoException).code ?? (err as Error).message)}`,
+      hint: `mcpo writes its lock file in ${echo(dirname(path))}: it must be writable`,
+    };
+  }
   try {
     for (;;) {
       try {

@@ -8,8 +8,9 @@
  * written by another change between the read and the write can be lost,
  * because no other change can write in between.
  */
-import { join, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { type Diagnostic, isError } from '../errors/diagnostic.js';
+import { echo } from '../errors/echo.js';
 import { type InputFile, MAX_FILE_BYTES, readWorkingTreeFiles, RESOURCES_DIR, tooLarge } from '../declarations/read-files.js';
 import { buildModel } from '../model/load.js';
 import type { Model } from '../model/types.js';
@@ -102,10 +103,18 @@ async function apply(repoDir: string, byPath: Map<string, InputFile>, problems: 
   const blocking = diagnostics.filter((d) => isError(d) && !plan.accept?.(d));
   if (blocking.length > 0) return { applied: false, changes, diagnostics: blocking, notes: ['nothing was written: the repository would not be valid after this change'] };
   if (!dryRun) {
-    await writeFilesAtomically(
-      changes.map((c) => ({ target: join(repoDir, c.path), content: c.content })),
-      join(repoDir, RESOURCES_DIR),
-    );
+    try {
+      await writeFilesAtomically(
+        changes.map((c) => ({ target: join(repoDir, c.path), content: c.content })),
+        join(repoDir, RESOURCES_DIR),
+      );
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      return refused(
+        [{ code: 'internal', severity: 'error', file: e.path ? echo(relative(resolve(repoDir), e.path)) : undefined, message: `cannot write the change: ${echo(e.code ?? e.message)}`, hint: 'free disk space or fix permissions, check `git status`, and run the command again' }],
+        [],
+      );
+    }
   }
   return { applied: true, changes, diagnostics: diagnostics.filter(isError), notes: plan.notes };
 }

@@ -5,9 +5,10 @@ import { createSecret, type UpdateStrategy, updateSecret } from '../changes/secr
 import { refused } from '../changes/working-tree.js';
 import type { SealingScope, SecretType } from '../model/types.js';
 import { loadSealingCertificate } from '../secrets/certificate.js';
-import { SealingError } from '../secrets/seal.js';
+import type { Diagnostic } from '../errors/diagnostic.js';
+import { type SealingKey, SealingError } from '../secrets/seal.js';
 import { action } from './command.js';
-import { reportChange, UsageError } from './output.js';
+import { reportChange } from './output.js';
 
 const TYPES: Record<string, SecretType> = {
   opaque: 'SECRET_TYPE_OPAQUE',
@@ -39,11 +40,12 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 type DataOptions = SecretValueSources;
 
-async function sealingKey(repo: string, cert?: string) {
+async function sealingKey(repo: string, cert?: string): Promise<SealingKey | Diagnostic> {
   try {
     return (await loadSealingCertificate({ cert, repoRoot: repo })).key;
   } catch (err) {
-    if (err instanceof SealingError) throw new UsageError(err.message);
+    if (err instanceof SealingError)
+      return { code: 'usage', severity: 'error', file: '<certificate>', message: err.message, hint: "pass --cert FILE|URL with the Sealed Secrets controller's certificate, or set sealing.certificate in mcpo.yaml" };
     throw err;
   }
 }
@@ -73,6 +75,7 @@ export function registerSecret(program: Command): void {
       const read = readSecretData(opts, { name, namespace: opts.namespace });
       if (!read.ok) return reportChange(refused([read.diagnostic]));
       const key = await sealingKey(opts.repo, opts.cert);
+      if (!('publicKey' in key)) return reportChange(refused([key]));
       const outcome = await createSecret(opts.repo, { name, namespace: opts.namespace, type: opts.type, scope: opts.scope, data: read.data, key, dryRun: opts.dryRun });
       return reportChange(outcome, opts.dryRun);
     }),
@@ -91,6 +94,7 @@ export function registerSecret(program: Command): void {
       const read = readSecretData(opts, { name, namespace: opts.namespace });
       if (!read.ok) return reportChange(refused([read.diagnostic]));
       const key = await sealingKey(opts.repo, opts.cert);
+      if (!('publicKey' in key)) return reportChange(refused([key]));
       const outcome = await updateSecret(opts.repo, { name, namespace: opts.namespace, strategy: opts.strategy, data: read.data, removeKeys: opts.removeKey, key, dryRun: opts.dryRun });
       return reportChange(outcome, opts.dryRun);
     }),

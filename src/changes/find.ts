@@ -3,6 +3,7 @@ import type { Diagnostic } from '../errors/diagnostic.js';
 import type { KindName } from '../declarations/kinds.js';
 import { KINDS } from '../declarations/kinds.js';
 import { nearest } from '../declarations/names.js';
+import { quoted } from '../errors/echo.js';
 import { namespacedKey } from '../model/queries.js';
 import type { Declaration, Model } from '../model/types.js';
 
@@ -26,7 +27,20 @@ export function findDeclaration(model: Model, kind: KindName, name: string, name
   const found = collectionOf(model, kind).get(key);
   if (found) return found;
   const guess = nearest(key, collectionOf(model, kind).keys());
-  return { code: 'not-found', severity: 'error', message: `${kind} "${key}" is not declared`, kind, name: key, hint: guess ? `did you mean "${guess}"?` : `check the name${namespaced ? ' and the namespace' : ''}; \`mcpo validate\` counts what is declared` };
+  return { code: 'not-found', severity: 'error', message: `${kind} ${quoted(key)} is not declared`, kind, name: key, hint: guess ? `did you mean "${guess}"?` : declaredHint(model, kind) };
+}
+
+/** A few of the declared names of a kind, so a typo is easy to see. */
+function declaredHint(model: Model, kind: KindName): string {
+  const MAX_SHOWN = 5;
+  const keys: string[] = [];
+  for (const k of collectionOf(model, kind).keys()) {
+    if (keys.length === MAX_SHOWN) break;
+    keys.push(k);
+  }
+  const total = collectionOf(model, kind).size;
+  if (total === 0) return `no ${kind} is declared`;
+  return `declared: ${keys.join(', ')}${total > MAX_SHOWN ? ` and ${total - MAX_SHOWN} more` : ''}`;
 }
 
 const KIND_ALIASES: Record<string, KindName> = {

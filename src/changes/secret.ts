@@ -112,7 +112,7 @@ export async function updateSecret(repoDir: string, request: UpdateSecretRequest
       if (!('source' in found) || found.kind !== 'Secret') return refused([found as Diagnostic]);
       const removeKeys = request.removeKeys ?? [];
       if (removeKeys.length > 0 && request.strategy !== 'SECRET_UPDATE_STRATEGY_PATCH')
-        return refused([{ code: 'usage', severity: 'error', message: 'removing keys is only possible with --strategy patch', kind: 'Secret', name: id, hint: 'pass --strategy patch with --remove-key' }]);
+        return refused([{ code: 'usage', severity: 'error', file: '<arguments>', message: 'removing keys is only possible with --strategy patch', kind: 'Secret', name: id, hint: 'pass --strategy patch with --remove-key' }]);
       const missing = removeKeys.filter((k) => !found.keys.includes(k));
       if (missing.length > 0)
         return refused([{ code: 'not-found', severity: 'error', message: `Secret "${id}" has no key ${missing.map((k) => quoted(k)).join(', ')} to remove`, kind: 'Secret', name: id, hint: `its keys: ${found.keys.join(', ')}` }]);
@@ -149,5 +149,5 @@ function sortKeys(doc: Document, path: string[]): void {
 }
 
 function noData(): Diagnostic {
-  return { code: 'usage', severity: 'error', message: 'no data given', hint: 'pass --from-literal KEY=VALUE or --from-file KEY=PATH' };
+  return { code: 'usage', severity: 'error', file: '<arguments>', message: 'no data given', hint: 'pass --from-literal KEY=VALUE or --from-file KEY=PATH' };
 }

@@ -11,7 +11,7 @@
  * it was.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 
 export interface FileWrite {
@@ -68,7 +68,8 @@ async function stage(target: string, content: string | Buffer): Promise<Staged> 
 export async function writeFilesAtomically(writes: readonly FileWrite[], keepRoot: string): Promise<void> {
   const staged: Staged[] = [];
   try {
-    for (const w of writes) if (w.content !== null) staged.push(await stage(w.target, w.content));
+    // Through a symlink (the reader follows those that stay inside the repository), the file it points at is replaced.
+    for (const w of writes) if (w.content !== null) staged.push(await stage(await realpath(w.target).catch(() => w.target), w.content));
   } catch (err) {
     await Promise.all(staged.map((s) => rm(s.temp, { force: true })));
     throw err;

@@ -44,53 +44,76 @@ const sameFile = (a: Stats, b: Stats) => a.ino === b.ino && a.dev === b.dev && a
 
 const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-/** Reads the `-f` input of `mcpo create`: a path, or `-` for stdin. */
-export function readDeclarationInput(path: string, now: () => number = Date.now): InputRead {
-  const name = path === '-' ? STDIN_NAME : echo(path);
-  const tooLarge = (): InputRead => ({
-    ok: false,
-    diagnostic: { code: 'file.too-large', severity: 'error', file: name, message: `input is over the ${MAX_FILE_BYTES}-byte limit for a declaration file`, hint: 'split it into several files' },
-  });
-  if (path === '-') {
-    const read = readStdinBounded(MAX_FILE_BYTES);
-    return read.ok ? { ok: true, name, content: read.content } : tooLarge();
-  }
-  const changed = (): InputRead => ({
-    ok: false,
-    diagnostic: { code: 'failed-precondition', severity: 'error', file: name, message: 'the input changed while it was read: it is still being written', hint: 'run the command again once the file is complete' },
-  });
+/** What reading one input file gave. */
+export type StableRead =
+  | { ok: true; content: Buffer }
+  | { ok: false; why: 'too-large' }
+  | { ok: false; why: 'changed' }
+  | { ok: false; why: 'unreadable'; reason: string };
+
+/**
+ * Reads a file (regular, FIFO or device) once, at most `limit` bytes. A
+ * regular file must not change while it is read, and one changed less than
+ * SETTLE_MS ago must stay unchanged until then.
+ */
+export function readStableFile(path: string, limit: number, now: () => number = Date.now): StableRead {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    return { ok: false, diagnostic: { code: 'usage', severity: 'error', file: name, message: `cannot read the input: ${reason(err)}`, hint: 'pass an existing file, or - for stdin' } };
+    return { ok: false, why: 'unreadable', reason: reason(err) };
   }
   try {
     const before = fstatSync(fd);
-    if (before.isDirectory()) return { ok: false, diagnostic: { code: 'usage', severity: 'error', file: name, message: 'cannot read the input: it is a folder', hint: 'pass a YAML file, or - for stdin' } };
+    if (before.isDirectory()) return { ok: false, why: 'unreadable', reason: 'it is a folder' };
     // A stated size is not trusted (devices say 0), but a regular file that states more than the limit is refused unread.
-    if (before.isFile() && before.size > MAX_FILE_BYTES) return tooLarge();
-    const read = readFdBounded(fd, MAX_FILE_BYTES);
-    if (!read.ok) return tooLarge();
-    if (!before.isFile()) return { ok: true, name, content: read.content };
+    if (before.isFile() && before.size > limit) return { ok: false, why: 'too-large' };
+    const read = readFdBounded(fd, limit);
+    if (!read.ok) return { ok: false, why: 'too-large' };
+    if (!before.isFile()) return { ok: true, content: read.content };
     const after = fstatSync(fd);
-    if (!sameFile(before, after) || read.content.length !== after.size) return changed();
+    // Size 0 with content: a pseudo-file (/proc) that states no size.
+    if (!sameFile(before, after) || (after.size !== 0 && read.content.length !== after.size)) return { ok: false, why: 'changed' };
     const quietFor = now() - after.mtimeMs;
     if (quietFor < SETTLE_MS) {
-      sleepSync(SETTLE_MS - quietFor);
+      // Capped: a modification time in the future (clock skew) is not waited for.
+      sleepSync(Math.min(SETTLE_MS, SETTLE_MS - quietFor));
       let again: Stats;
       try {
         again = statSync(path);
       } catch {
-        return changed();
+        return { ok: false, why: 'changed' };
       }
-      if (!sameFile(after, again)) return changed();
+      if (!sameFile(after, again)) return { ok: false, why: 'changed' };
     }
-    return { ok: true, name, content: read.content };
+    return { ok: true, content: read.content };
   } catch (err) {
-    return { ok: false, diagnostic: { code: 'usage', severity: 'error', file: name, message: `cannot read the input: ${reason(err)}`, hint: 'pass an existing file, or - for stdin' } };
+    return { ok: false, why: 'unreadable', reason: reason(err) };
   } finally {
     closeSync(fd);
+  }
+}
+
+const STILL_WRITTEN = { message: 'changed while it was read: it is still being written', hint: 'run the command again once the file is complete' };
+
+/** Reads the `-f` input of `mcpo create`: a path, or `-` for stdin. */
+export function readDeclarationInput(path: string): InputRead {
+  const name = path === '-' ? STDIN_NAME : echo(path);
+  const refuse = (d: Omit<Diagnostic, 'severity' | 'file'>): InputRead => ({ ok: false, diagnostic: { severity: 'error', file: name, ...d } });
+  const tooLarge = () => refuse({ code: 'file.too-large', message: `input is over the ${MAX_FILE_BYTES}-byte limit for a declaration file`, hint: 'split it into several files' });
+  if (path === '-') {
+    const read = readStdinBounded(MAX_FILE_BYTES);
+    return read.ok ? { ok: true, name, content: read.content } : tooLarge();
+  }
+  const read = readStableFile(path, MAX_FILE_BYTES);
+  if (read.ok) return { ok: true, name, content: read.content };
+  switch (read.why) {
+    case 'too-large':
+      return tooLarge();
+    case 'changed':
+      return refuse({ code: 'failed-precondition', message: `the input ${STILL_WRITTEN.message}`, hint: STILL_WRITTEN.hint });
+    case 'unreadable':
+      return refuse({ code: 'usage', message: `cannot read the input: ${read.reason}`, hint: 'pass an existing file, or - for stdin' });
   }
 }
 
@@ -141,20 +164,11 @@ export function readSecretData(sources: SecretValueSources, secret: { namespace:
     const eq = spec.indexOf('=');
     const [key, path] = eq > 0 ? [spec.slice(0, eq), spec.slice(eq + 1)] : [basename(spec), spec];
     const shown = echo(path);
-    let read;
-    try {
-      let fd: number | undefined;
-      try {
-        fd = openSync(path, 'r');
-        if (fstatSync(fd).isDirectory()) throw Object.assign(new Error('folder'), { code: 'EISDIR' });
-        read = readFdBounded(fd, MAX_SECRET_DATA_BYTES - total);
-      } finally {
-        if (fd !== undefined) closeSync(fd);
-      }
-    } catch (err) {
-      return refuse({ code: 'usage', file: shown, message: `--from-file: cannot read the value of key ${quoted(key)}: ${reason(err)}`, hint: 'pass --from-file KEY=PATH with a readable file' });
-    }
-    if (!read.ok) return overLimit('--from-file', key, shown);
+    const read = readStableFile(path, MAX_SECRET_DATA_BYTES - total);
+    if (!read.ok && read.why === 'too-large') return overLimit('--from-file', key, shown);
+    if (!read.ok && read.why === 'changed')
+      return refuse({ code: 'failed-precondition', file: shown, message: `--from-file: the value of key ${quoted(key)} ${STILL_WRITTEN.message}`, hint: STILL_WRITTEN.hint });
+    if (!read.ok) return refuse({ code: 'usage', file: shown, message: `--from-file: cannot read the value of key ${quoted(key)}: ${read.reason}`, hint: 'pass --from-file KEY=PATH with a readable file' });
     const problem = put('--from-file', key, read.content, shown);
     if (problem) return problem;
   }

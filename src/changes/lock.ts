@@ -105,6 +105,7 @@ export async function lockRepository(repoDir: string, command: string, timeoutMs
   const temp = `${path}.${process.pid}.${me.token}`;
   const deadline = Date.now() + timeoutMs;
   let wait = 10;
+  let takeovers = 0;
   try {
     await writeFile(temp, body, { flag: 'wx' });
   } catch (err) {
@@ -124,10 +125,16 @@ export async function lockRepository(repoDir: string, command: string, timeoutMs
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
-      const seen = await readFile(path, 'utf8').catch(() => undefined);
-      if (seen === undefined) continue; // released between our link and read: try again at once
+      let seen: string;
+      try {
+        seen = await readFile(path, 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // released between our link and read: try again at once
+        seen = '';
+      }
       const holder = parseHolder(seen);
-      if (holder && holder.host === me.host && !isAlive(holder.pid)) {
+      // Bounded, in case a stale lock cannot be removed at all.
+      if (holder && holder.host === me.host && !isAlive(holder.pid) && takeovers++ < 100) {
         await breakStale(path, seen);
         continue;
       }

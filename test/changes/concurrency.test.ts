@@ -4,7 +4,7 @@
  * and two changes that conflict cannot both win.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -163,4 +163,21 @@ describe('atomic writes', () => {
     expect(seen).toMatchObject({ empty: 0, partial: 0 });
     expect((await secretKeys(r.dir, 'polled')).length).toBe(17);
   });
+
+  it('a replaced file keeps its permissions, and a symlinked declaration is changed where it points', async () => {
+    const r = await repo();
+    expect(mcpo(['secret', 'create', 'kept', '-n', 'default', '--from-literal', 'a=1', '--repo', r.dir]).code).toBe(0);
+    const file = join(r.dir, 'resources/secrets/default/kept.yaml');
+    chmodSync(file, 0o600);
+    expect(mcpo(['secret', 'update', 'kept', '-n', 'default', '--strategy', 'patch', '--from-literal', 'b=2', '--repo', r.dir]).code).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    r.rename('resources/secrets/default/kept.yaml', 'shared/kept.yaml');
+    symlinkSync('../../../shared/kept.yaml', file);
+    expect(mcpo(['secret', 'update', 'kept', '-n', 'default', '--strategy', 'patch', '--from-literal', 'c=3', '--repo', r.dir]).code).toBe(0);
+    expect(lstatSync(file).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(r.dir, 'shared/kept.yaml'), 'utf8')).toMatch(/\n {4}c: /);
+    expect(await secretKeys(r.dir, 'kept')).toEqual(['a', 'b', 'c']);
+  });
 });
+

@@ -152,6 +152,24 @@ describe('create -f of a file that is still being written', () => {
     }
   });
 
+  it('a --from-file value that is still being written is refused too, naming the key', async () => {
+    const r = await repo();
+    const input = join(scratch(), 'value.txt');
+    const stop = `${input}.stop`;
+    const writer = spawn(process.execPath, ['--input-type=module', '-e', SLOW_WRITER, input, stop], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const writerDone = new Promise((res) => writer.on('close', res));
+    await new Promise((res) => writer.stdout.once('data', res));
+    try {
+      const res = await mcpoAsync(['secret', 'create', 'growing', '-n', 'default', '--from-file', `token=${input}`, '--repo', r.dir]);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toBe(`${input}: Secret/default/growing: --from-file: the value of key "token" changed while it was read: it is still being written (run the command again once the file is complete)\n`);
+      unchanged(r);
+    } finally {
+      writeFileSync(stop, '');
+      await writerDone;
+    }
+  });
+
   it('a file written just before the command, and then left alone, is created whole', async () => {
     const r = await repo();
     const input = join(scratch(), 'fresh.yaml');

@@ -92,6 +92,8 @@ function parseHolder(text: string): LockHolder | undefined {
   return undefined;
 }
 
+const NO_HARD_LINKS = ['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'];
+
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 /**
@@ -119,12 +121,7 @@ export async function lockRepository(repoDir: string, command: string, timeoutMs
   }
   try {
     for (;;) {
-      try {
-        await link(temp, path);
-        return { path, release: () => release(path, me.token!) };
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
+      if (await createLock(temp, path, body)) return { path, release: () => release(path, me.token!) };
       let seen: string;
       try {
         seen = await readFile(path, 'utf8');
@@ -145,6 +142,27 @@ export async function lockRepository(repoDir: string, command: string, timeoutMs
     }
   } finally {
     await rm(temp, { force: true });
+  }
+}
+
+/** Puts the lock in place whole; false when it is held. */
+async function createLock(temp: string, path: string, body: string): Promise<boolean> {
+  const exists = (err: unknown) => (err as NodeJS.ErrnoException).code === 'EEXIST';
+  try {
+    await link(temp, path);
+    return true;
+  } catch (err) {
+    if (exists(err)) return false;
+    if (!NO_HARD_LINKS.includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  }
+  // A file system without hard links: create it exclusively instead. A waiter that reads it
+  // before its content is written sees no holder, so it waits and never takes it over.
+  try {
+    await writeFile(path, body, { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if (exists(err)) return false;
+    throw err;
   }
 }
 

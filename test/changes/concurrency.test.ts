@@ -115,6 +115,13 @@ describe('the repository lock', () => {
     expect(res.code).toBe(0);
     expect(existsSync(join(r.dir, '.git', 'mcpo.lock'))).toBe(false);
     expect(changedFiles(r)).toEqual(['resources/secrets/default/after-crash.yaml']);
+
+    // Several waiters find the same stale lock: one takes it over, and still no update is lost.
+    writeFileSync(join(r.dir, '.git', 'mcpo.lock'), `${JSON.stringify({ pid: dead.pid, host: (await import('node:os')).hostname(), command: 'mcpo create -f x', since: new Date().toISOString() })}\n`);
+    const results = await Promise.all([0, 1, 2, 3].map((i) => mcpoAsync(['secret', 'update', 'after-crash', '-n', 'default', '--strategy', 'patch', '--from-literal', `w${i}=v`, '--repo', r.dir])));
+    expect(results.map((x) => x.code)).toEqual([0, 0, 0, 0]);
+    expect(await secretKeys(r.dir, 'after-crash')).toEqual(['k', 'w0', 'w1', 'w2', 'w3']);
+    expect(existsSync(join(r.dir, '.git', 'mcpo.lock'))).toBe(false);
   });
 });
 

@@ -23,6 +23,11 @@ import { echo } from '../errors/echo.js';
 
 /** How long a change waits for another one to finish before it gives up. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
+/** For --help of every change command. */
+export const LOCK_HELP = `
+A change holds the repository lock (mcpo.lock in the git dir) from reading the
+tree to writing it; another change waits for it up to MCPO_LOCK_TIMEOUT_MS
+(default ${DEFAULT_LOCK_TIMEOUT_MS}) milliseconds, then fails naming the holder.`;
 /** A takeover that has not finished in this time was abandoned by a process that died mid-way. */
 const BREAK_STALE_MS = 5_000;
 

@@ -4,6 +4,7 @@ import { createDeclarations } from '../changes/create.js';
 import { deleteDeclaration } from '../changes/delete.js';
 import { parseKind } from '../changes/find.js';
 import { readDeclarationInput } from '../changes/input.js';
+import { LOCK_HELP } from '../changes/lock.js';
 import { refused } from '../changes/working-tree.js';
 import { quoted } from '../errors/echo.js';
 import { action } from './command.js';
@@ -16,6 +17,7 @@ export function registerChangeCommands(program: Command): void {
     .requiredOption('-f, --filename <file>', 'YAML file with one or more declarations ("-" for stdin)')
     .option('--repo <dir>', 'config repository', '.')
     .option('--dry-run', 'check and report, write nothing')
+    .addHelpText('after', LOCK_HELP)
     .action(
       action(async (opts: { filename: string; repo: string; dryRun?: boolean }) => {
         const input = readDeclarationInput(opts.filename);
@@ -33,6 +35,7 @@ export function registerChangeCommands(program: Command): void {
     .option('--force', 'delete even while other declarations refer to it (they are then broken)')
     .option('--repo <dir>', 'config repository', '.')
     .option('--dry-run', 'check and report, write nothing')
+    .addHelpText('after', LOCK_HELP)
     .action(
       action(async (kindText: string, name: string, opts: { namespace?: string; force?: boolean; repo: string; dryRun?: boolean }) => {
         const kind = parseKind(kindText);

@@ -1,10 +1,12 @@
 /** `mcpo secret create|update`: values sealed on this machine, only ciphertext written. */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { readSecretData, type SecretValueSources } from '../changes/input.js';
+import { LOCK_HELP } from '../changes/lock.js';
 import { createSecret, type UpdateStrategy, updateSecret } from '../changes/secret.js';
 import { refused } from '../changes/working-tree.js';
 import type { SealingScope, SecretType } from '../model/types.js';
 import { loadSealingCertificate } from '../secrets/certificate.js';
+import { MAX_SECRET_DATA_BYTES } from '../secrets/limits.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { type SealingKey, SealingError } from '../secrets/seal.js';
 import { action } from './command.js';
@@ -53,10 +55,11 @@ async function sealingKey(repo: string, cert?: string): Promise<SealingKey | Dia
 function dataOptions(command: Command): Command {
   return command
     .option('--from-literal <key=value>', 'a value (repeatable)', collect)
-    .option('--from-file <[key=]path>', 'a value read from a file (repeatable)', collect)
+    .option('--from-file <[key=]path>', `a value read from a file (repeatable); all values of one secret together at most ${MAX_SECRET_DATA_BYTES / 1024} KiB`, collect)
     .option('--cert <file-or-url>', "the Sealed Secrets controller's certificate (default: sealing.certificate in mcpo.yaml)")
     .option('--repo <dir>', 'config repository', '.')
-    .option('--dry-run', 'check and report, write nothing');
+    .option('--dry-run', 'check and report, write nothing')
+    .addHelpText('after', LOCK_HELP);
 }
 
 export function registerSecret(program: Command): void {

@@ -6,16 +6,16 @@
  *   MERGE    existing keys and values are kept; only keys not present yet are added.
  *   PATCH    the given keys are changed or added, removeKeys are removed, others untouched.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Document } from 'yaml';
+import { MAX_FILE_BYTES } from '../declarations/read-files.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
+import { quoted } from '../errors/echo.js';
 import type { SealingScope, SecretType } from '../model/types.js';
 import { type SealingKey, sealData } from '../secrets/seal.js';
 import { editDeclaration, newDeclarationFile } from './documents.js';
 import { findDeclaration } from './find.js';
 import { canonicalPath } from './paths.js';
-import { type ChangeOutcome, applyChanges, readTree, refused } from './working-tree.js';
+import { type ChangeOutcome, changeRepository, refused } from './working-tree.js';
 
 export type UpdateStrategy = 'SECRET_UPDATE_STRATEGY_REPLACE' | 'SECRET_UPDATE_STRATEGY_MERGE' | 'SECRET_UPDATE_STRATEGY_PATCH';
 
@@ -32,30 +32,51 @@ export interface CreateSecretRequest {
 }
 
 export async function createSecret(repoDir: string, request: CreateSecretRequest): Promise<ChangeOutcome> {
-  const { model, diagnostics } = await readTree(repoDir);
-  if (!model) return refused([...diagnostics], ['the repository is not valid now: fix it before changing it']);
-  const found = findDeclaration(model, 'Secret', request.name, request.namespace);
-  if ('source' in found)
-    return refused([{ code: 'resource.duplicate', severity: 'error', message: `Secret "${request.namespace}/${request.name}" already exists`, kind: 'Secret', name: `${request.namespace}/${request.name}`, file: found.source.file, line: found.source.line, column: found.source.column, hint: 'use `mcpo secret update`' }]);
-  if (Object.keys(request.data).length === 0) return refused([noData()]);
+  const id = `${request.namespace}/${request.name}`;
+  return changeRepository(
+    repoDir,
+    ({ model }) => {
+      const found = findDeclaration(model, 'Secret', request.name, request.namespace);
+      if ('source' in found)
+        return refused([{ code: 'resource.duplicate', severity: 'error', message: `Secret "${id}" already exists`, kind: 'Secret', name: id, file: found.source.file, line: found.source.line, column: found.source.column, hint: 'use `mcpo secret update`' }]);
+      if (Object.keys(request.data).length === 0) return refused([noData()]);
 
-  const encrypted = sealData(request.key, request, request.data);
-  const path = canonicalPath('Secret', request.name, request.namespace);
-  const content = newDeclarationFile(
-    {
-      kind: 'Secret',
-      name: request.name,
-      namespace: request.namespace,
-      type: request.type,
-      ...(request.labels && Object.keys(request.labels).length > 0 && { labels: request.labels }),
-      sealed: { scope: request.scope, encrypted_data: encrypted },
+      const encrypted = sealData(request.key, request, request.data);
+      const path = canonicalPath('Secret', request.name, request.namespace);
+      const content = newDeclarationFile(
+        {
+          kind: 'Secret',
+          name: request.name,
+          namespace: request.namespace,
+          type: request.type,
+          ...(request.labels && Object.keys(request.labels).length > 0 && { labels: request.labels }),
+          sealed: { scope: request.scope, encrypted_data: encrypted },
+        },
+        `Sealed with the certificate ${request.key.fingerprint}.\nValues are Sealed Secrets ciphertext: only the cluster's controller can decrypt them.`,
+      );
+      const over = sealedTooLarge(path, id, content, encrypted);
+      if (over) return refused([over], ['nothing was written']);
+      return { changes: [{ path, content }], notes: [`created Secret "${id}" in ${path}: sealed ${Object.keys(encrypted).join(', ')}`] };
     },
-    `Sealed with the certificate ${request.key.fingerprint}.\nValues are Sealed Secrets ciphertext: only the cluster's controller can decrypt them.`,
+    { dryRun: request.dryRun, purpose: `secret create ${id}` },
   );
-  return applyChanges(repoDir, [{ path, content }], {
-    dryRun: request.dryRun,
-    notes: [`created Secret "${request.namespace}/${request.name}" in ${path}: sealed ${Object.keys(encrypted).join(', ')}`],
-  });
+}
+
+/** A sealed declaration that would be over the file limit, refused naming the keys given (ciphertext sizes are public; values are not shown). */
+function sealedTooLarge(path: string, id: string, content: string, sealed: Readonly<Record<string, string>>): Diagnostic | undefined {
+  const size = Buffer.byteLength(content);
+  if (size <= MAX_FILE_BYTES) return undefined;
+  const keys = Object.keys(sealed);
+  const added = keys.reduce((n, k) => n + sealed[k]!.length, 0);
+  return {
+    code: 'file.too-large',
+    severity: 'error',
+    file: path,
+    kind: 'Secret',
+    name: id,
+    message: `sealed, the secret would be ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit for a declaration file`,
+    hint: `the values sealed for ${keys.join(', ')} take ${added} bytes; split the data into several secrets`,
+  };
 }
 
 export interface UpdateSecretRequest {
@@ -83,37 +104,43 @@ export function planUpdate(existing: readonly string[], given: readonly string[]
 }
 
 export async function updateSecret(repoDir: string, request: UpdateSecretRequest): Promise<ChangeOutcome> {
-  const { model, diagnostics } = await readTree(repoDir);
-  if (!model) return refused([...diagnostics], ['the repository is not valid now: fix it before changing it']);
-  const found = findDeclaration(model, 'Secret', request.name, request.namespace);
-  if (!('source' in found) || found.kind !== 'Secret') return refused([found as Diagnostic]);
-  const removeKeys = request.removeKeys ?? [];
-  if (removeKeys.length > 0 && request.strategy !== 'SECRET_UPDATE_STRATEGY_PATCH')
-    return refused([{ code: 'usage', severity: 'error', message: 'removing keys is only possible with --strategy patch' }]);
-  const missing = removeKeys.filter((k) => !found.keys.includes(k));
-  if (missing.length > 0)
-    return refused([{ code: 'not-found', severity: 'error', message: `Secret "${request.namespace}/${request.name}" has no key ${missing.map((k) => `"${k}"`).join(', ')} to remove`, hint: `its keys: ${found.keys.join(', ')}` }]);
-  if (Object.keys(request.data).length === 0 && removeKeys.length === 0) return refused([noData()]);
+  const id = `${request.namespace}/${request.name}`;
+  return changeRepository(
+    repoDir,
+    (tree) => {
+      const found = findDeclaration(tree.model, 'Secret', request.name, request.namespace);
+      if (!('source' in found) || found.kind !== 'Secret') return refused([found as Diagnostic]);
+      const removeKeys = request.removeKeys ?? [];
+      if (removeKeys.length > 0 && request.strategy !== 'SECRET_UPDATE_STRATEGY_PATCH')
+        return refused([{ code: 'usage', severity: 'error', file: '<arguments>', message: 'removing keys is only possible with --strategy patch', kind: 'Secret', name: id, hint: 'pass --strategy patch with --remove-key' }]);
+      const missing = removeKeys.filter((k) => !found.keys.includes(k));
+      if (missing.length > 0)
+        return refused([{ code: 'not-found', severity: 'error', message: `Secret "${id}" has no key ${missing.map((k) => quoted(k)).join(', ')} to remove`, kind: 'Secret', name: id, hint: `its keys: ${found.keys.join(', ')}` }]);
+      if (Object.keys(request.data).length === 0 && removeKeys.length === 0) return refused([noData()]);
 
-  const plan = planUpdate(found.keys, Object.keys(request.data), request.strategy, removeKeys);
-  // The existing scope is bound into every existing ciphertext: new values must use it too.
-  const target = { namespace: found.namespace, name: found.name, scope: found.scope };
-  const sealed = sealData(request.key, target, Object.fromEntries(plan.seal.map((k) => [k, request.data[k]!])));
+      const plan = planUpdate(found.keys, Object.keys(request.data), request.strategy, removeKeys);
+      // The existing scope is bound into every existing ciphertext: new values must use it too.
+      const target = { namespace: found.namespace, name: found.name, scope: found.scope };
+      const sealed = sealData(request.key, target, Object.fromEntries(plan.seal.map((k) => [k, request.data[k]!])));
 
-  const text = await readFile(join(repoDir, found.source.file), 'utf8');
-  const content = editDeclaration(text, { kind: 'Secret', name: found.name, namespace: found.namespace }, (doc: Document) => {
-    const path = ['sealed', 'encrypted_data'];
-    for (const k of plan.remove) doc.deleteIn([...path, k]);
-    for (const [k, v] of Object.entries(sealed)) doc.setIn([...path, k], v);
-    sortKeys(doc, path);
-  });
-  const notes = [
-    `updated Secret "${request.namespace}/${request.name}" in ${found.source.file} (${request.strategy.replace('SECRET_UPDATE_STRATEGY_', '').toLowerCase()})`,
-    ...(plan.seal.length ? [`sealed: ${plan.seal.join(', ')}`] : []),
-    ...(plan.remove.length ? [`removed: ${plan.remove.join(', ')}`] : []),
-    ...(plan.kept.length ? [`kept unchanged (merge never overwrites; use --strategy patch): ${plan.kept.join(', ')}`] : []),
-  ];
-  return applyChanges(repoDir, [{ path: found.source.file, content }], { dryRun: request.dryRun, notes });
+      const content = editDeclaration(tree.text(found.source.file), { kind: 'Secret', name: found.name, namespace: found.namespace }, (doc: Document) => {
+        const path = ['sealed', 'encrypted_data'];
+        for (const k of plan.remove) doc.deleteIn([...path, k]);
+        for (const [k, v] of Object.entries(sealed)) doc.setIn([...path, k], v);
+        sortKeys(doc, path);
+      });
+      const over = sealedTooLarge(found.source.file, id, content, sealed);
+      if (over) return refused([over], ['nothing was written']);
+      const notes = [
+        `updated Secret "${id}" in ${found.source.file} (${request.strategy.replace('SECRET_UPDATE_STRATEGY_', '').toLowerCase()})`,
+        ...(plan.seal.length ? [`sealed: ${plan.seal.join(', ')}`] : []),
+        ...(plan.remove.length ? [`removed: ${plan.remove.join(', ')}`] : []),
+        ...(plan.kept.length ? [`kept unchanged (merge never overwrites; use --strategy patch): ${plan.kept.join(', ')}`] : []),
+      ];
+      return { changes: [{ path: found.source.file, content }], notes };
+    },
+    { dryRun: request.dryRun, purpose: `secret update ${id}` },
+  );
 }
 
 function sortKeys(doc: Document, path: string[]): void {
@@ -122,5 +149,5 @@ function sortKeys(doc: Document, path: string[]): void {
 }
 
 function noData(): Diagnostic {
-  return { code: 'usage', severity: 'error', message: 'no data given', hint: 'pass --from-literal KEY=VALUE or --from-file KEY=PATH' };
+  return { code: 'usage', severity: 'error', file: '<arguments>', message: 'no data given', hint: 'pass --from-literal KEY=VALUE or --from-file KEY=PATH' };
 }

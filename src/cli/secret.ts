@@ -1,13 +1,16 @@
 /** `mcpo secret create|update`: values sealed on this machine, only ciphertext written. */
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { readSecretData, type SecretValueSources } from '../changes/input.js';
+import { LOCK_HELP } from '../changes/lock.js';
 import { createSecret, type UpdateStrategy, updateSecret } from '../changes/secret.js';
+import { refused } from '../changes/working-tree.js';
 import type { SealingScope, SecretType } from '../model/types.js';
 import { loadSealingCertificate } from '../secrets/certificate.js';
-import { SealingError } from '../secrets/seal.js';
+import { MAX_SECRET_DATA_BYTES } from '../secrets/limits.js';
+import type { Diagnostic } from '../errors/diagnostic.js';
+import { type SealingKey, SealingError } from '../secrets/seal.js';
 import { action } from './command.js';
-import { reportChange, UsageError } from './output.js';
+import { reportChange } from './output.js';
 
 const TYPES: Record<string, SecretType> = {
   opaque: 'SECRET_TYPE_OPAQUE',
@@ -37,40 +40,14 @@ function choice<T>(table: Record<string, T>) {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-interface DataOptions {
-  fromLiteral?: string[];
-  fromFile?: string[];
-}
+type DataOptions = SecretValueSources;
 
-/** kubectl semantics: --from-literal KEY=VALUE, --from-file [KEY=]PATH (key defaults to the file name). */
-async function readData(opts: DataOptions): Promise<Record<string, Buffer>> {
-  const data: Record<string, Buffer> = {};
-  const put = (key: string, value: Buffer, flag: string) => {
-    if (!key) throw new UsageError(`${flag}: the key is empty`);
-    if (key in data) throw new UsageError(`${flag}: key "${key}" is given twice`);
-    data[key] = value;
-  };
-  for (const literal of opts.fromLiteral ?? []) {
-    const eq = literal.indexOf('=');
-    if (eq <= 0) throw new UsageError('--from-literal takes KEY=VALUE');
-    put(literal.slice(0, eq), Buffer.from(literal.slice(eq + 1)), '--from-literal');
-  }
-  for (const spec of opts.fromFile ?? []) {
-    const eq = spec.indexOf('=');
-    const [key, path] = eq > 0 ? [spec.slice(0, eq), spec.slice(eq + 1)] : [basename(spec), spec];
-    const content = await readFile(path).catch(() => {
-      throw new UsageError(`--from-file: cannot read ${path}`);
-    });
-    put(key, content, '--from-file');
-  }
-  return data;
-}
-
-async function sealingKey(repo: string, cert?: string) {
+async function sealingKey(repo: string, cert?: string): Promise<SealingKey | Diagnostic> {
   try {
     return (await loadSealingCertificate({ cert, repoRoot: repo })).key;
   } catch (err) {
-    if (err instanceof SealingError) throw new UsageError(err.message);
+    if (err instanceof SealingError)
+      return { code: 'usage', severity: 'error', file: '<certificate>', message: err.message, hint: "pass --cert FILE|URL with the Sealed Secrets controller's certificate, or set sealing.certificate in mcpo.yaml" };
     throw err;
   }
 }
@@ -78,10 +55,11 @@ async function sealingKey(repo: string, cert?: string) {
 function dataOptions(command: Command): Command {
   return command
     .option('--from-literal <key=value>', 'a value (repeatable)', collect)
-    .option('--from-file <[key=]path>', 'a value read from a file (repeatable)', collect)
+    .option('--from-file <[key=]path>', `a value read from a file (repeatable); all values of one secret together at most ${MAX_SECRET_DATA_BYTES / 1024} KiB`, collect)
     .option('--cert <file-or-url>', "the Sealed Secrets controller's certificate (default: sealing.certificate in mcpo.yaml)")
     .option('--repo <dir>', 'config repository', '.')
-    .option('--dry-run', 'check and report, write nothing');
+    .option('--dry-run', 'check and report, write nothing')
+    .addHelpText('after', LOCK_HELP);
 }
 
 export function registerSecret(program: Command): void {
@@ -97,9 +75,11 @@ export function registerSecret(program: Command): void {
       .addOption(new Option('--scope <scope>', Object.keys(SCOPES).join(' | ')).default('SEALING_SCOPE_STRICT', 'strict').argParser(choice(SCOPES))),
   ).action(
     action(async (name: string, opts: DataOptions & { namespace: string; type: SecretType; scope: SealingScope; cert?: string; repo: string; dryRun?: boolean }) => {
-      const data = await readData(opts);
+      const read = readSecretData(opts, { name, namespace: opts.namespace });
+      if (!read.ok) return reportChange(refused([read.diagnostic]));
       const key = await sealingKey(opts.repo, opts.cert);
-      const outcome = await createSecret(opts.repo, { name, namespace: opts.namespace, type: opts.type, scope: opts.scope, data, key, dryRun: opts.dryRun });
+      if (!('publicKey' in key)) return reportChange(refused([key]));
+      const outcome = await createSecret(opts.repo, { name, namespace: opts.namespace, type: opts.type, scope: opts.scope, data: read.data, key, dryRun: opts.dryRun });
       return reportChange(outcome, opts.dryRun);
     }),
   );
@@ -114,9 +94,11 @@ export function registerSecret(program: Command): void {
       .option('--remove-key <key>', 'with --strategy patch: remove this key (repeatable)', collect),
   ).action(
     action(async (name: string, opts: DataOptions & { namespace: string; strategy: UpdateStrategy; removeKey?: string[]; cert?: string; repo: string; dryRun?: boolean }) => {
-      const data = await readData(opts);
+      const read = readSecretData(opts, { name, namespace: opts.namespace });
+      if (!read.ok) return reportChange(refused([read.diagnostic]));
       const key = await sealingKey(opts.repo, opts.cert);
-      const outcome = await updateSecret(opts.repo, { name, namespace: opts.namespace, strategy: opts.strategy, data, removeKeys: opts.removeKey, key, dryRun: opts.dryRun });
+      if (!('publicKey' in key)) return reportChange(refused([key]));
+      const outcome = await updateSecret(opts.repo, { name, namespace: opts.namespace, strategy: opts.strategy, data: read.data, removeKeys: opts.removeKey, key, dryRun: opts.dryRun });
       return reportChange(outcome, opts.dryRun);
     }),
   );

@@ -8,15 +8,17 @@
  *
  * Only the public certificate is ever read; nothing here can decrypt.
  */
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { readFileBounded } from '../source/read-bounded.js';
 import { parseSealingCertificate, SealingError, type SealingKey } from './seal.js';
 
 export const REPO_CONFIG_FILE = 'mcpo.yaml';
 /** A certificate is a few KiB; anything much larger is not one. */
 const MAX_CERTIFICATE_BYTES = 1024 * 1024;
+/** mcpo.yaml holds a few settings. */
+const MAX_CONFIG_BYTES = 64 * 1024;
 const DEFAULT_TIMEOUT_MS = 15_000;
 
 export interface SealingConfig {
@@ -45,14 +47,15 @@ const SEALING_KEYS = ['certificate'] as const;
  */
 export async function readRepoConfig(repoRoot: string): Promise<RepoConfig> {
   const file = join(repoRoot, REPO_CONFIG_FILE);
-  let text: string;
+  let read;
   try {
-    text = await readFile(file, 'utf8');
+    read = readFileBounded(file, MAX_CONFIG_BYTES);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw new SealingError(`${REPO_CONFIG_FILE}: cannot read (${(err as Error).message})`);
   }
-  return parseRepoConfig(text);
+  if (!read.ok) throw new SealingError(`${REPO_CONFIG_FILE}: over the ${MAX_CONFIG_BYTES}-byte limit for a settings file`);
+  return parseRepoConfig(read.content.toString('utf8'));
 }
 
 /** Parse and check the text of `mcpo.yaml`. */
@@ -148,11 +151,11 @@ export function describeCertificateSource(source: CertificateSource, repoRoot?: 
 export async function readCertificate(source: CertificateSource, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Buffer> {
   if (source.kind === 'file') {
     try {
-      const data = await readFile(source.path);
-      if (data.length > MAX_CERTIFICATE_BYTES) {
-        throw new SealingError(`sealing certificate ${source.path} (${source.origin}) is too large to be a certificate`);
+      const read = readFileBounded(source.path, MAX_CERTIFICATE_BYTES);
+      if (!read.ok) {
+        throw new SealingError(`sealing certificate ${source.path} (${source.origin}) is too large to be a certificate (over ${MAX_CERTIFICATE_BYTES} bytes)`);
       }
-      return data;
+      return read.content;
     } catch (err) {
       if (err instanceof SealingError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
@@ -184,11 +187,27 @@ export async function readCertificate(source: CertificateSource, timeoutMs = DEF
     await response.body?.cancel().catch(() => undefined);
     throw new SealingError(`sealing certificate from ${source.url} is too large to be a certificate`);
   }
-  const data = Buffer.from(await response.arrayBuffer());
-  if (data.length > MAX_CERTIFICATE_BYTES) {
-    throw new SealingError(`sealing certificate from ${source.url} is too large to be a certificate`);
-  }
+  const data = await readBodyBounded(response, MAX_CERTIFICATE_BYTES);
+  if (!data) throw new SealingError(`sealing certificate from ${source.url} is too large to be a certificate (over ${MAX_CERTIFICATE_BYTES} bytes)`);
   return data;
+}
+
+/** The body, or undefined as soon as it passes `limit` bytes (a stated length is not trusted: a chunked body states none). */
+async function readBodyBounded(response: Response, limit: number): Promise<Buffer | undefined> {
+  if (!response.body) return Buffer.alloc(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks, total);
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
 }
 
 /**

@@ -4,10 +4,10 @@
  * (`--recovery-unseal` with the private key of a key pair made here).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadWorkingTree } from '../../src/model/load.js';
 import { sealedSecretManifest } from '../../src/secrets/sealed-secret.js';
@@ -25,8 +25,14 @@ beforeAll(() => {
   kubeseal = goTool('kubeseal');
 }, INSTALL_TIMEOUT_MS);
 
+const made: string[] = [];
+afterAll(() => {
+  for (const d of [keys, ...made]) if (d) rmSync(d, { recursive: true, force: true });
+});
+
 function repoCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'mcpo-change-'));
+  made.push(dir);
   cpSync(join(REPO_ROOT, 'resources'), join(dir, 'resources'), { recursive: true });
   // This repo's own secret is sealed for a certificate whose private key is gone: replace it with one we can open.
   cpSync(join(keys, 'cert.pem'), join(dir, 'cert.pem'));

@@ -13,16 +13,18 @@
  *   4. grpc       get_ratio, list_ratio, list_p99_ms against bench/empty-server.mjs
  *                 (h2load or ghz, 10 streams, interleaved); serve_rss_mb; reload_s    parts/grpc.mjs
  *   5. history    created_at_s: src/git/history.ts fileCreationTimes (in process)    parts/history.mjs
+ *   6. scaling    (only when asked for) validate time against the size of one map
+ *                 and of quantities: ratios between sizes show linear growth          parts/scaling.mjs
  *
  * Prints a table, and as its last line one JSON object with the results.
  *
  *   node bench/run.mjs [--templates N] [--runs N] [--duration 5s] [--tool h2load|ghz] [--out-base DIR]
- *                      [--parts validate,synth,grpc,history] [--json FILE]
+ *                      [--parts validate,synth,grpc,history,scaling] [--json FILE]
  *
  * --parts: default validate,synth,grpc,history. --tool: the load generator (default h2load when
  * installed: Debian nghttp2-client; its client costs the 2-core machine almost no CPU, ghz's
  * dynamic-message decoding does). --out-base: where the synth outputs are written (default:
- * /dev/shm when it exists, see outBaseDir).
+ * /dev/shm when it exists, see outBaseDir). The scaling part's own options are in its file.
  *
  * Needs build/ (npm run build), git, and go (ghz is `go install`ed by
  * test/tools/install.sh on first use). Only 127.0.0.1 is contacted.
@@ -36,11 +38,12 @@ import { log } from './parts/context.mjs';
 import { grpcPart, hasH2load } from './parts/grpc.mjs';
 import { historyPart } from './parts/history.mjs';
 import { formatTable, summaryLine } from './parts/report.mjs';
+import { scalingPart } from './parts/scaling.mjs';
 import { synthPart } from './parts/synth.mjs';
 import { validatePart } from './parts/validate.mjs';
 
 /** In the order they run. @type {import('./parts/context.mjs').Part[]} */
-const ALL_PARTS = [validatePart, synthPart, grpcPart, historyPart];
+const ALL_PARTS = [validatePart, synthPart, grpcPart, historyPart, scalingPart];
 const DEFAULT_PARTS = 'validate,synth,grpc,history';
 
 // ---- options ----

@@ -60,19 +60,21 @@ const TIME_MARK = 'MCPO_BENCH_TIME';
  * @property {number | null} code
  * @property {string} stdout
  * @property {string} stderr
+ * @property {boolean} timedOut killed at timeoutMs
  */
 
 /**
  * Runs a command to completion; resolves with wall seconds, CPU seconds
  * (user + system of the process and its children, through /usr/bin/time when
  * it is installed; undefined otherwise), exit code and output. Rejects on a
- * non-zero exit unless allowed.
+ * non-zero exit unless allowed. With timeoutMs the process is killed (SIGKILL) when it runs
+ * longer, and the result says timedOut (a rejection unless allowFail).
  * @param {string} cmd
  * @param {string[]} args
- * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, allowFail?: boolean, cpu?: boolean }} [options]
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, allowFail?: boolean, cpu?: boolean, timeoutMs?: number }} [options]
  * @returns {Promise<Timed>}
  */
-export function timed(cmd, args, { cwd = ROOT, env = process.env, allowFail = false, cpu = false } = {}) {
+export function timed(cmd, args, { cwd = ROOT, env = process.env, allowFail = false, cpu = false, timeoutMs } = {}) {
   const [file, argv] = cpu && TIME ? [TIME, ['-f', `${TIME_MARK} %e %U %S`, cmd, ...args]] : [cmd, args];
   return new Promise((resolveRun, reject) => {
     const started = performance.now();
@@ -82,7 +84,16 @@ export function timed(cmd, args, { cwd = ROOT, env = process.env, allowFail = fa
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     child.on('error', reject);
+    let timedOut = false;
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+          }, timeoutMs);
     child.on('close', (code) => {
+      clearTimeout(timer);
       const seconds = (performance.now() - started) / 1000;
       let cpuSeconds;
       let userSeconds;
@@ -95,8 +106,9 @@ export function timed(cmd, args, { cwd = ROOT, env = process.env, allowFail = fa
         sysSeconds = system;
         stderr = stderr.slice(0, mark);
       }
-      if (code !== 0 && !allowFail) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${stderr.slice(-2000)}`));
-      else resolveRun({ seconds, cpuSeconds, userSeconds, sysSeconds, code, stdout, stderr });
+      if ((code !== 0 || timedOut) && !allowFail)
+        reject(new Error(`${cmd} ${args.join(' ')} ${timedOut ? `stopped after ${timeoutMs} ms` : `exited ${code}`}\n${stderr.slice(-2000)}`));
+      else resolveRun({ seconds, cpuSeconds, userSeconds, sysSeconds, code, stdout, stderr, timedOut });
     });
   });
 }

@@ -6,16 +6,17 @@
  *
  *   keys:   one McpTemplate whose `labels` map has N keys (default 10k, 40k, 90k; the 90k file is
  *           ~0.9 MB, under the 1 MiB declaration limit)
- *   digits: one ResourceLimit whose cpu and cpu_limit quantities have N digits (10k, 40k)
+ *   digits: a ResourceLimit whose cpu and cpu_limit, and a template whose cpu override, have N digits (10k, 40k)
  *
  * Each size is measured twice: `buildModel` in process (in a fresh node process per size, timed
  * around the call after an untimed warm-up on at most 2,000; the figure the ratios are about), and the CLI a user runs,
  * `mcpo validate --repo DIR` (wall time, including ~0.7 s of process start).
  *
  * Every measurement is bounded: before a size, the time the previous size took is scaled by the
- * square of the size ratio (the worst growth seen so far); over --scaling-budget seconds (default
- * 120) the size and the larger ones are skipped and the table says so, and the number of runs is
- * cut so that runs × that estimate stays within the budget.
+ * square of the size ratio; over --scaling-budget seconds (default 120) the size and the larger
+ * ones are skipped and the table says so, and the number of runs is cut so that runs × that
+ * estimate stays within the budget. A size whose runs take longer than the budget all the same is
+ * stopped (its process killed) at the budget, and the larger sizes are skipped.
  *
  *   node bench/run.mjs --parts scaling [--runs 3] [--scaling-keys 10000,40000,90000]
  *                      [--scaling-digits 10000,40000] [--scaling-budget 120] [--scaling-cli no]
@@ -67,9 +68,13 @@ export function scalingFiles(kind, size) {
     const labels = `{${Array.from({ length: size }, (_, i) => `k${i.toString(36)}: v`).join(', ')}}`;
     return { 'resources/namespace.yaml': NAMESPACE, 'resources/preset.yaml': preset('100m'), 'resources/template.yaml': template(labels) };
   }
-  // N digits of millicores: 1 followed by N-1 zeros.
+  // N digits of millicores, 1 followed by N-1 zeros: the preset's request and limit, and the template's override of the request.
   const cpu = `1${'0'.repeat(Math.max(0, size - 1))}m`;
-  return { 'resources/namespace.yaml': NAMESPACE, 'resources/preset.yaml': preset(cpu), 'resources/template.yaml': template('{app: scaling}') };
+  return {
+    'resources/namespace.yaml': NAMESPACE,
+    'resources/preset.yaml': preset(cpu),
+    'resources/template.yaml': `${template('{app: scaling}')}resources:\n  cpu: ${cpu}\n`,
+  };
 }
 
 /**
@@ -93,14 +98,15 @@ async function measure(kind, size, runs) {
   /** @type {number[]} */
   const seconds = [];
   let problem = '';
+  const bytes = files.reduce((a, f) => a + f.content.length, 0);
+  // One line per run, so that the runs done before a timeout are not lost.
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const result = buildModel(files);
     seconds.push((performance.now() - t0) / 1000);
     if (!result.model) problem = [...new Set(result.diagnostics.map((d) => d.code))].join(', ');
+    process.stdout.write(`${JSON.stringify({ seconds: seconds.at(-1), bytes, problem })}\n`);
   }
-  const bytes = files.reduce((a, f) => a + f.content.length, 0);
-  process.stdout.write(`${JSON.stringify({ seconds, bytes, problem })}\n`);
 }
 
 /** @param {string | undefined} text @param {number[]} fallback */
@@ -130,7 +136,8 @@ export const scalingPart = {
      * @param {number[]} list
      * @param {string} label
      * @param {'process' | 'cli'} how
-     * @param {(size: number, runs: number) => Promise<{ seconds: number[], outcome: string }>} sample
+     * @param {(size: number, runs: number) => Promise<{ seconds: number[], outcome: string, stopped: boolean }>} sample
+     *   stopped: the budget ran out (the process was killed) before all runs were done
      * @param {number} floor
      */
     const runSeries = async (kind, list, label, how, sample, floor = 0) => {
@@ -149,7 +156,15 @@ export const scalingPart = {
           }
           runs = Math.max(1, Math.min(opts.runs, Math.floor(budget / worst)));
         }
-        const { seconds, outcome } = await sample(size, runs);
+        const { seconds, outcome, stopped } = await sample(size, runs);
+        if (seconds.length === 0) {
+          const why = `${size} ${label} (${how}): stopped at the --scaling-budget of ${budget} s before one run was done; larger sizes skipped`;
+          log(why);
+          skipped.push(why);
+          results[`validate_${how === 'cli' ? 'cli_' : ''}${kind}_${size}_s`] = `> ${budget}`;
+          rows.push({ name: `validate (${how}), ${size} ${label} (s)`, median: NaN, n: 0, note: `stopped: over ${budget} s (the budget) for one run` });
+          return;
+        }
         const m = median(seconds);
         const key = `validate_${how === 'cli' ? 'cli_' : ''}${kind}_${size}`;
         results[`${key}_s`] = round(m, 3);
@@ -157,7 +172,9 @@ export const scalingPart = {
         const verdict = outcome === 'valid' ? '' : `rejected (${outcome}); `;
         /** @type {Partial<import('./context.mjs').Row>} */
         const extra = verdict ? { note: verdict.replace(/; $/, '') } : {};
-        if (prev) {
+        if (prev && prev.median - floor < 0.05) {
+          extra.note = `${verdict}too fast to compare (${round((prev.median - floor) * 1000, 0)} ms of work at ${prev.size})`;
+        } else if (prev) {
           const ratio = (m - floor) / (prev.median - floor);
           const sizeRatio = size / prev.size;
           const exponent = Math.log(ratio) / Math.log(sizeRatio);
@@ -168,6 +185,12 @@ export const scalingPart = {
         }
         row(`validate (${how}), ${size} ${label} (s)`, seconds, extra);
         log(`validate (${how}), ${size} ${label}: ${seconds.map((s) => round(s)).join(', ')} s`);
+        if (stopped) {
+          const why = `${size} ${label} (${how}): ${seconds.length} of ${runs} runs done within the --scaling-budget of ${budget} s; larger sizes skipped`;
+          log(why);
+          skipped.push(why);
+          return;
+        }
         prev = { size, median: m };
       }
     };
@@ -189,8 +212,17 @@ export const scalingPart = {
       /** @type {number[]} */
       const seconds = [];
       let outcome = '';
+      let stopped = false;
+      const deadline = performance.now() + budget * 1000;
       for (let i = 0; i < runs; i++) {
-        const r = await timed(process.execPath, [MCPO, 'validate', '--repo', repo, '--format', 'json'], { allowFail: true });
+        const r = await timed(process.execPath, [MCPO, 'validate', '--repo', repo, '--format', 'json'], {
+          allowFail: true,
+          timeoutMs: Math.max(1, deadline - performance.now()),
+        });
+        if (r.timedOut) {
+          stopped = true;
+          break;
+        }
         // 0: valid, 1: invalid (a result too: the time it takes to say so); anything else is a failure of the run.
         if (r.code !== 0 && r.code !== 1) throw new Error(`mcpo validate of the ${size}-${kind} ${what} exited ${r.code}:\n${r.stderr.slice(0, 2000)}`);
         /** @type {{ valid: boolean, diagnostics: Array<{ code: string }> }} */
@@ -200,7 +232,7 @@ export const scalingPart = {
         seconds.push(r.seconds);
       }
       rmSync(repo, { recursive: true, force: true });
-      return { seconds, outcome };
+      return { seconds, outcome, stopped };
     };
 
     /** @type {number | undefined} */
@@ -214,10 +246,12 @@ export const scalingPart = {
 
     for (const s of series) {
       await runSeries(s.kind, s.sizes, s.unit, 'process', async (size, runs) => {
-        const r = await timed(process.execPath, [SELF, '--measure', s.kind, String(size), String(runs)]);
-        const out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}');
-        results[`validate_${s.kind}_${size}_bytes`] = out.bytes;
-        return { seconds: out.seconds, outcome: out.problem || 'valid' };
+        const r = await timed(process.execPath, [SELF, '--measure', s.kind, String(size), String(runs)], { allowFail: true, timeoutMs: budget * 1000 });
+        if (r.code !== 0 && !r.timedOut) throw new Error(`scaling.mjs --measure ${s.kind} ${size} exited ${r.code}:\n${r.stderr.slice(-2000)}`);
+        /** @type {Array<{ seconds: number, bytes: number, problem: string }>} */
+        const done = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+        results[`validate_${s.kind}_${size}_bytes`] = done[0]?.bytes;
+        return { seconds: done.map((d) => d.seconds), outcome: done.at(-1)?.problem || 'valid', stopped: r.timedOut };
       });
       if (cliFloor === undefined) continue;
       await runSeries(s.kind, s.sizes, s.unit, 'cli', (size, runs) => cliSamples(s.kind, size, runs, s.what), cliFloor);

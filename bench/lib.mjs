@@ -68,13 +68,15 @@ const TIME_MARK = 'MCPO_BENCH_TIME';
  * (user + system of the process and its children, through /usr/bin/time when
  * it is installed; undefined otherwise), exit code and output. Rejects on a
  * non-zero exit unless allowed. With timeoutMs the process is killed (SIGKILL) when it runs
- * longer, and the result says timedOut (a rejection unless allowFail).
+ * longer, and the result says timedOut (a rejection unless allowFail); not with cpu, where the
+ * kill would reach GNU time and leave its child running.
  * @param {string} cmd
  * @param {string[]} args
  * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, allowFail?: boolean, cpu?: boolean, timeoutMs?: number }} [options]
  * @returns {Promise<Timed>}
  */
 export function timed(cmd, args, { cwd = ROOT, env = process.env, allowFail = false, cpu = false, timeoutMs } = {}) {
+  if (cpu && timeoutMs !== undefined) throw new Error('timed: timeoutMs cannot be combined with cpu');
   const [file, argv] = cpu && TIME ? [TIME, ['-f', `${TIME_MARK} %e %U %S`, cmd, ...args]] : [cmd, args];
   return new Promise((resolveRun, reject) => {
     const started = performance.now();

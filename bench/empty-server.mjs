@@ -8,16 +8,23 @@
  *
  *   node bench/empty-server.mjs [--port N]     prints {"port":N} on stdout when listening
  */
+// @ts-check
 import * as grpc from '@grpc/grpc-js';
-import { loadSpec, SERVICE_NAME } from '../build/spec/proto.js';
-import { protoServiceDefinition } from '../build/serve/service.js';
+import { importBuild } from './lib.mjs';
+
+/** @type {typeof import('../src/spec/proto.js')} */
+const { loadSpec, SERVICE_NAME } = await importBuild('spec/proto.js');
+/** @type {typeof import('../src/serve/service.js')} */
+const { protoServiceDefinition } = await importBuild('serve/service.js');
 
 const i = process.argv.indexOf('--port');
 const port = i >= 0 ? Number(process.argv[i + 1]) : 0;
 
 const service = loadSpec().lookupService(SERVICE_NAME);
+/** @type {grpc.UntypedServiceImplementation} */
 const implementation = {};
-for (const method of service.methodsArray) implementation[method.name] = (_call, callback) => callback(null, {});
+for (const method of service.methodsArray)
+  implementation[method.name] = (/** @type {unknown} */ _call, /** @type {grpc.sendUnaryData<object>} */ callback) => callback(null, {});
 
 const server = new grpc.Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
 server.addService(protoServiceDefinition(service), implementation);

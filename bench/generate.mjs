@@ -168,6 +168,7 @@ export function generateDeclarations(options = {}) {
   }
 
   const secrets = [];
+  /** @type {Map<string, any[]>} */
   const secretsByNamespace = new Map(namespaces.map((n) => [n.name, []]));
   for (let i = 0; i < o.secrets; i++) {
     const ns = namespaces[i % namespaces.length].name;
@@ -181,7 +182,7 @@ export function generateDeclarations(options = {}) {
       sealed: { scope: sealed.scope, encrypted_data: Object.fromEntries(keys.map((k) => [k, r.pick(sealed.values)])) },
     };
     secrets.push(s);
-    secretsByNamespace.get(ns).push(s);
+    secretsByNamespace.get(ns)?.push(s);
   }
 
   const templates = [];
@@ -197,7 +198,7 @@ export function generateDeclarations(options = {}) {
     }
     const env = [];
     for (let e = r.int(4); e > 0; e--) env.push({ name: `SETTING_${e}`, value: r.pick(WORDS) });
-    const nsSecrets = secretsByNamespace.get(ns);
+    const nsSecrets = secretsByNamespace.get(ns) ?? [];
     if (nsSecrets.length > 0 && r.chance(0.3)) {
       const s = r.pick(nsSecrets);
       env.push({ name: 'API_CREDENTIAL', secret_key_ref: { name: s.name, key: r.pick(Object.keys(s.sealed.encrypted_data)) } });
@@ -303,7 +304,7 @@ function run(cmd, args, opts = {}) {
     let err = '';
     child.stderr.on('data', (c) => (err += c));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolveRun() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`))));
+    child.on('close', (code) => (code === 0 ? resolveRun(undefined) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`))));
     if (opts.input) {
       for (const c of opts.input) child.stdin.write(c);
     }

@@ -1,31 +1,82 @@
-/** Helpers shared by bench/run.mjs and bench/profile.mjs: processes, timing, ghz, a gRPC client. */
+// @ts-check
+/** Helpers shared by bench/run.mjs, its parts (bench/parts/) and bench/profile.mjs: processes, timing, ghz, a gRPC client. */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const MCPO = join(ROOT, 'bin', 'mcpo.js');
 
+/**
+ * A module of the compiled src/ (build/, made by `npm run build`). Callers type the result
+ * from its source with a JSDoc type tag of `typeof import('../src/<path>.js')`, so that
+ * bench/tsconfig.json checks the calls against src/ without reading build/.
+ * @param {string} relative path under build/, e.g. 'git/history.js'
+ * @returns {Promise<any>}
+ */
+export function importBuild(relative) {
+  return import(pathToFileURL(join(ROOT, 'build', relative)).href);
+}
+
+/** @param {readonly number[]} values */
 export function median(values) {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-export const round = (x, digits = 2) => (x === undefined || Number.isNaN(x) ? x : Math.round(x * 10 ** digits) / 10 ** digits);
+/**
+ * @overload
+ * @param {number} x
+ * @param {number} [digits]
+ * @returns {number}
+ */
+/**
+ * @overload
+ * @param {number | undefined} x
+ * @param {number} [digits]
+ * @returns {number | undefined}
+ */
+/**
+ * x rounded to `digits` decimals; undefined and NaN unchanged.
+ * @param {number | undefined} x
+ * @param {number} [digits]
+ */
+export function round(x, digits = 2) {
+  return x === undefined || Number.isNaN(x) ? x : Math.round(x * 10 ** digits) / 10 ** digits;
+}
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const TIME_MARK = 'MCPO_BENCH_TIME';
 
 /**
+ * @typedef {object} Timed
+ * @property {number} seconds wall time
+ * @property {number | undefined} cpuSeconds user + system (undefined without GNU time)
+ * @property {number | undefined} userSeconds
+ * @property {number | undefined} sysSeconds
+ * @property {number | null} code
+ * @property {string} stdout
+ * @property {string} stderr
+ * @property {boolean} timedOut killed at timeoutMs
+ */
+
+/**
  * Runs a command to completion; resolves with wall seconds, CPU seconds
  * (user + system of the process and its children, through /usr/bin/time when
  * it is installed; undefined otherwise), exit code and output. Rejects on a
- * non-zero exit unless allowed.
+ * non-zero exit unless allowed. With timeoutMs the process is killed (SIGKILL) when it runs
+ * longer, and the result says timedOut (a rejection unless allowFail); not with cpu, where the
+ * kill would reach GNU time and leave its child running.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, allowFail?: boolean, cpu?: boolean, timeoutMs?: number }} [options]
+ * @returns {Promise<Timed>}
  */
-export function timed(cmd, args, { cwd = ROOT, env = process.env, allowFail = false, cpu = false } = {}) {
+export function timed(cmd, args, { cwd = ROOT, env = process.env, allowFail = false, cpu = false, timeoutMs } = {}) {
+  if (cpu && timeoutMs !== undefined) throw new Error('timed: timeoutMs cannot be combined with cpu');
   const [file, argv] = cpu && TIME ? [TIME, ['-f', `${TIME_MARK} %e %U %S`, cmd, ...args]] : [cmd, args];
   return new Promise((resolveRun, reject) => {
     const started = performance.now();
@@ -35,7 +86,16 @@ export function timed(cmd, args, { cwd = ROOT, env = process.env, allowFail = fa
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     child.on('error', reject);
+    let timedOut = false;
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+          }, timeoutMs);
     child.on('close', (code) => {
+      clearTimeout(timer);
       const seconds = (performance.now() - started) / 1000;
       let cpuSeconds;
       let userSeconds;
@@ -48,13 +108,17 @@ export function timed(cmd, args, { cwd = ROOT, env = process.env, allowFail = fa
         sysSeconds = system;
         stderr = stderr.slice(0, mark);
       }
-      if (code !== 0 && !allowFail) reject(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${stderr.slice(-2000)}`));
-      else resolveRun({ seconds, cpuSeconds, userSeconds, sysSeconds, code, stdout, stderr });
+      if ((code !== 0 || timedOut) && !allowFail)
+        reject(new Error(`${cmd} ${args.join(' ')} ${timedOut ? `stopped after ${timeoutMs} ms` : `exited ${code}`}\n${stderr.slice(-2000)}`));
+      else resolveRun({ seconds, cpuSeconds, userSeconds, sysSeconds, code, stdout, stderr, timedOut });
     });
   });
 }
 
-/** CPU seconds (user + system) a live process has used so far (Linux /proc; clock ticks of 1/100 s). */
+/**
+ * CPU seconds (user + system) a live process has used so far (Linux /proc; clock ticks of 1/100 s).
+ * @param {number | undefined} pid
+ */
 export function cpuSecondsOf(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -64,11 +128,18 @@ export function cpuSecondsOf(pid) {
 /**
  * Starts a long-running process and resolves once `ready(line)` returns a
  * value for a line of its stdout or stderr.
+ * @template T
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {(line: string) => T | undefined} ready
+ * @param {{ cwd?: string, timeoutMs?: number, env?: NodeJS.ProcessEnv }} [options]
+ * @returns {Promise<{ child: import('node:child_process').ChildProcess, value: T, seconds: number, log: string[] }>}
  */
 export function startProcess(cmd, args, ready, { cwd = ROOT, timeoutMs = 120_000, env = process.env } = {}) {
   return new Promise((resolveStart, reject) => {
     const started = performance.now();
     const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    /** @type {string[]} */
     const log = [];
     let done = false;
     const timer = setTimeout(() => {
@@ -77,6 +148,7 @@ export function startProcess(cmd, args, ready, { cwd = ROOT, timeoutMs = 120_000
       child.kill('SIGKILL');
       reject(new Error(`${cmd} ${args.join(' ')} not ready within ${timeoutMs} ms:\n${log.slice(-20).join('\n')}`));
     }, timeoutMs);
+    /** @param {string} line */
     const onLine = (line) => {
       log.push(line);
       if (log.length > 500) log.shift();
@@ -109,7 +181,11 @@ export function startProcess(cmd, args, ready, { cwd = ROOT, timeoutMs = 120_000
   });
 }
 
-/** SIGTERM, then SIGKILL after graceMs; resolves when the process has exited. */
+/**
+ * SIGTERM, then SIGKILL after graceMs; resolves when the process has exited.
+ * @param {import('node:child_process').ChildProcess} child
+ * @returns {Promise<void>}
+ */
 export function stopProcess(child, graceMs = 10_000) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolveStop) => {
@@ -122,9 +198,13 @@ export function stopProcess(child, graceMs = 10_000) {
   });
 }
 
-/** Resident set size and its peak of a live process, in MiB (Linux /proc). */
+/**
+ * Resident set size and its peak of a live process, in MiB (Linux /proc).
+ * @param {number | undefined} pid
+ */
 export function rssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  /** @param {string} key */
   const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
@@ -141,9 +221,27 @@ export function ensureGhz() {
 export const SERVICE = 'mcp.orchestrator.v1.McpOrchestratorService';
 
 /**
+ * One load run's figures, from ghz or h2load.
+ * @typedef {object} LoadResult
+ * @property {number} rps
+ * @property {number} count
+ * @property {number} ok
+ * @property {number} errors
+ * @property {unknown} [errorDistribution]
+ * @property {number} p50_ms
+ * @property {number} p99_ms
+ * @property {number} avg_ms
+ * @property {number} [bytesPerResponse] h2load only
+ * @property {number} [cpu_us_per_call] server CPU per call, set by the grpc part
+ */
+
+/**
  * One ghz run against 127.0.0.1:port: `concurrency` workers on one
  * connection (that many concurrent HTTP/2 streams) for `duration`. Requests
  * still in flight when the duration ends are not counted (--duration-stop ignore).
+ * @param {string} ghzPath
+ * @param {{ port: number, method: string, dataFile: string, concurrency?: number, duration?: string }} run
+ * @returns {Promise<LoadResult>}
  */
 export async function ghz(ghzPath, { port, method, dataFile, concurrency = 10, duration = '5s' }) {
   const args = [
@@ -171,6 +269,7 @@ export async function ghz(ghzPath, { port, method, dataFile, concurrency = 10, d
   ];
   const { stdout } = await timed(ghzPath, args);
   const r = JSON.parse(stdout);
+  /** @param {number} pct */
   const p = (pct) => (r.latencyDistribution ?? []).find((d) => d.percentage === pct)?.latency / 1e6;
   const ok = r.statusCodeDistribution?.OK ?? 0;
   const errors = Object.entries(r.statusCodeDistribution ?? {})
@@ -182,9 +281,12 @@ export async function ghz(ghzPath, { port, method, dataFile, concurrency = 10, d
 /**
  * A gRPC request frame (1-byte flag, 4-byte length, message), encoded with
  * protobufjs from spec/ and decoded back to prove it is the message meant.
+ * @param {string} type
+ * @param {Record<string, unknown>} message
  */
 export async function grpcFrame(type, message) {
-  const { loadSpec, PROTO_PACKAGE } = await import('../build/spec/proto.js');
+  /** @type {typeof import('../src/spec/proto.js')} */
+  const { loadSpec, PROTO_PACKAGE } = await importBuild('spec/proto.js');
   const T = loadSpec().lookupType(`${PROTO_PACKAGE}.${type}`);
   const bytes = Buffer.from(T.encode(T.fromObject(message)).finish());
   const back = T.toObject(T.decode(bytes), { defaults: false });
@@ -200,6 +302,8 @@ export async function grpcFrame(type, message) {
  * same pre-encoded gRPC frame. h2load only sees HTTP/2: gRPC errors arrive as
  * HTTP 200 with a grpc-status trailer, so run.mjs checks the answers with a real
  * client first, and bytesPerResponse shows that the answers were not errors.
+ * @param {{ port: number, method: string, frameFile: string, concurrency?: number, seconds?: number, logFile: string }} run
+ * @returns {Promise<LoadResult>}
  */
 export async function h2load({ port, method, frameFile, concurrency = 10, seconds = 5, logFile }) {
   const args = [
@@ -234,6 +338,7 @@ export async function h2load({ port, method, frameFile, concurrency = 10, second
     .filter(Boolean)
     .map((l) => Number(l.split('\t')[2]) / 1000)
     .sort((a, b) => a - b);
+  /** @param {number} p */
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)];
   const count = Number(m[1]);
   const ok = Number(m[3]);
@@ -249,26 +354,49 @@ export async function h2load({ port, method, frameFile, concurrency = 10, second
   };
 }
 
-/** A grpc-js client of the service (messages with the proto field names), from the compiled src/. */
+/**
+ * A grpc-js client of the service (messages with the proto field names), from the compiled src/.
+ * @param {number} port
+ */
 export async function serviceClient(port) {
-  const { loadSpec, SERVICE_NAME } = await import('../build/spec/proto.js');
-  const { protoServiceDefinition } = await import('../build/serve/service.js');
+  /** @type {typeof import('../src/spec/proto.js')} */
+  const { loadSpec, SERVICE_NAME } = await importBuild('spec/proto.js');
+  /** @type {typeof import('../src/serve/service.js')} */
+  const { protoServiceDefinition } = await importBuild('serve/service.js');
   const definition = protoServiceDefinition(loadSpec().lookupService(SERVICE_NAME));
   const Client = grpc.makeGenericClientConstructor(definition, SERVICE_NAME);
   const client = new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-  /** Unary call → { response, commit } (commit from the x-mcpo-commit initial metadata). */
+  /**
+   * Unary call → { response, commit } (commit from the x-mcpo-commit initial metadata).
+   * @param {string} method
+   * @param {unknown} request
+   * @returns {Promise<{ response: any, commit: string | undefined }>}
+   */
   const call = (method, request) =>
     new Promise((resolveCall, reject) => {
+      /** @type {string | undefined} */
       let commit;
-      const c = client[method](request, (err, response) => (err ? reject(err) : resolveCall({ response, commit })));
-      c.on('metadata', (md) => (commit = md.get('x-mcpo-commit')[0]));
+      /** @type {Record<string, Function>} */
+      const methods = /** @type {any} */ (client);
+      const c = methods[method]?.(request, (/** @type {Error | null} */ err, /** @type {unknown} */ response) =>
+        err ? reject(err) : resolveCall({ response, commit }),
+      );
+      c.on('metadata', (/** @type {grpc.Metadata} */ md) => {
+        const value = md.get('x-mcpo-commit')[0];
+        commit = value === undefined ? undefined : String(value);
+      });
     });
   return { call, close: () => client.close() };
 }
 
-/** Files under dir, relative paths, sorted. */
+/**
+ * Files under dir, relative paths, sorted.
+ * @param {string} dir
+ */
 export function listFiles(dir) {
+  /** @type {string[]} */
   const out = [];
+  /** @param {string} abs @param {string} rel */
   const walk = (abs, rel) => {
     for (const e of readdirSync(abs, { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
@@ -280,6 +408,7 @@ export function listFiles(dir) {
   return out.sort();
 }
 
+/** @param {string} path @param {unknown} value */
 export function writeJson(path, value) {
   writeFileSync(path, `${JSON.stringify(value)}\n`);
 }

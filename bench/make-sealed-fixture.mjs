@@ -14,7 +14,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseSealingCertificate, sealValue } from '../build/secrets/seal.js';
+import { importBuild } from './lib.mjs';
+
+/** @type {typeof import('../src/secrets/seal.js')} */
+const { parseSealingCertificate, sealValue } = await importBuild('secrets/seal.js');
 
 const here = dirname(fileURLToPath(import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'mcpo-bench-seal-'));
@@ -39,6 +42,7 @@ try {
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const key = parseSealingCertificate(readFileSync(join(tmp, 'cert.pem')));
+  /** @type {import('../src/secrets/seal.js').SealingTarget} */
   const target = { namespace: '', name: '', scope: 'SEALING_SCOPE_CLUSTER_WIDE' };
   const values = [];
   for (let i = 0; i < 8; i++) values.push(sealValue(key, target, Buffer.from(`bench-value-${i}-not-a-real-secret`)));

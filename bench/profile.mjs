@@ -36,7 +36,7 @@ const newest = (d) =>
     readdirSync(d)
       .filter((f) => f.endsWith('.cpuprofile'))
       .sort()
-      .pop(),
+      .pop() ?? '',
   );
 const show = (title, file, window) => {
   console.log(`${formatSummary(summarise(JSON.parse(readFileSync(file, 'utf8')), TOP, window), title)}\n`);
@@ -113,7 +113,7 @@ const serveFiles = readdirSync(serveProf)
   .sort();
 const serveFile = join(
   serveProf,
-  serveFiles.find((f) => f.split('.')[4] === '0'),
+  serveFiles.find((f) => f.split('.')[4] === '0') ?? '',
 );
 show(`mcpo serve, main thread: start and first snapshot (${listeningMs} ms to listening)`, serveFile, { fromMs: 0, toMs: listeningMs });
 for (const f of serveFiles.filter((f) => f.split('.')[4] !== '0'))

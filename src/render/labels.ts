@@ -1,7 +1,11 @@
 /**
- * Labels and annotations of rendered objects. Every object carries
- * app.kubernetes.io/managed-by; everything rendered for a template also
- * carries the template label and app.kubernetes.io/name + instance.
+ * Labels and annotations of rendered objects. Namespaces and everything
+ * rendered for a template carry app.kubernetes.io/managed-by; what is
+ * rendered for a template also carries the template label and
+ * app.kubernetes.io/name + instance. SealedSecrets carry only the declared
+ * labels (src/secrets/sealed-secret.ts), on the object and on its template,
+ * which the controller copies onto the unsealed Secret: that Secret has exactly
+ * the labels its declaration gives it.
  *
  * The selector of a Deployment (and of its Service) is immutable once
  * applied, so it uses only two labels that never change for a template:

@@ -179,7 +179,6 @@ export interface FileEntry {
 export class DescriptorPool {
   private readonly files = new Map<string, FileEntry>();
   private readonly symbols = new Map<string, string>();
-  private readonly serviceNames: string[] = [];
 
   /**
    * Adds every file of a resolved protobufjs root. `nameOf` turns the
@@ -227,7 +226,6 @@ export class DescriptorPool {
           service.push(b.service(item, [6, service.length]));
           this.symbols.set(fullName(item), name);
           for (const m of item.methodsArray) this.symbols.set(`${fullName(item)}.${m.name}`, name);
-          this.serviceNames.push(fullName(item));
         }
       }
       const dependencies = [...b.dependencies].sort();
@@ -255,15 +253,6 @@ export class DescriptorPool {
     for (const value of Object.keys(e.values)) this.symbols.set(scope ? `${scope}.${value}` : value, file);
   }
 
-  /** Full names of the services added (in order). */
-  get services(): readonly string[] {
-    return this.serviceNames;
-  }
-
-  has(file: string): boolean {
-    return this.files.has(file);
-  }
-
   /** The file that declares a symbol (message, field, enum, enum value, service, method). */
   fileOfSymbol(symbol: string): string | undefined {
     return this.symbols.get(symbol.replace(/^\./, ''));
@@ -272,16 +261,6 @@ export class DescriptorPool {
   /** The file's descriptor followed by those of all its transitive imports. */
   withDependencies(file: string): Uint8Array[] | undefined {
     if (!this.files.has(file)) return undefined;
-    return this.collect([file], false);
-  }
-
-  /** All descriptors, each file after its imports: a FileDescriptorSet's `file` list. */
-  all(): Uint8Array[] {
-    return this.collect(this.files.keys(), true);
-  }
-
-  /** Descriptors of `roots` and their transitive imports, each once; imports before or after their importer. */
-  private collect(roots: Iterable<string>, importsFirst: boolean): Uint8Array[] {
     const out: Uint8Array[] = [];
     const seen = new Set<string>();
     const walk = (name: string): void => {
@@ -289,11 +268,10 @@ export class DescriptorPool {
       seen.add(name);
       const entry = this.files.get(name);
       if (!entry) return;
-      if (!importsFirst) out.push(entry.bytes);
+      out.push(entry.bytes);
       for (const dep of entry.dependencies) walk(dep);
-      if (importsFirst) out.push(entry.bytes);
     };
-    for (const name of roots) walk(name);
+    walk(file);
     return out;
   }
 

@@ -1,0 +1,174 @@
+// @ts-check
+/**
+ * synth_ratio: full `mcpo synth` into an empty folder (CLI process), interleaved with the
+ * cdk8s floor (bench/baseline-synth.mjs: plain ApiObjects of the same objects, `app.synth()`
+ * one file per object), and that floor for the Deployments only.
+ * incremental_ratio: one template changed in the working tree, `mcpo synth` over the full
+ * previous output, ÷ the full synth.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { listFiles, MCPO, median, ROOT, round, timed } from '../lib.mjs';
+import { cpuMedian, requireRepo } from './context.mjs';
+
+/** @typedef {{ synth: Array<number | undefined>, base: Array<number | undefined>, baseDeploy: Array<number | undefined>, incremental: Array<number | undefined> }} Samples */
+
+/** @type {import('./context.mjs').Part} */
+export const synthPart = {
+  name: 'synth',
+  needsRepo: true,
+  async run({ opts, work, repo: maybeRepo, results, row, log }) {
+    const repo = requireRepo(maybeRepo);
+    const node = process.execPath;
+    const { runs, outBaseDir } = opts;
+    mkdirSync(outBaseDir, { recursive: true });
+    const outMcpo = join(outBaseDir, 'mcpo-bench-dist-mcpo');
+    const outBase = join(outBaseDir, 'mcpo-bench-dist-cdk8s');
+    const objectsFile = join(work, 'objects.json');
+    /** @type {number[]} */
+    const synth = [];
+    /** @type {number[]} */
+    const base = [];
+    /** @type {number[]} */
+    const baseDeploy = [];
+    /** @type {Samples} */
+    const cpu = { synth: [], base: [], baseDeploy: [], incremental: [] };
+    /** @type {Samples} */
+    const sys = { synth: [], base: [], baseDeploy: [], incremental: [] };
+    /** @type {{ synth: Array<number | undefined>, base: Array<number | undefined> }} */
+    const user = { synth: [], base: [] };
+    // Each timed synth starts with no dirty pages left by the previous step (its output, or the removal of one).
+    const settle = () => execFileSync('sync');
+    let filesRendered = 0;
+    for (let i = 0; i < runs; i++) {
+      rmSync(outMcpo, { recursive: true, force: true });
+      settle();
+      const m = await timed(node, [MCPO, 'synth', '--repo', repo.dir, '--out', outMcpo], { cpu: true });
+      synth.push(m.seconds);
+      cpu.synth.push(m.cpuSeconds);
+      sys.synth.push(m.sysSeconds);
+      user.synth.push(m.userSeconds);
+      filesRendered = Number(/rendered (\d+) files/.exec(m.stdout)?.[1] ?? 0);
+      if (i === 0) prepareBaselineInput(outMcpo, objectsFile);
+      rmSync(outBase, { recursive: true, force: true });
+      settle();
+      const b = await timed(node, [join(ROOT, 'bench', 'baseline-synth.mjs'), '--input', objectsFile, '--out', outBase], { cpu: true });
+      base.push(b.seconds);
+      cpu.base.push(b.cpuSeconds);
+      sys.base.push(b.sysSeconds);
+      user.base.push(b.userSeconds);
+      if (i === 0) results.baseline_identical = verifyBaseline(outMcpo, outBase, objectsFile, log);
+      rmSync(outBase, { recursive: true, force: true });
+      settle();
+      const d = await timed(node, [join(ROOT, 'bench', 'baseline-synth.mjs'), '--input', objectsFile, '--out', outBase, '--kinds', 'Deployment'], {
+        cpu: true,
+      });
+      baseDeploy.push(d.seconds);
+      cpu.baseDeploy.push(d.cpuSeconds);
+      sys.baseDeploy.push(d.sysSeconds);
+      log(`synth run ${i + 1}: mcpo ${round(m.seconds)} s, cdk8s floor ${round(base.at(-1))} s, floor (Deployments only) ${round(baseDeploy.at(-1))} s`);
+    }
+    rmSync(outBase, { recursive: true, force: true });
+    results.synth_s = round(median(synth));
+    results.synth_floor_s = round(median(base));
+    results.synth_ratio = round(median(synth) / median(base));
+    results.synth_floor_deployments_s = round(median(baseDeploy));
+    results.synth_ratio_vs_deployments_only = round(median(synth) / median(baseDeploy));
+    results.synth_files = filesRendered;
+    results.synth_cpu_s = cpuMedian(cpu.synth);
+    results.synth_floor_cpu_s = cpuMedian(cpu.base);
+    results.synth_cpu_ratio = results.synth_cpu_s && round(results.synth_cpu_s / results.synth_floor_cpu_s);
+    results.synth_sys_s = cpuMedian(sys.synth);
+    // User CPU alone: the steadiest figure on a shared machine (system time follows the disk's mood).
+    const userSynth = cpuMedian(user.synth);
+    const userBase = cpuMedian(user.base);
+    results.synth_user_ratio = userSynth && round(userSynth / /** @type {number} */ (userBase));
+    results.synth_floor_sys_s = cpuMedian(sys.base);
+    row('mcpo synth, full (s)', synth, {
+      cpu: results.synth_cpu_s,
+      note: `system ${results.synth_sys_s} s; user-CPU ratio ${results.synth_user_ratio}`,
+      floor: median(base),
+      ratio: results.synth_ratio,
+      target: 'synth_ratio',
+      cpuRatio: results.synth_cpu_ratio,
+    });
+    row('cdk8s floor: same objects (s)', base, { cpu: results.synth_floor_cpu_s, note: `system ${results.synth_floor_sys_s} s` });
+    row('cdk8s floor: Deployments only (s)', baseDeploy, {
+      cpu: cpuMedian(cpu.baseDeploy),
+      ratio: results.synth_ratio_vs_deployments_only,
+      note: `system ${cpuMedian(sys.baseDeploy)} s`,
+    });
+
+    // ---- incremental: one template changed, synth over the previous output ----
+    /** @type {number[]} */
+    const incremental = [];
+    for (let i = 0; i < runs; i++) {
+      writeFileSync(repo.changedFile, i % 2 === 0 ? repo.original.replace(/^image: (.*)$/m, 'image: $1-bench') : repo.original);
+      settle();
+      const r = await timed(node, [MCPO, 'synth', '--repo', repo.dir, '--out', outMcpo], { cpu: true });
+      cpu.incremental.push(r.cpuSeconds);
+      sys.incremental.push(r.sysSeconds);
+      const written = Number(/: (\d+) written/.exec(r.stdout)?.[1] ?? -1);
+      if (written !== 1) log(`warning: incremental synth wrote ${written} files (expected 1): ${r.stdout.trim()}`);
+      incremental.push(r.seconds);
+    }
+    writeFileSync(repo.changedFile, repo.original);
+    results.incremental_s = round(median(incremental));
+    results.incremental_ratio = round(median(incremental) / median(synth));
+    results.incremental_cpu_s = cpuMedian(cpu.incremental);
+    results.incremental_cpu_ratio = results.incremental_cpu_s && round(results.incremental_cpu_s / results.synth_cpu_s);
+    row('mcpo synth, 1 template changed (s)', incremental, {
+      cpu: results.incremental_cpu_s,
+      note: `system ${cpuMedian(sys.incremental)} s`,
+      ratio: results.incremental_ratio,
+      target: 'incremental_ratio',
+      cpuRatio: results.incremental_cpu_ratio,
+    });
+    log(`incremental: ${incremental.map((s) => round(s)).join(', ')} s`);
+    rmSync(outMcpo, { recursive: true, force: true });
+    if (outBaseDir !== work) rmSync(outBaseDir, { recursive: true, force: true });
+    results.synth_out = outBaseDir;
+  },
+};
+
+/**
+ * mcpo's rendered objects (not the kustomization files) as [{ chart, path, object }] for baseline-synth.mjs.
+ * @param {string} distDir
+ * @param {string} file
+ */
+function prepareBaselineInput(distDir, file) {
+  const objects = [];
+  for (const path of listFiles(distDir)) {
+    if (path.endsWith('kustomization.yaml')) continue;
+    const parts = path.split('/');
+    const chart = parts[0] === 'cluster' ? 'cluster' : `namespace-${parts[1]}`;
+    objects.push({ chart, path, object: parseYaml(readFileSync(join(distDir, path), 'utf8')) });
+  }
+  writeFileSync(file, JSON.stringify(objects));
+}
+
+/**
+ * True when every object file the floor wrote equals mcpo's (after mcpo's comment header).
+ * @param {string} distDir
+ * @param {string} baseDir
+ * @param {string} file
+ * @param {(msg: string) => void} log
+ */
+function verifyBaseline(distDir, baseDir, file, log) {
+  /** @type {Array<{ chart: string, path: string, object: { kind: string, metadata: { name: string } } }>} */
+  const objects = JSON.parse(readFileSync(file, 'utf8'));
+  let differ = 0;
+  for (const { chart, path, object } of objects) {
+    const mine = readFileSync(join(distDir, path), 'utf8').replace(/^(#[^\n]*\n)+/, '');
+    const theirs = readFileSync(join(baseDir, chart, `${object.kind}.${object.metadata.name}.yaml`), 'utf8');
+    if (mine !== theirs && differ++ < 3) log(`baseline differs from mcpo for ${path}`);
+  }
+  log(
+    differ === 0
+      ? `floor check: all ${objects.length} objects byte-identical to mcpo's (after its header comment)`
+      : `floor check: ${differ} of ${objects.length} objects differ`,
+  );
+  return differ === 0;
+}

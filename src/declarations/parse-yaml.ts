@@ -132,11 +132,11 @@ export function parseYamlFile(file: string, content: Buffer): { documents: Parse
       diagnostics.push({
         code: 'yaml.alias-limit',
         severity: 'error',
-        message: `document expands to ${size > 1e15 ? 'an astronomical number of' : size} nodes through aliases, over the limit of ${MAX_EXPANDED_NODES}`,
+        message: `document has ${size > 1e15 ? 'an astronomical number of' : size} nodes once its aliases are expanded, over the limit of ${MAX_EXPANDED_NODES}`,
         file,
         line,
         column,
-        hint: 'this looks like a YAML alias bomb; write the values out',
+        hint: 'split it into several documents; if it uses YAML aliases (*name), write the values out',
       });
       continue;
     }

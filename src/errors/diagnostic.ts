@@ -70,7 +70,8 @@ export function isError(d: Diagnostic): boolean {
  */
 export const MAX_DIAGNOSTIC_FIELD_CHARS = 2000;
 
-const TEXT_FIELDS = ['message', 'file', 'kind', 'name', 'path', 'hint'] as const;
+/** Each text field and its bound: a name is at most namespace/name (63 + 1 + 253) when valid. */
+const TEXT_FIELDS = { message: MAX_DIAGNOSTIC_FIELD_CHARS, hint: MAX_DIAGNOSTIC_FIELD_CHARS, file: 1000, path: 1000, kind: 64, name: 320 } as const;
 
 /** `text` with control characters escaped, cut to at most `max` characters (idempotent). */
 function bounded(text: string, max: number): string {
@@ -89,10 +90,10 @@ function bounded(text: string, max: number): string {
  */
 export function safeDiagnostic(d: Diagnostic): Diagnostic {
   let safe: Diagnostic | undefined;
-  for (const field of TEXT_FIELDS) {
+  for (const [field, max] of Object.entries(TEXT_FIELDS) as Array<[keyof typeof TEXT_FIELDS, number]>) {
     const value = d[field];
     if (value === undefined) continue;
-    const text = bounded(String(value), MAX_DIAGNOSTIC_FIELD_CHARS);
+    const text = bounded(String(value), max);
     if (text !== value) (safe ??= { ...d })[field] = text;
   }
   return safe ?? d;

@@ -206,7 +206,10 @@ export function checkMessage(ctx: ShapeContext, rawNode: unknown, type: protobuf
     if (value === undefined) continue;
     out[key] = value;
     const oneof = field.partOf;
-    if (oneof && !oneof.name.startsWith('_')) oneofMembers.set(oneof.name, [...(oneofMembers.get(oneof.name) ?? []), key]);
+    if (oneof && !oneof.name.startsWith('_')) {
+      const members = oneofMembers.get(oneof.name) ?? [];
+      if (members.push(key) === 1) oneofMembers.set(oneof.name, members);
+    }
   }
   for (const [oneof, members] of oneofMembers) {
     if (members.length > 1) {

@@ -85,6 +85,8 @@ export function editDistance(a: string, b: string): number {
 /** The nearest candidate when it is close enough to be a likely typo. */
 export function nearest(word: string, candidates: Iterable<string>): string | undefined {
   if (word.length > MAX_SUGGESTION_CHARS) return undefined;
+  const known = candidates instanceof Set || candidates instanceof Map ? candidates.size : Array.isArray(candidates) ? candidates.length : undefined;
+  if (known !== undefined && known > MAX_SUGGESTION_CANDIDATES) return undefined;
   const all = Array.isArray(candidates) ? (candidates as string[]) : [...candidates];
   if (all.length > MAX_SUGGESTION_CANDIDATES) return undefined;
   const limit = Math.max(2, Math.floor(word.length / 3));

@@ -20,7 +20,18 @@ import { compareQuantities, isPositive, MAX_QUANTITY_CHARS, parseQuantity, type 
 /** Names listed in a hint ("its keys: ...") before the rest is only counted. */
 const MAX_LISTED = 20;
 
-function listed(names: Iterable<string>): string {
+const listedCache = new WeakMap<object, string>();
+
+/** `names` sorted, the first MAX_LISTED shown; computed once per set. */
+function listed(names: ReadonlySet<string> | Iterable<string>): string {
+  const cached = typeof names === 'object' ? listedCache.get(names) : undefined;
+  if (cached !== undefined) return cached;
+  const text = listedNow(names);
+  if (names instanceof Set) listedCache.set(names, text);
+  return text;
+}
+
+function listedNow(names: Iterable<string>): string {
   const all = [...names].sort();
   const shown = all.slice(0, MAX_LISTED).map((n) => echo(n, 64));
   return all.length > MAX_LISTED ? `${shown.join(', ')} and ${all.length - MAX_LISTED} more` : shown.join(', ');
@@ -49,7 +60,8 @@ export function checkRules(declarations: readonly RawDeclaration[]): Diagnostic[
     if (d.kind === 'Secret' && name) {
       const namespace = str(d.value.namespace) ?? '';
       secretKeys.set(`${namespace}/${name}`, new Set(Object.keys(obj(obj(d.value.sealed).encrypted_data))));
-      secretNames.set(namespace, [...(secretNames.get(namespace) ?? []), name]);
+      const names = secretNames.get(namespace) ?? [];
+      if (names.push(name) === 1) secretNames.set(namespace, names);
     }
   }
   const presetList = listed(presets.keys());

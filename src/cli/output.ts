@@ -1,6 +1,6 @@
 /** How commands print diagnostics: text on stderr, or JSON on stdout for bots. */
 import { InvalidArgumentError } from 'commander';
-import { type Diagnostic, formatDiagnostic, isError } from '../errors/diagnostic.js';
+import { type Diagnostic, formatDiagnostic, isError, safeDiagnostic } from '../errors/diagnostic.js';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -14,7 +14,7 @@ export class UsageError extends Error {}
 export function printDiagnostics(diagnostics: readonly Diagnostic[], format: OutputFormat, extra: Record<string, unknown> = {}): void {
   const errors = diagnostics.filter(isError).length;
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify({ valid: errors === 0, errors, warnings: diagnostics.length - errors, diagnostics, ...extra }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ valid: errors === 0, errors, warnings: diagnostics.length - errors, diagnostics: diagnostics.map(safeDiagnostic), ...extra }, null, 2)}\n`);
     return;
   }
   for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);

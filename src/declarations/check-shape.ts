@@ -8,14 +8,16 @@
 import protobuf from 'protobufjs';
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
 import type { Diagnostic, DiagnosticCode } from '../errors/diagnostic.js';
-import { isOutputOnly } from '../spec/proto.js';
+import { quoted } from '../errors/echo.js';
+import { isOutputOnly, isSensitive } from '../spec/proto.js';
 import { QUANTITY_FIELDS } from './kinds.js';
 import { nearest } from './names.js';
 import { type ParsedDocument, type Position, positionAt } from './parse-yaml.js';
 
-/** Nodes visited per document before the walk stops (guards against alias expansion). */
-export const MAX_NODES_PER_DOCUMENT = 100_000;
+// The node count is bounded before the walk (parse-yaml's MAX_EXPANDED_NODES).
 const MAX_DEPTH = 32;
+/** How many separators of a reported path are indexed for `reportedUnder` (rules ask about short paths). */
+const MAX_INDEXED_SEGMENTS = 8;
 
 export type PlainValue = string | number | boolean | PlainValue[] | { [key: string]: PlainValue };
 export type PlainMessage = { [key: string]: PlainValue };
@@ -32,12 +34,34 @@ export interface ShapeContext {
    * meant to be: the rules do not report them again as missing.
    */
   readonly reported: Set<string>;
-  nodes: number;
-  stopped: boolean;
+  /** Every path that has a reported path below it (`a` and `a.b` for `a.b[0]`), so lookups are O(1). */
+  readonly reportedUnder: Set<string>;
+  /**
+   * > 0 while walking a field marked `[debug_redact = true]` in spec/ (a
+   * secret's sealed data): no text of a node under it (value, key, source) goes
+   * into a message, only its type.
+   */
+  sensitive: number;
+  /** Source ranges of the sensitive subtrees seen so far: an alias from outside may not point into one. */
+  readonly sensitiveRanges: Array<readonly [number, number]>;
 }
 
 export function newShapeContext(parsed: ParsedDocument, kind?: string): ShapeContext {
-  return { parsed, kind, diagnostics: [], positions: new Map(), reported: new Set(), nodes: 0, stopped: false };
+  return { parsed, kind, diagnostics: [], positions: new Map(), reported: new Set(), reportedUnder: new Set(), sensitive: 0, sensitiveRanges: [] };
+}
+
+/** Records `path` as reported, and each of its first parents as having a report below them. */
+export function markReported(ctx: ShapeContext, path: string): void {
+  if (ctx.reported.has(path)) return;
+  ctx.reported.add(path);
+  let segments = 0;
+  for (let i = 1; i < path.length && segments < MAX_INDEXED_SEGMENTS; i++) {
+    const c = path[i];
+    if (c === '.' || c === '[') {
+      ctx.reportedUnder.add(path.slice(0, i));
+      segments++;
+    }
+  }
 }
 
 export function nodePosition(ctx: ShapeContext, node: Node | null | undefined): Position {
@@ -53,7 +77,7 @@ export function report(
   message: string,
   hint?: string,
 ): void {
-  if (path) ctx.reported.add(path);
+  if (path) markReported(ctx, path);
   const position = at && 'line' in at && 'column' in at && typeof at.line === 'number' ? (at as Position) : nodePosition(ctx, at as Node);
   ctx.diagnostics.push({
     code,
@@ -69,7 +93,8 @@ export function report(
   });
 }
 
-function resolve(ctx: ShapeContext, node: unknown): Node | null {
+/** Follows aliases to a node, without checks: for positions only. */
+function peek(ctx: ShapeContext, node: unknown): Node | null {
   let current = node as Node | null;
   for (let hops = 0; current && isAlias(current); hops++) {
     if (hops > 16) return null;
@@ -78,14 +103,38 @@ function resolve(ctx: ShapeContext, node: unknown): Node | null {
   return current;
 }
 
-function visit(ctx: ShapeContext, node: Node | null, path: string): boolean {
-  if (ctx.stopped) return false;
-  if (++ctx.nodes > MAX_NODES_PER_DOCUMENT) {
-    ctx.stopped = true;
-    report(ctx, 'yaml.alias-limit', node, path, `document expands to more than ${MAX_NODES_PER_DOCUMENT} nodes`, 'YAML aliases are expanded: is this an alias bomb?');
-    return false;
+function insideSensitive(ctx: ShapeContext, node: Node | null): boolean {
+  const range = node?.range;
+  return range !== undefined && range !== null && ctx.sensitiveRanges.some(([start, end]) => range[0] >= start && range[1] <= end);
+}
+
+/**
+ * Follows aliases to a node. `undefined` (already reported) when an alias
+ * outside a secret's sealed data points into it: that would carry a secret
+ * value into a field whose value may be shown.
+ */
+function resolve(ctx: ShapeContext, node: unknown, path: string): Node | null | undefined {
+  const target = peek(ctx, node);
+  if (ctx.sensitive === 0 && target !== node && insideSensitive(ctx, target)) {
+    report(ctx, 'secret.sealing', node as Node, path, 'an alias here points into a secret\'s sealed data; sealed values cannot be used elsewhere', 'remove the alias');
+    return undefined;
   }
-  return true;
+  return target;
+}
+
+/** Walks `fn` with the field's subtree marked sensitive when spec/ says so. */
+function within<T>(ctx: ShapeContext, field: protobuf.Field, rawNode: unknown, fn: () => T): T {
+  if (!isSensitive(field)) return fn();
+  if (ctx.sensitive === 0) {
+    const range = peek(ctx, rawNode)?.range;
+    if (range) ctx.sensitiveRanges.push([range[0], range[2] ?? range[1]]);
+  }
+  ctx.sensitive++;
+  try {
+    return fn();
+  } finally {
+    ctx.sensitive--;
+  }
 }
 
 function describe(node: Node | null): string {
@@ -111,8 +160,8 @@ function join(path: string, field: string): string {
  * Returns the valid part of the value.
  */
 export function checkMessage(ctx: ShapeContext, rawNode: unknown, type: protobuf.Type, path: string, depth = 0, skip: ReadonlySet<string> = new Set()): PlainMessage | undefined {
-  const node = resolve(ctx, rawNode);
-  if (!visit(ctx, node, path)) return undefined;
+  const node = resolve(ctx, rawNode, path);
+  if (node === undefined) return undefined;
   if (depth > MAX_DEPTH) {
     report(ctx, 'field.type', node, path, `nesting deeper than ${MAX_DEPTH} levels`);
     return undefined;
@@ -124,8 +173,8 @@ export function checkMessage(ctx: ShapeContext, rawNode: unknown, type: protobuf
   const out: PlainMessage = {};
   const oneofMembers = new Map<string, string[]>();
   for (const pair of node.items) {
-    if (ctx.stopped) break;
-    const keyNode = resolve(ctx, pair.key);
+    const keyNode = resolve(ctx, pair.key, path);
+    if (keyNode === undefined) continue;
     if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
       report(ctx, 'field.type', keyNode, path, `mapping keys must be field names, got ${describe(keyNode)}`);
       continue;
@@ -133,12 +182,17 @@ export function checkMessage(ctx: ShapeContext, rawNode: unknown, type: protobuf
     const key = keyNode.value;
     if (skip.has(key)) continue;
     const fieldPath = join(path, key);
-    const field = type.fields[key];
+    const field = Object.hasOwn(type.fields, key) ? type.fields[key] : undefined;
     if (!field) {
+      if (ctx.sensitive > 0) {
+        // A key here may be a value that lost its indentation: not shown.
+        report(ctx, 'field.unknown', keyNode, path, `unknown field in ${type.name}`, `known fields: ${settableFields(type).map((f) => f.name).join(', ')}`);
+        continue;
+      }
       const camel = Object.values(type.fields).find((f) => snakeToCamel(f.name) === key);
       const guess = camel ? camel.name : nearest(key, settableFields(type).map((f) => f.name));
-      if (guess) ctx.reported.add(join(path, guess));
-      report(ctx, 'field.unknown', keyNode, fieldPath, `unknown field "${key}" in ${type.name}`, guess ? `did you mean "${guess}"?` : `known fields: ${settableFields(type).map((f) => f.name).join(', ')}`);
+      if (guess) markReported(ctx, join(path, guess));
+      report(ctx, 'field.unknown', keyNode, fieldPath, `unknown field ${quoted(key)} in ${type.name}`, guess ? `did you mean "${guess}"?` : `known fields: ${settableFields(type).map((f) => f.name).join(', ')}`);
       continue;
     }
     if (isOutputOnly(field)) {
@@ -146,13 +200,16 @@ export function checkMessage(ctx: ShapeContext, rawNode: unknown, type: protobuf
       continue;
     }
     // A scalar is pointed at where its value is; a mapping or list where its key is.
-    const valueNode = resolve(ctx, pair.value);
+    const valueNode = peek(ctx, pair.value);
     ctx.positions.set(fieldPath, nodePosition(ctx, valueNode && isScalar(valueNode) ? valueNode : keyNode));
-    const value = checkField(ctx, pair.value, field, fieldPath, depth);
+    const value = within(ctx, field, pair.value, () => checkField(ctx, pair.value, field, fieldPath, depth));
     if (value === undefined) continue;
     out[key] = value;
     const oneof = field.partOf;
-    if (oneof && !oneof.name.startsWith('_')) oneofMembers.set(oneof.name, [...(oneofMembers.get(oneof.name) ?? []), key]);
+    if (oneof && !oneof.name.startsWith('_')) {
+      const members = oneofMembers.get(oneof.name) ?? [];
+      if (members.push(key) === 1) oneofMembers.set(oneof.name, members);
+    }
   }
   for (const [oneof, members] of oneofMembers) {
     if (members.length > 1) {
@@ -171,16 +228,17 @@ function snakeToCamel(name: string): string {
 }
 
 function checkField(ctx: ShapeContext, rawNode: unknown, field: protobuf.Field, path: string, depth: number): PlainValue | undefined {
-  const node = resolve(ctx, rawNode);
+  const node = resolve(ctx, rawNode, path);
+  if (node === undefined) return undefined;
   if (field.map) {
-    if (!visit(ctx, node, path)) return undefined;
     if (!isMap(node)) {
       report(ctx, 'field.type', node, path, `expected a mapping of ${field.type} values, got ${describe(node)}`);
       return undefined;
     }
     const out: { [key: string]: PlainValue } = {};
     for (const pair of node.items) {
-      const keyNode = resolve(ctx, pair.key);
+      const keyNode = resolve(ctx, pair.key, path);
+      if (keyNode === undefined) continue;
       if (!isScalar(keyNode) || (typeof keyNode.value !== 'string' && typeof keyNode.value !== 'number')) {
         report(ctx, 'field.type', keyNode, path, `map keys must be strings, got ${describe(keyNode)}`);
         continue;
@@ -188,20 +246,21 @@ function checkField(ctx: ShapeContext, rawNode: unknown, field: protobuf.Field, 
       const entryPath = `${path}[${JSON.stringify(String(keyNode.value))}]`;
       ctx.positions.set(entryPath, nodePosition(ctx, keyNode));
       const value = checkSingle(ctx, pair.value, field, entryPath, depth);
-      if (value !== undefined) out[String(keyNode.value)] = value;
+      // defineProperty: a key named __proto__ is a key like any other.
+      if (value !== undefined) Object.defineProperty(out, String(keyNode.value), { value, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
   if (field.repeated) {
-    if (!visit(ctx, node, path)) return undefined;
     if (!isSeq(node)) {
-      report(ctx, 'field.type', node, path, `expected a list, got ${describe(node)}`, isScalar(node) && typeof node.value === 'string' ? `write it as a list: [${JSON.stringify(node.value)}]` : undefined);
+      const hint = ctx.sensitive === 0 && isScalar(node) && typeof node.value === 'string' ? `write it as a list: [${JSON.stringify(node.value)}]` : undefined;
+      report(ctx, 'field.type', node, path, `expected a list, got ${describe(node)}`, hint && hint.length <= 200 ? hint : undefined);
       return undefined;
     }
     const out: PlainValue[] = [];
     node.items.forEach((item, i) => {
       const itemPath = `${path}[${i}]`;
-      ctx.positions.set(itemPath, nodePosition(ctx, item as Node));
+      ctx.positions.set(itemPath, nodePosition(ctx, peek(ctx, item)));
       const value = checkSingle(ctx, item, field, itemPath, depth);
       if (value !== undefined) out.push(value);
     });
@@ -211,10 +270,10 @@ function checkField(ctx: ShapeContext, rawNode: unknown, field: protobuf.Field, 
 }
 
 function checkSingle(ctx: ShapeContext, rawNode: unknown, field: protobuf.Field, path: string, depth: number): PlainValue | undefined {
-  const node = resolve(ctx, rawNode);
   const resolved = field.resolvedType;
-  if (resolved instanceof protobuf.Type) return checkMessage(ctx, node, resolved, path, depth + 1);
-  if (!visit(ctx, node, path)) return undefined;
+  if (resolved instanceof protobuf.Type) return checkMessage(ctx, rawNode, resolved, path, depth + 1);
+  const node = resolve(ctx, rawNode, path);
+  if (node === undefined) return undefined;
   if (resolved instanceof protobuf.Enum) return checkEnum(ctx, node, resolved, path);
   return checkScalar(ctx, node, field, path);
 }
@@ -227,9 +286,13 @@ function checkEnum(ctx: ShapeContext, node: Node | null, type: protobuf.Enum, pa
   }
   const value = node.value;
   if (!Object.hasOwn(type.values, value)) {
-    const prefixed = names.find((n) => n.endsWith(`_${value.toUpperCase().replace(/[-\s]/g, '_')}`));
+    if (ctx.sensitive > 0) {
+      report(ctx, 'field.enum', node, path, `not a ${type.name}: expected one of ${names.join(', ')}`);
+      return undefined;
+    }
+    const prefixed = value.length <= 64 ? names.find((n) => n.endsWith(`_${value.toUpperCase().replace(/[-\s]/g, '_')}`)) : undefined;
     const guess = prefixed ?? nearest(value, names);
-    report(ctx, 'field.enum', node, path, `"${value}" is not a ${type.name}: expected one of ${names.join(', ')}`, guess ? `did you mean "${guess}"?` : undefined);
+    report(ctx, 'field.enum', node, path, `${quoted(value)} is not a ${type.name}: expected one of ${names.join(', ')}`, guess ? `did you mean "${guess}"?` : undefined);
     return undefined;
   }
   return value;
@@ -245,7 +308,8 @@ function checkScalar(ctx: ShapeContext, node: Node | null, field: protobuf.Field
     case 'string': {
       if (typeof value === 'string') return value;
       if (QUANTITY_FIELDS.has(field.name) && (typeof value === 'number' || typeof value === 'bigint') && scalar?.source !== undefined) return scalar.source;
-      const hint = scalar && value !== null && value !== undefined ? `quote it: "${scalar.source ?? String(value)}"` : undefined;
+      // Under a secret's sealed data the value is never shown, whatever its type.
+      const hint = ctx.sensitive === 0 && scalar && value !== null && value !== undefined ? `quote it: ${quoted(scalar.source ?? String(value))}` : undefined;
       report(ctx, 'field.type', node, path, `expected a string, got ${describe(node)}`, hint);
       return undefined;
     }
@@ -262,7 +326,7 @@ function checkScalar(ctx: ShapeContext, node: Node | null, field: protobuf.Field
         const min = field.type.startsWith('u') || field.type === 'fixed32' ? 0 : INT32_MIN;
         const max = field.type.startsWith('u') || field.type === 'fixed32' ? 2 ** 32 - 1 : INT32_MAX;
         if (value < min || value > max) {
-          report(ctx, 'field.range', node, path, `${value} is out of range for ${field.type}`);
+          report(ctx, 'field.range', node, path, `${ctx.sensitive > 0 ? 'the number' : value} is out of range for ${field.type}`);
           return undefined;
         }
         return value;

@@ -4,6 +4,7 @@
  */
 import { isMap, isScalar, type Node } from 'yaml';
 import type { Diagnostic } from '../errors/diagnostic.js';
+import { quoted } from '../errors/echo.js';
 import { messageType } from '../spec/proto.js';
 import { type PlainMessage, checkMessage, newShapeContext, nodePosition, report } from './check-shape.js';
 import { KINDS, type KindName, isKindName } from './kinds.js';
@@ -20,6 +21,8 @@ export interface RawDeclaration {
   readonly positions: ReadonlyMap<string, Position>;
   /** Paths whose problems were already reported by the shape check. */
   readonly reported: ReadonlySet<string>;
+  /** Paths with a reported path below them. */
+  readonly reportedUnder: ReadonlySet<string>;
   /** namespace/name for namespaced kinds, else name; '?' parts when absent. */
   readonly displayName: string;
 }
@@ -44,7 +47,7 @@ export function readDeclaration(parsed: ParsedDocument): { declaration?: RawDecl
   }
   if (typeof kind !== 'string' || !isKindName(kind)) {
     const guess = typeof kind === 'string' ? nearest(kind, kinds) : undefined;
-    report(ctx, 'declaration.unknown-kind', kindNode, 'kind', `unknown kind ${JSON.stringify(kind ?? null)}`, guess ? `did you mean "${guess}"?` : `expected one of: ${kinds.join(', ')}`);
+    report(ctx, 'declaration.unknown-kind', kindNode, 'kind', `unknown kind ${typeof kind === 'string' ? quoted(kind) : 'value'}`, guess ? `did you mean "${guess}"?` : `expected one of: ${kinds.join(', ')}`);
     return { diagnostics: ctx.diagnostics };
   }
   const info = KINDS[kind];
@@ -59,6 +62,7 @@ export function readDeclaration(parsed: ParsedDocument): { declaration?: RawDecl
       start: nodePosition(shapeCtx, contents),
       positions: shapeCtx.positions,
       reported: shapeCtx.reported,
+      reportedUnder: shapeCtx.reportedUnder,
       displayName: shapeCtx.name,
     },
     diagnostics: shapeCtx.diagnostics,

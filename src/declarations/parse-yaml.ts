@@ -2,7 +2,7 @@
  * YAML with positions: every document of a file, parsed with the `yaml`
  * package so that each node keeps its source range for file:line:col errors.
  */
-import { type Document, isAlias, isCollection, isPair, LineCounter, type Node, parseAllDocuments } from 'yaml';
+import { type Document, type ErrorCode, isAlias, isCollection, isPair, isScalar, LineCounter, type Node, parseAllDocuments, visit } from 'yaml';
 import type { Diagnostic } from '../errors/diagnostic.js';
 
 export interface ParsedDocument {
@@ -21,8 +21,68 @@ export function positionAt(lineCounter: LineCounter, offset: number): Position {
   return { line, column: col };
 }
 
-/** A document may expand to at most this many nodes once aliases are followed (alias bombs). */
+/**
+ * A document may expand to at most this many nodes once aliases are followed
+ * (alias bombs). The only node limit: the shape walk visits fewer nodes than this.
+ */
 export const MAX_EXPANDED_NODES = 100_000;
+
+/**
+ * Our own words for each error of the `yaml` package: its messages quote the
+ * source around the error (an escape, a tag, a token), and that source may be
+ * a secret value. Only the position is taken from the library.
+ */
+const YAML_ERRORS: Record<ErrorCode, string> = {
+  ALIAS_PROPS: 'an alias (*name) cannot have an anchor or a tag',
+  BAD_ALIAS: 'an alias (*name) must name an anchor (&name) defined before it',
+  BAD_DIRECTIVE: 'invalid %YAML or %TAG directive',
+  BAD_DQ_ESCAPE: 'invalid escape sequence in a double-quoted string',
+  BAD_INDENT: 'wrong indentation',
+  BAD_PROP_ORDER: 'an anchor or a tag must come before its value',
+  BAD_SCALAR_START: 'a plain value cannot start with this character; quote it',
+  BLOCK_AS_IMPLICIT_KEY: 'a block collection cannot be a key',
+  BLOCK_IN_FLOW: 'block syntax inside a flow collection ([...] or {...})',
+  DUPLICATE_KEY: 'duplicate mapping key: each key may appear once',
+  IMPOSSIBLE: 'the YAML parser could not read this',
+  KEY_OVER_1024_CHARS: 'a key without "? " may be at most 1024 characters',
+  MISSING_CHAR: 'a closing quote or bracket is missing',
+  MULTILINE_IMPLICIT_KEY: 'a key must be on one line (is a ":" or an indentation missing?)',
+  MULTIPLE_ANCHORS: 'a value may have one anchor',
+  MULTIPLE_DOCS: 'documents must be separated by ---',
+  MULTIPLE_TAGS: 'a value may have one tag',
+  NON_STRING_KEY: 'mapping keys must be strings',
+  RESOURCE_EXHAUSTION: 'the document expands to too much through aliases',
+  TAB_AS_INDENT: 'a tab cannot indent YAML; use spaces',
+  TAG_RESOLVE_FAILED: 'a value does not fit its tag (!!int, !!binary, !name, ...)',
+  UNEXPECTED_TOKEN: 'unexpected text here',
+  BAD_COLLECTION_TYPE: 'the tag does not fit this collection',
+};
+
+export function yamlErrorMessage(code: string): string {
+  return Object.hasOwn(YAML_ERRORS, code) ? YAML_ERRORS[code as ErrorCode] : 'YAML syntax error';
+}
+
+/**
+ * Duplicate keys in every mapping of the document, found with one Set per
+ * mapping (the `yaml` package's uniqueKeys compares every pair of keys, which
+ * is quadratic in the size of a mapping). Keys are equal as that option
+ * defines it: the same node, or scalars with the same value.
+ */
+function duplicateKeys(doc: Document.Parsed): Node[] {
+  const found: Node[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = pair.key as Node | null;
+        const identity = isScalar(key) ? key.value : key;
+        if (seen.has(identity)) found.push(key as Node);
+        else seen.add(identity);
+      }
+    },
+  });
+  return found;
+}
 
 /** Node count with every alias expanded, computed without expanding (memoized per node). */
 function expandedSize(doc: Document.Parsed): number {
@@ -48,20 +108,21 @@ export function parseYamlFile(file: string, content: Buffer): { documents: Parse
   if (text === undefined) return { documents: [], diagnostics };
 
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: true });
   const documents: ParsedDocument[] = [];
   for (const doc of Array.isArray(docs) ? docs : [docs]) {
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
         const { line, column } = positionAt(lineCounter, error.pos[0]);
-        diagnostics.push({
-          code: error.code === 'DUPLICATE_KEY' ? 'yaml.duplicate-key' : 'yaml.syntax',
-          severity: 'error',
-          message: error.code === 'DUPLICATE_KEY' ? 'duplicate mapping key: each key may appear once' : firstLine(error.message),
-          file,
-          line,
-          column,
-        });
+        diagnostics.push({ code: 'yaml.syntax', severity: 'error', message: yamlErrorMessage(error.code), file, line, column });
+      }
+      continue;
+    }
+    const duplicates = duplicateKeys(doc);
+    if (duplicates.length > 0) {
+      for (const key of duplicates) {
+        const { line, column } = positionAt(lineCounter, key?.range?.[0] ?? 0);
+        diagnostics.push({ code: 'yaml.duplicate-key', severity: 'error', message: YAML_ERRORS.DUPLICATE_KEY, file, line, column });
       }
       continue;
     }
@@ -71,11 +132,11 @@ export function parseYamlFile(file: string, content: Buffer): { documents: Parse
       diagnostics.push({
         code: 'yaml.alias-limit',
         severity: 'error',
-        message: `document expands to ${size > 1e15 ? 'an astronomical number of' : size} nodes through aliases, over the limit of ${MAX_EXPANDED_NODES}`,
+        message: `document has ${size > 1e15 ? 'an astronomical number of' : size} nodes once its aliases are expanded, over the limit of ${MAX_EXPANDED_NODES}`,
         file,
         line,
         column,
-        hint: 'this looks like a YAML alias bomb; write the values out',
+        hint: 'split it into several documents; if it uses YAML aliases (*name), write the values out',
       });
       continue;
     }
@@ -117,8 +178,4 @@ function lineOf(text: string, offset: number): Position {
     }
   }
   return { line, column: offset - lineStart + 1 };
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }

@@ -1,35 +1,87 @@
 /**
- * Kubernetes resource quantities, parsed exactly (the grammar of
- * k8s.io/apimachinery resource.Quantity) into a fraction of bigints so that
- * "0.5" and "500m" compare equal and nothing is lost to floating point.
+ * Kubernetes resource quantities, parsed exactly (k8s.io/apimachinery
+ * resource.Quantity) into a fraction of bigints so that "0.5" and "500m"
+ * compare equal and nothing is lost to floating point.
  * client-node's quantityToScalar is not used: it accepts "100 m" and rejects "1.5Gi".
+ *
+ *   quantity  ::= signedNumber suffix
+ *   suffix    ::= Ki | Mi | Gi | Ti | Pi | Ei            binary: 2^10 ... 2^60
+ *               | n | u | m | "" | k | M | G | T | P | E  decimal: 10^-9 ... 10^18
+ *               | (e | E) signedInteger                  exponent: 10^integer
+ *   number    ::= digits | digits "." digits | digits "." | "." digits
+ *
+ * So "1E" is exa (10^18) and "1E3" is 1000; "1e" and "1 m" are not quantities.
+ * Like Kubernetes, a value is rounded up to a whole nano (10^-9) and capped at
+ * 2^63-1, so two quantities compare as the cluster compares them. Unlike
+ * Kubernetes, the parse is one pass over at most MAX_QUANTITY_CHARS characters
+ * (Kubernetes keeps 19 significant digits; longer text is a mistake or an attack),
+ * and the quirks of its parser that read "+", "." or "e3" as 0 are refused.
  */
 export interface Quantity {
   readonly numerator: bigint;
   readonly denominator: bigint;
 }
 
-const GRAMMAR = /^([+-]?)(\d+\.?\d*|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+|m|k|M|G|T|P|E|)$/;
+/** Longest quantity text accepted (checked before any parsing). */
+export const MAX_QUANTITY_CHARS = 64;
+
 const BINARY: Record<string, bigint> = { Ki: 1n << 10n, Mi: 1n << 20n, Gi: 1n << 30n, Ti: 1n << 40n, Pi: 1n << 50n, Ei: 1n << 60n };
-const DECIMAL: Record<string, number> = { m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const NANO = 10n ** 9n;
+/** Kubernetes' largest quantity, 2^63-1, in nanos. */
+const MAX_NANOS = ((1n << 63n) - 1n) * NANO;
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
 
 /** The parsed quantity, or undefined when the text is not one. */
 export function parseQuantity(text: string): Quantity | undefined {
-  const m = GRAMMAR.exec(text);
-  if (!m) return undefined;
-  const [, sign, number, suffix] = m as unknown as [string, string, string, string];
-  const [whole, fraction = ''] = number.split('.');
-  let numerator = BigInt((whole || '0') + fraction) * (sign === '-' ? -1n : 1n);
-  let denominator = 10n ** BigInt(fraction.length);
-  if (suffix in BINARY) {
-    numerator *= BINARY[suffix]!;
-  } else {
-    const exponent = suffix.startsWith('e') || suffix.startsWith('E') ? Number(suffix.slice(1)) : DECIMAL[suffix]!;
-    if (Math.abs(exponent) > 64) return undefined;
-    if (exponent >= 0) numerator *= 10n ** BigInt(exponent);
-    else denominator *= 10n ** BigInt(-exponent);
+  if (text.length === 0 || text.length > MAX_QUANTITY_CHARS) return undefined;
+  let i = 0;
+  let negative = false;
+  if (text[0] === '+' || text[0] === '-') {
+    negative = text[0] === '-';
+    i++;
   }
-  return { numerator, denominator };
+  const wholeStart = i;
+  while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+  const whole = text.slice(wholeStart, i);
+  let fraction = '';
+  if (text[i] === '.') {
+    const fractionStart = ++i;
+    while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+    fraction = text.slice(fractionStart, i);
+  }
+  if (whole === '' && fraction === '') return undefined;
+  const suffix = text.slice(i);
+
+  // value = digits * 2^binary * 10^exponent
+  const digits = BigInt(whole + fraction);
+  let exponent = -fraction.length;
+  let binary = 1n;
+  if (Object.hasOwn(BINARY, suffix)) binary = BINARY[suffix]!;
+  else if (Object.hasOwn(DECIMAL, suffix)) exponent += DECIMAL[suffix]!;
+  else if (/^[eE][+-]?\d+$/.test(suffix)) {
+    const declared = Number(suffix.slice(1));
+    if (!Number.isSafeInteger(declared)) return undefined;
+    exponent += declared;
+  } else return undefined;
+
+  // In nanos, rounded up (away from zero) as Kubernetes does, and capped.
+  let nanos: bigint;
+  const scale = exponent + 9;
+  if (digits === 0n) nanos = 0n;
+  else if (scale >= 0) {
+    // digits has at most 64 digits: past 10^40 nanos the cap applies anyway.
+    nanos = scale > 40 ? MAX_NANOS : digits * binary * 10n ** BigInt(scale);
+  } else {
+    const divisor = -scale > 80 ? 10n ** 80n : 10n ** BigInt(-scale);
+    const product = digits * binary;
+    nanos = (product + divisor - 1n) / divisor;
+  }
+  if (nanos > MAX_NANOS) nanos = MAX_NANOS;
+  return { numerator: negative ? -nanos : nanos, denominator: NANO };
 }
 
 /** Negative when a < b, zero when equal, positive when a > b. */

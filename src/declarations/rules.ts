@@ -5,6 +5,7 @@
  * reports every problem.
  */
 import type { Diagnostic, DiagnosticCode } from '../errors/diagnostic.js';
+import { echo, quoted } from '../errors/echo.js';
 import { templateOwnLabels } from '../model/queries.js';
 import type { SecretType } from '../model/types.js';
 import { HOME_VOLUME, TMP_VOLUME } from '../render/_pod-runtime.js';
@@ -14,7 +15,27 @@ import type { RawDeclaration } from './documents.js';
 import type { PlainMessage, PlainValue } from './check-shape.js';
 import { KINDS } from './kinds.js';
 import { checkEnvVarName, checkLabelKey, checkLabelValue, checkName, checkSecretKey, nearest } from './names.js';
-import { compareQuantities, isPositive, parseQuantity, type Quantity } from './quantity.js';
+import { compareQuantities, isPositive, MAX_QUANTITY_CHARS, parseQuantity, type Quantity } from './quantity.js';
+
+/** Names listed in a hint ("its keys: ...") before the rest is only counted. */
+const MAX_LISTED = 20;
+
+const listedCache = new WeakMap<object, string>();
+
+/** `names` sorted, the first MAX_LISTED shown; computed once per set. */
+function listed(names: ReadonlySet<string> | Iterable<string>): string {
+  const cached = typeof names === 'object' ? listedCache.get(names) : undefined;
+  if (cached !== undefined) return cached;
+  const text = listedNow(names);
+  if (names instanceof Set) listedCache.set(names, text);
+  return text;
+}
+
+function listedNow(names: Iterable<string>): string {
+  const all = [...names].sort();
+  const shown = all.slice(0, MAX_LISTED).map((n) => echo(n, 64));
+  return all.length > MAX_LISTED ? `${shown.join(', ')} and ${all.length - MAX_LISTED} more` : shown.join(', ');
+}
 
 type Report = (decl: RawDeclaration, code: DiagnosticCode, path: string, message: string, hint?: string) => void;
 
@@ -31,12 +52,19 @@ export function checkRules(declarations: readonly RawDeclaration[]): Diagnostic[
   const namespaces = new Set<string>();
   const presets = new Map<string, PlainMessage>();
   const secretKeys = new Map<string, Set<string>>();
+  const secretNames = new Map<string, string[]>();
   for (const d of declarations) {
     const name = str(d.value.name);
     if (d.kind === 'Namespace' && name) namespaces.add(name);
     if (d.kind === 'ResourceLimit' && name) presets.set(name, obj(d.value.limits));
-    if (d.kind === 'Secret' && name) secretKeys.set(`${str(d.value.namespace)}/${name}`, new Set(Object.keys(obj(obj(d.value.sealed).encrypted_data))));
+    if (d.kind === 'Secret' && name) {
+      const namespace = str(d.value.namespace) ?? '';
+      secretKeys.set(`${namespace}/${name}`, new Set(Object.keys(obj(obj(d.value.sealed).encrypted_data))));
+      const names = secretNames.get(namespace) ?? [];
+      if (names.push(name) === 1) secretNames.set(namespace, names);
+    }
   }
+  const presetList = listed(presets.keys());
 
   const seen = new Map<string, RawDeclaration>();
   for (const d of declarations) {
@@ -45,12 +73,12 @@ export function checkRules(declarations: readonly RawDeclaration[]): Diagnostic[
     const key = `${d.kind}/${d.displayName}`;
     const first = seen.get(key);
     if (first && !d.displayName.includes('?')) {
-      report(d, 'resource.duplicate', 'name', `${d.kind} "${d.displayName}" is declared twice`, `first declared at ${first.file}:${first.start.line}:${first.start.column}`);
+      report(d, 'resource.duplicate', 'name', `${d.kind} ${quoted(d.displayName)} is declared twice`, `first declared at ${first.file}:${first.start.line}:${first.start.column}`);
     } else {
       seen.set(key, d);
     }
     if (d.kind === 'ResourceLimit') checkPreset(d, report);
-    if (d.kind === 'McpTemplate') checkTemplate(d, report, presets, secretKeys);
+    if (d.kind === 'McpTemplate') checkTemplate(d, report, presets, presetList, secretKeys, secretNames);
     if (d.kind === 'Secret') checkSecret(d, report);
   }
   return diagnostics;
@@ -74,7 +102,7 @@ function checkIdentity(d: RawDeclaration, report: Report, namespaces: ReadonlySe
   if (problem) report(d, 'name.invalid', 'namespace', problem);
   else if (!namespaces.has(namespace)) {
     const guess = nearest(namespace, namespaces);
-    report(d, 'reference.missing', 'namespace', `namespace "${namespace}" is not declared`, guess ? `did you mean "${guess}"?` : `declare it with kind: Namespace`);
+    report(d, 'reference.missing', 'namespace', `namespace ${quoted(namespace)} is not declared`, guess ? `did you mean "${guess}"?` : `declare it with kind: Namespace`);
   }
 }
 
@@ -83,7 +111,7 @@ function checkLabels(d: RawDeclaration, report: Report, reserved: boolean): void
     const path = `labels[${JSON.stringify(key)}]`;
     const problem = checkLabelKey(key) ?? checkLabelValue(String(value));
     if (problem) report(d, 'label.invalid', path, problem);
-    else if (reserved && RESERVED_LABELS.has(key)) report(d, 'label.invalid', path, `label "${key}" is set by mcp-orchestrator and cannot be declared`);
+    else if (reserved && RESERVED_LABELS.has(key)) report(d, 'label.invalid', path, `label ${quoted(key)} is set by mcp-orchestrator and cannot be declared`);
   }
 }
 
@@ -92,13 +120,17 @@ function quantity(d: RawDeclaration, report: Report, path: string, text: PlainVa
     if (required) report(d, 'field.required', path, `"${path.split('.').pop()}" is required`);
     return undefined;
   }
+  if (text.length > MAX_QUANTITY_CHARS) {
+    report(d, 'quantity.invalid', path, `a quantity of ${text.length} characters is over the limit of ${MAX_QUANTITY_CHARS}`, 'write it like "100m", "0.5", "256Mi" or "1Gi"');
+    return undefined;
+  }
   const q = parseQuantity(text);
   if (!q) {
-    report(d, 'quantity.invalid', path, `"${text}" is not a Kubernetes quantity`, 'write it like "100m", "0.5", "256Mi" or "1Gi", with no spaces');
+    report(d, 'quantity.invalid', path, `${quoted(text)} is not a Kubernetes quantity`, 'write it like "100m", "0.5", "256Mi" or "1Gi", with no spaces');
     return undefined;
   }
   if (!isPositive(q)) {
-    report(d, 'quantity.invalid', path, `"${text}" must be greater than zero`);
+    report(d, 'quantity.invalid', path, `${quoted(text)} must be greater than zero`);
     return undefined;
   }
   return q;
@@ -115,9 +147,9 @@ function checkPreset(d: RawDeclaration, report: Report): void {
     const memoryLimit = quantity(d, report, 'limits.memory_limit', limits.memory_limit, false);
     quantity(d, report, 'limits.ephemeral_storage', limits.ephemeral_storage, false);
     if (cpu && cpuLimit && compareQuantities(cpu, cpuLimit) > 0)
-      report(d, 'quantity.request-over-limit', 'limits.cpu_limit', `cpu_limit ${String(limits.cpu_limit)} is below the cpu request ${String(limits.cpu)}`, 'a limit must be at least its request');
+      report(d, 'quantity.request-over-limit', 'limits.cpu_limit', `cpu_limit ${echo(String(limits.cpu_limit))} is below the cpu request ${echo(String(limits.cpu))}`, 'a limit must be at least its request');
     if (memory && memoryLimit && compareQuantities(memory, memoryLimit) > 0)
-      report(d, 'quantity.request-over-limit', 'limits.memory_limit', `memory_limit ${String(limits.memory_limit)} is below the memory request ${String(limits.memory)}`, 'a limit must be at least its request');
+      report(d, 'quantity.request-over-limit', 'limits.memory_limit', `memory_limit ${echo(String(limits.memory_limit))} is below the memory request ${echo(String(limits.memory))}`, 'a limit must be at least its request');
   }
   const names = new Set<string>();
   const paths = new Set<string>();
@@ -129,32 +161,39 @@ function checkPreset(d: RawDeclaration, report: Report): void {
     else {
       const problem = checkName(name, 'dns1123-label');
       if (problem) report(d, 'name.invalid', `${path}.name`, problem);
-      else if (name === HOME_VOLUME || name === TMP_VOLUME) report(d, 'name.invalid', `${path}.name`, `volume name "${name}" is used by mcp-orchestrator for the writable home and /tmp of every pod`, 'pick another name; to replace one of them, mount your volume at its path');
-      else if (names.has(name)) report(d, 'resource.duplicate', `${path}.name`, `volume "${name}" is declared twice`);
+      else if (name === HOME_VOLUME || name === TMP_VOLUME) report(d, 'name.invalid', `${path}.name`, `volume name ${quoted(name)} is used by mcp-orchestrator for the writable home and /tmp of every pod`, 'pick another name; to replace one of them, mount your volume at its path');
+      else if (names.has(name)) report(d, 'resource.duplicate', `${path}.name`, `volume ${quoted(name)} is declared twice`);
       names.add(name);
     }
     const mountPath = str(v.mount_path);
     if (mountPath === undefined) report(d, 'field.required', `${path}.mount_path`, '"mount_path" is required');
     else if (!mountPath.startsWith('/') || mountPath.split('/').includes('..'))
-      report(d, 'field.type', `${path}.mount_path`, `"${mountPath}" must be an absolute path without ".."`);
-    else if (paths.has(mountPath)) report(d, 'resource.duplicate', `${path}.mount_path`, `mount path "${mountPath}" is used twice`);
+      report(d, 'field.type', `${path}.mount_path`, `${quoted(mountPath)} must be an absolute path without ".."`);
+    else if (paths.has(mountPath)) report(d, 'resource.duplicate', `${path}.mount_path`, `mount path ${quoted(mountPath)} is used twice`);
     else paths.add(mountPath);
     if (v.empty_dir === undefined) report(d, 'field.required', path, 'a volume needs a source', 'set empty_dir: {}');
     else quantity(d, report, `${path}.empty_dir.size_limit`, obj(v.empty_dir).size_limit, false);
   });
 }
 
-function checkTemplate(d: RawDeclaration, report: Report, presets: ReadonlyMap<string, PlainMessage>, secretKeys: ReadonlyMap<string, Set<string>>): void {
+function checkTemplate(
+  d: RawDeclaration,
+  report: Report,
+  presets: ReadonlyMap<string, PlainMessage>,
+  presetList: string,
+  secretKeys: ReadonlyMap<string, Set<string>>,
+  secretNames: ReadonlyMap<string, string[]>,
+): void {
   const v = d.value;
   const image = str(v.image);
   if (image === undefined) report(d, 'field.required', 'image', '"image" is required');
-  else if (/\s/.test(image)) report(d, 'field.type', 'image', `image "${image}" must not contain white space`);
+  else if (/\s/.test(image)) report(d, 'field.type', 'image', `image ${quoted(image)} must not contain white space`);
 
   const preset = str(v.resource_limit_name);
-  if (preset === undefined) report(d, 'field.required', 'resource_limit_name', '"resource_limit_name" is required', presets.size ? `one of: ${[...presets.keys()].sort().join(', ')}` : 'declare a kind: ResourceLimit preset');
+  if (preset === undefined) report(d, 'field.required', 'resource_limit_name', '"resource_limit_name" is required', presets.size ? `one of: ${presetList}` : 'declare a kind: ResourceLimit preset');
   else if (!presets.has(preset)) {
     const guess = nearest(preset, presets.keys());
-    report(d, 'reference.missing', 'resource_limit_name', `resource limit preset "${preset}" is not declared`, guess ? `did you mean "${guess}"?` : 'declare it with kind: ResourceLimit');
+    report(d, 'reference.missing', 'resource_limit_name', `resource limit preset ${quoted(preset)} is not declared`, guess ? `did you mean "${guess}"?` : 'declare it with kind: ResourceLimit');
   }
   const own = obj(v.resources);
   const limits = preset === undefined ? undefined : presets.get(preset);
@@ -163,7 +202,7 @@ function checkTemplate(d: RawDeclaration, report: Report, presets: ReadonlyMap<s
     const limitText = limits?.[limitField];
     const limit = typeof limitText === 'string' ? parseQuantity(limitText) : undefined;
     if (request && limit && compareQuantities(request, limit) > 0)
-      report(d, 'quantity.request-over-limit', `resources.${field}`, `${field} request ${String(own[field])} is above the ${field} limit ${limitText} of preset "${preset}"`, 'a request must not exceed its limit');
+      report(d, 'quantity.request-over-limit', `resources.${field}`, `${field} request ${echo(String(own[field]))} is above the ${field} limit ${echo(String(limitText))} of preset ${quoted(preset ?? "")}`, 'a request must not exceed its limit');
   }
 
   const transport = str(v.transport) ?? 'TRANSPORT_STDIO';
@@ -182,7 +221,7 @@ function checkTemplate(d: RawDeclaration, report: Report, presets: ReadonlyMap<s
     else {
       const problem = checkEnvVarName(name);
       if (problem) report(d, 'name.invalid', `${path}.name`, problem);
-      else if (envNames.has(name)) report(d, 'resource.duplicate', `${path}.name`, `environment variable "${name}" is set twice`);
+      else if (envNames.has(name)) report(d, 'resource.duplicate', `${path}.name`, `environment variable ${quoted(name)} is set twice`);
       envNames.add(name);
     }
     if (env.value === undefined && env.secret_key_ref === undefined)
@@ -196,11 +235,11 @@ function checkTemplate(d: RawDeclaration, report: Report, presets: ReadonlyMap<s
       if (secret === undefined || key === undefined || namespace === undefined) return;
       const keys = secretKeys.get(`${namespace}/${secret}`);
       if (!keys) {
-        const guess = nearest(secret, [...secretKeys.keys()].filter((k) => k.startsWith(`${namespace}/`)).map((k) => k.slice(namespace.length + 1)));
-        report(d, 'reference.missing', `${path}.secret_key_ref.name`, `secret "${secret}" is not declared in namespace "${namespace}"`, guess ? `did you mean "${guess}"?` : undefined);
+        const guess = nearest(secret, secretNames.get(namespace) ?? []);
+        report(d, 'reference.missing', `${path}.secret_key_ref.name`, `secret ${quoted(secret)} is not declared in namespace ${quoted(namespace)}`, guess ? `did you mean ${quoted(guess)}?` : undefined);
       } else if (!keys.has(key)) {
         const guess = nearest(key, keys);
-        report(d, 'reference.missing', `${path}.secret_key_ref.key`, `secret "${secret}" has no key "${key}"`, guess ? `did you mean "${guess}"?` : `its keys: ${[...keys].sort().join(', ')}`);
+        report(d, 'reference.missing', `${path}.secret_key_ref.key`, `secret ${quoted(secret)} has no key ${quoted(key)}`, guess ? `did you mean ${quoted(guess)}?` : `its keys: ${listed(keys)}`);
       }
     }
   });
@@ -221,7 +260,7 @@ function checkSecret(d: RawDeclaration, report: Report): void {
     else {
       // Never echo the value: if it is not sealed, it may be plaintext.
       const notSealed = checkSealedValue(String(data[key]));
-      if (notSealed) report(d, 'secret.sealing', path, `the value of "${key}" is not a Sealed Secrets ciphertext: ${notSealed}`, 'never commit plaintext: seal it with `mcpo secret update` or `mcpo secret create`');
+      if (notSealed) report(d, 'secret.sealing', path, `the value of ${quoted(key)} is not a Sealed Secrets ciphertext: ${notSealed}`, 'never commit plaintext: seal it with `mcpo secret update` or `mcpo secret create`');
     }
   }
   const declared = str(d.value.type);
@@ -231,8 +270,7 @@ function checkSecret(d: RawDeclaration, report: Report): void {
 }
 
 function alreadyReported(d: RawDeclaration, path: string): boolean {
-  for (const reported of d.reported) if (reported === path || reported.startsWith(`${path}.`) || reported.startsWith(`${path}[`)) return true;
-  return false;
+  return d.reported.has(path) || d.reportedUnder.has(path);
 }
 
 /** The position of a field, or of its nearest declared parent, or of the document. */

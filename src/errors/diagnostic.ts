@@ -3,6 +3,8 @@
  * the CLI prints them, `--format json` emits them, and the gRPC server maps
  * their code to a status.
  */
+import { escapeControl } from './echo.js';
+
 export type DiagnosticCode =
   | 'yaml.syntax'
   | 'yaml.duplicate-key'
@@ -61,8 +63,45 @@ export function isError(d: Diagnostic): boolean {
   return d.severity === 'error';
 }
 
+/**
+ * Longest text field of a diagnostic once made safe. Messages quote outside
+ * text through echo(), which cuts it much shorter; this is the bound for
+ * what a message forgot to cut (file names and paths are outside text too).
+ */
+export const MAX_DIAGNOSTIC_FIELD_CHARS = 2000;
+
+/** Each text field and its bound: a name is at most namespace/name (63 + 1 + 253) when valid. */
+const TEXT_FIELDS = { message: MAX_DIAGNOSTIC_FIELD_CHARS, hint: MAX_DIAGNOSTIC_FIELD_CHARS, file: 1000, path: 1000, kind: 64, name: 320 } as const;
+
+/** `text` with control characters escaped, cut to at most `max` characters (idempotent). */
+function bounded(text: string, max: number): string {
+  const escaped = escapeControl(text);
+  if (escaped.length <= max) return escaped;
+  const marker = `… (${escaped.length} characters, cut)`;
+  return escaped.slice(0, max - marker.length) + marker;
+}
+
+/**
+ * The diagnostic with every text field safe to print: control characters
+ * escaped (an ESC or CR cannot rewrite a terminal or CI log line) and each
+ * field bounded. Applied where diagnostics leave the validator (buildModel)
+ * and again by formatDiagnostic, so a diagnostic built anywhere else is
+ * safe when printed too.
+ */
+export function safeDiagnostic(d: Diagnostic): Diagnostic {
+  let safe: Diagnostic | undefined;
+  for (const [field, max] of Object.entries(TEXT_FIELDS) as Array<[keyof typeof TEXT_FIELDS, number]>) {
+    const value = d[field];
+    if (value === undefined) continue;
+    const text = bounded(String(value), max);
+    if (text !== value) (safe ??= { ...d })[field] = text;
+  }
+  return safe ?? d;
+}
+
 /** `path:line:col: kind/name: field.path: message (hint)` */
-export function formatDiagnostic(d: Diagnostic): string {
+export function formatDiagnostic(diagnostic: Diagnostic): string {
+  const d = safeDiagnostic(diagnostic);
   const parts: string[] = [];
   let where = d.file ?? '<repo>';
   if (d.line !== undefined) where += `:${d.line}`;

@@ -13,7 +13,7 @@
 import { posix } from 'node:path';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { McpoError } from '../errors/diagnostic.js';
-import { type InputFile, isDeclarationFile, MAX_FILE_BYTES, RESOURCES_DIR, tooLarge } from '../declarations/read-files.js';
+import { decodeName, escapedName, type InputFile, isDeclarationFile, MAX_FILE_BYTES, notUtf8Name, RESOURCES_DIR, tooLarge } from '../declarations/read-files.js';
 import { resolveCommit, runGit } from './_git.js';
 
 /** The message of a blob the object store cannot give (missing or corrupt): the repository may heal. */
@@ -40,6 +40,8 @@ interface TreeEntry {
   size: number | undefined;
   /** Repo-relative path. */
   path: string;
+  /** Set when the name's bytes are not UTF-8: `path` is then shown with \xNN escapes and names no file. */
+  notUtf8?: true;
 }
 
 interface Wanted {
@@ -57,12 +59,22 @@ function parseLsTree(out: Buffer, prefix = ''): TreeEntry[] {
   while (start < out.length) {
     let end = out.indexOf(0, start);
     if (end < 0) end = out.length;
-    const record = out.toString('utf8', start, end);
+    const tab = out.indexOf(9, start);
+    const recordStart = start;
     start = end + 1;
-    const tab = record.indexOf('\t');
-    if (tab < 0) continue;
-    const [mode = '', type = '', object = '', size = '-'] = record.slice(0, tab).split(/ +/);
-    entries.push({ mode, type, object, size: size === '-' ? undefined : Number(size), path: prefix + record.slice(tab + 1) });
+    if (tab < 0 || tab > end) continue;
+    const [mode = '', type = '', object = '', size = '-'] = out.toString('utf8', recordStart, tab).split(/ +/);
+    // Names are bytes in git: one that is not UTF-8 is reported, never decoded lossily.
+    const nameBytes = out.subarray(tab + 1, end);
+    const name = decodeName(nameBytes);
+    entries.push({
+      mode,
+      type,
+      object,
+      size: size === '-' ? undefined : Number(size),
+      path: prefix + (name ?? escapedName(nameBytes)),
+      ...(name === undefined && { notUtf8: true as const }),
+    });
   }
   return entries;
 }
@@ -106,7 +118,9 @@ export async function readCommitFiles(repoDir: string, rev: string, under: strin
     const links: TreeEntry[] = [];
     for (const e of entries) {
       if (hidden(e.path, base)) continue;
-      if (e.mode === '120000') links.push(e);
+      if (e.notUtf8) {
+        if (isDeclarationFile(e.path) || e.mode === '120000') problems.push(notUtf8Name(e.path));
+      } else if (e.mode === '120000') links.push(e);
       else if (e.type === 'blob' && isDeclarationFile(e.path)) {
         if (e.size !== undefined && e.size > MAX_FILE_BYTES) problems.push(tooLarge(e.path, e.size));
         else wanted.push({ path: e.path, object: e.object });

@@ -3,11 +3,11 @@
  * its proto message, run the semantic rules, and build the immutable model
  * only when nothing is wrong.
  */
-import { type Diagnostic, compareDiagnostics, isError } from '../errors/diagnostic.js';
+import { type Diagnostic, compareDiagnostics, isError, safeDiagnostic } from '../errors/diagnostic.js';
 import type { PlainMessage, PlainValue } from '../declarations/check-shape.js';
 import { type RawDeclaration, readDeclaration } from '../declarations/documents.js';
 import { parseYamlFile } from '../declarations/parse-yaml.js';
-import { type InputFile, readWorkingTreeFiles } from '../declarations/read-files.js';
+import { type InputFile, MAX_FILE_BYTES, readWorkingTreeFiles, tooLarge } from '../declarations/read-files.js';
 import { checkRules } from '../declarations/rules.js';
 import { readCommitFiles } from '../git/read-tree.js';
 import type {
@@ -31,11 +31,20 @@ export { MAX_FILE_BYTES } from '../declarations/read-files.js';
 
 export const DEFAULT_PORT = 8000;
 
-/** Pure: files (and problems found while reading them) to a model or diagnostics. */
+/**
+ * Pure: files (and problems found while reading them) to a model or
+ * diagnostics. Every limit is checked here, whatever the files came from (the
+ * disk, a commit, or a change about to be written), and every diagnostic
+ * leaves with its outside text escaped and bounded.
+ */
 export function buildModel(files: readonly InputFile[], problems: readonly Diagnostic[] = []): LoadResult {
   const diagnostics: Diagnostic[] = [...problems];
   const declarations: RawDeclaration[] = [];
   for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+    if (file.content.length > MAX_FILE_BYTES) {
+      diagnostics.push(tooLarge(file.path, file.content.length));
+      continue;
+    }
     const parsed = parseYamlFile(file.path, file.content);
     diagnostics.push(...parsed.diagnostics);
     for (const document of parsed.documents) {
@@ -45,9 +54,9 @@ export function buildModel(files: readonly InputFile[], problems: readonly Diagn
     }
   }
   diagnostics.push(...checkRules(declarations));
-  diagnostics.sort(compareDiagnostics);
-  if (diagnostics.some(isError)) return { diagnostics };
-  return { model: assemble(declarations), diagnostics };
+  const safe = diagnostics.map(safeDiagnostic).sort(compareDiagnostics);
+  if (safe.some(isError)) return { diagnostics: safe };
+  return { model: assemble(declarations), diagnostics: safe };
 }
 
 /** Reads resources/ of a working tree and builds its model. */

@@ -63,3 +63,11 @@ export function messageType(name: string, root: protobuf.Root = loadSpec()): pro
 export function isOutputOnly(field: protobuf.Field): boolean {
   return /^Output only\b/.test(field.comment ?? '');
 }
+
+/**
+ * Fields marked `[debug_redact = true]` in spec/ hold secret material: no
+ * value under them is ever shown back, in any message.
+ */
+export function isSensitive(field: protobuf.Field): boolean {
+  return field.options?.debug_redact === true;
+}

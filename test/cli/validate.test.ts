@@ -55,6 +55,27 @@ describe('mcpo validate (the pull-request check)', () => {
     });
   });
 
+  it('prints no raw control character and no secret value, in text or in JSON', () => {
+    const dir = copyOfThisRepo();
+    writeFileSync(join(dir, 'resources/\u001b[2Kevil\r.yaml'), 'kind: Namespace\nname: "x\\e]0;title\\a\\rok"\n');
+    writeFileSync(
+      join(dir, 'resources/leak.yaml'),
+      'kind: Secret\nname: leak\nnamespace: default\nsealed:\n  encrypted_data:\n    pin: 48151623420\n',
+    );
+    writeFileSync(join(dir, 'resources/leak2.yaml'), 'kind: Secret\nname: leak2\nnamespace: default\nsealed:\n  encrypted_data:\n    pin: "\\q48151623420"\n');
+    const text = mcpo(['validate', '--repo', dir]);
+    expect(text.code).toBe(1);
+    expect(text.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    expect(text.stderr).toContain('resources/\\x1b[2Kevil\\r.yaml:2:7: Namespace/x\\x1b]0;title\\x07\\rok: name: ');
+    expect(text.stderr).toContain('resources/leak.yaml:6:10: Secret/default/leak: sealed.encrypted_data["pin"]: expected a string, got a number\n');
+    expect(text.stderr).toContain('resources/leak2.yaml:6:11: invalid escape sequence in a double-quoted string\n');
+    expect(text.stdout + text.stderr).not.toContain('48151623420');
+    const json = mcpo(['validate', '--repo', dir, '--format', 'json']);
+    const report = JSON.parse(json.stdout) as { diagnostics: Array<Record<string, unknown>> };
+    for (const d of report.diagnostics) for (const value of Object.values(d)) expect(String(value)).not.toMatch(/[\u0000-\u001f\u007f]/);
+    expect(json.stdout).not.toContain('48151623420');
+  });
+
   it('exits 2 on usage errors', () => {
     expect(mcpo(['validate', '--format', 'xml']).code).toBe(2);
     expect(mcpo(['validat']).code).toBe(2);

@@ -122,6 +122,16 @@ function resolve(ctx: ShapeContext, node: unknown, path: string): Node | null | 
   return target;
 }
 
+/**
+ * Inside sealed data a key must be written out: an alias as a key would
+ * carry a value (possibly a secret one) into the key, and keys are shown.
+ */
+function aliasKeyInSensitive(ctx: ShapeContext, key: unknown, path: string): boolean {
+  if (ctx.sensitive === 0 || !isAlias(key)) return false;
+  report(ctx, 'secret.sealing', key, path, 'a key in a secret\'s sealed data is an alias; keys there must be written out', 'write the key name itself');
+  return true;
+}
+
 /** Walks `fn` with the field's subtree marked sensitive when spec/ says so. */
 function within<T>(ctx: ShapeContext, field: protobuf.Field, rawNode: unknown, fn: () => T): T {
   if (!isSensitive(field)) return fn();
@@ -173,7 +183,8 @@ export function checkMessage(ctx: ShapeContext, rawNode: unknown, type: protobuf
   const out: PlainMessage = {};
   const oneofMembers = new Map<string, string[]>();
   for (const pair of node.items) {
-    const keyNode = resolve(ctx, pair.key, path);
+    if (aliasKeyInSensitive(ctx, pair.key, path)) continue;
+      const keyNode = resolve(ctx, pair.key, path);
     if (keyNode === undefined) continue;
     if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
       report(ctx, 'field.type', keyNode, path, `mapping keys must be field names, got ${describe(keyNode)}`);
@@ -237,6 +248,7 @@ function checkField(ctx: ShapeContext, rawNode: unknown, field: protobuf.Field, 
     }
     const out: { [key: string]: PlainValue } = {};
     for (const pair of node.items) {
+      if (aliasKeyInSensitive(ctx, pair.key, path)) continue;
       const keyNode = resolve(ctx, pair.key, path);
       if (keyNode === undefined) continue;
       if (!isScalar(keyNode) || (typeof keyNode.value !== 'string' && typeof keyNode.value !== 'number')) {

@@ -13,7 +13,7 @@ export const MCPO = join(ROOT, 'bin', 'mcpo.js');
  * A module of the compiled src/ (build/, made by `npm run build`). Callers type the result
  * from its source with a JSDoc type tag of `typeof import('../src/<path>.js')`, so that
  * bench/tsconfig.json checks the calls against src/ without reading build/.
- * @param {string} relative path under build/, e.g. 'git/history.js'
+ * @param {string} relative path under build/, e.g. 'source/history.js'
  * @returns {Promise<any>}
  */
 export function importBuild(relative) {

@@ -12,7 +12,7 @@
  *                 one template changed, synth over the previous output               parts/synth.mjs
  *   4. grpc       get_ratio, list_ratio, list_p99_ms against bench/empty-server.mjs
  *                 (h2load or ghz, 10 streams, interleaved); serve_rss_mb; reload_s    parts/grpc.mjs
- *   5. history    created_at_s: src/git/history.ts fileCreationTimes (in process)    parts/history.mjs
+ *   5. history    created_at_s: src/source/history.ts fileCreationTimes (in process)    parts/history.mjs
  *   6. scaling    (only when asked for) validate time against the size of one map
  *                 and of quantities: ratios between sizes show linear growth          parts/scaling.mjs
  *

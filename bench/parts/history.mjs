@@ -1,5 +1,5 @@
 // @ts-check
-/** created_at_s: src/git/history.ts fileCreationTimes over the whole history (in process). */
+/** created_at_s: src/source/history.ts fileCreationTimes over the whole history (in process). */
 import { execFileSync } from 'node:child_process';
 import { importBuild, median, round } from '../lib.mjs';
 import { requireRepo } from './context.mjs';
@@ -10,8 +10,8 @@ export const historyPart = {
   needsRepo: true,
   async run({ opts, repo: maybeRepo, results, row }) {
     const repo = requireRepo(maybeRepo);
-    /** @type {typeof import('../../src/git/history.js')} */
-    const { fileCreationTimes } = await importBuild('git/history.js');
+    /** @type {typeof import('../../src/source/history.js')} */
+    const { fileCreationTimes } = await importBuild('source/history.js');
     const head = execFileSync('git', ['-C', repo.dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
     /** @type {number[]} */
     const history = [];

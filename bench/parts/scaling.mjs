@@ -90,8 +90,8 @@ const inputFiles = (files) => Object.entries(files).map(([path, text]) => ({ pat
  * @param {number} runs
  */
 async function measure(kind, size, runs) {
-  /** @type {typeof import('../../src/model/load.js')} */
-  const { buildModel } = await importBuild('model/load.js');
+  /** @type {typeof import('../../src/model/build.js')} */
+  const { buildModel } = await importBuild('model/build.js');
   // Warm-up, untimed: the spec loaded and the checking paths compiled, on a smaller input of the same shape.
   buildModel(inputFiles(scalingFiles(kind, Math.min(size, 2000))));
   const files = inputFiles(scalingFiles(kind, size));

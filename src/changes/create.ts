@@ -5,7 +5,7 @@
  */
 import { readDeclaration } from '../declarations/documents.js';
 import { parseYamlFile } from '../declarations/parse-yaml.js';
-import type { Diagnostic } from '../errors/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { joinDocuments } from './documents.js';
 import { collectionOf } from './find.js';
 import { canonicalPath } from './paths.js';

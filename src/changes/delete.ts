@@ -3,7 +3,7 @@
  * that still holds templates or secrets, is refused with the count of what
  * refers to it, unless forced; a forced delete says what it broke.
  */
-import type { KindName } from '../declarations/kinds.js';
+import type { KindName } from '../core/kinds.js';
 import { templatesUsingPreset } from '../model/queries.js';
 import type { Model } from '../model/types.js';
 import { removeDeclaration } from './documents.js';

@@ -1,6 +1,6 @@
 /** Editing YAML declaration files document by document, keeping comments and layout. */
 import { type Document, parseAllDocuments, stringify } from 'yaml';
-import type { KindName } from '../declarations/kinds.js';
+import type { KindName } from '../core/kinds.js';
 
 export interface Identity {
   readonly kind: KindName;

@@ -1,9 +1,9 @@
 /** Finding a declared resource in a model by kind and name. */
-import type { Diagnostic } from '../errors/diagnostic.js';
-import type { KindName } from '../declarations/kinds.js';
-import { KINDS } from '../declarations/kinds.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { KindName } from '../core/kinds.js';
+import { KINDS } from '../core/kinds.js';
 import { nearest } from '../declarations/names.js';
-import { quoted } from '../errors/echo.js';
+import { quoted } from '../core/echo.js';
 import { namespacedKey } from '../model/queries.js';
 import type { Declaration, Model } from '../model/types.js';
 

@@ -18,8 +18,8 @@ import { hostname } from 'node:os';
 import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { link, open, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import type { Diagnostic } from '../errors/diagnostic.js';
-import { echo } from '../errors/echo.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { echo } from '../core/echo.js';
 
 /** How long a change waits for another one to finish before it gives up. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;

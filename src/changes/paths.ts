@@ -1,6 +1,6 @@
 /** Where each kind of declaration belongs in a config repo. */
-import type { KindName } from '../declarations/kinds.js';
-import { RESOURCES_DIR } from '../declarations/read-files.js';
+import type { KindName } from '../core/kinds.js';
+import { RESOURCES_DIR } from '../source/working-tree.js';
 
 const FOLDER: Record<KindName, string> = {
   Namespace: 'namespaces',

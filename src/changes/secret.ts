@@ -7,9 +7,9 @@
  *   PATCH    the given keys are changed or added, removeKeys are removed, others untouched.
  */
 import type { Document } from 'yaml';
-import { MAX_FILE_BYTES } from '../declarations/read-files.js';
-import type { Diagnostic } from '../errors/diagnostic.js';
-import { quoted } from '../errors/echo.js';
+import { MAX_FILE_BYTES } from '../source/working-tree.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { quoted } from '../core/echo.js';
 import type { SealingScope, SecretType } from '../model/types.js';
 import { type SealingKey, sealData } from '../secrets/seal.js';
 import { editDeclaration, newDeclarationFile } from './documents.js';

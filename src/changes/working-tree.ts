@@ -9,10 +9,10 @@
  * because no other change can write in between.
  */
 import { join, relative, resolve, sep } from 'node:path';
-import { type Diagnostic, isError } from '../errors/diagnostic.js';
-import { echo } from '../errors/echo.js';
-import { type InputFile, MAX_FILE_BYTES, readWorkingTreeFiles, RESOURCES_DIR, tooLarge } from '../declarations/read-files.js';
-import { buildModel } from '../model/load.js';
+import { type Diagnostic, isError } from '../core/diagnostic.js';
+import { echo } from '../core/echo.js';
+import { type InputFile, MAX_FILE_BYTES, readWorkingTreeFiles, RESOURCES_DIR, tooLarge } from '../source/working-tree.js';
+import { buildModel } from '../model/build.js';
 import type { Model } from '../model/types.js';
 import { writeFilesAtomically } from './atomic-write.js';
 import { lockRepository } from './lock.js';

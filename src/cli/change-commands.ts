@@ -6,7 +6,7 @@ import { parseKind } from '../changes/find.js';
 import { readDeclarationInput } from '../changes/input.js';
 import { LOCK_HELP } from '../changes/lock.js';
 import { refused } from '../changes/working-tree.js';
-import { quoted } from '../errors/echo.js';
+import { quoted } from '../core/echo.js';
 import { action } from './command.js';
 import { reportChange } from './output.js';
 

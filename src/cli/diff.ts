@@ -12,8 +12,8 @@
  */
 import type { Command } from 'commander';
 import { FILE_HEADERS_ONLY, createTwoFilesPatch } from 'diff';
-import { type Diagnostic, McpoError } from '../errors/diagnostic.js';
-import { loadCommit, loadWorkingTree } from '../model/load.js';
+import { type Diagnostic, McpoError } from '../core/diagnostic.js';
+import { loadCommit, loadWorkingTree } from '../model/build.js';
 import type { LoadResult } from '../model/types.js';
 import { renderModel } from '../render/app.js';
 import { compareStrings } from '../render/layout.js';

@@ -1,6 +1,6 @@
 /** How commands print diagnostics: text on stderr, or JSON on stdout for bots. */
 import { InvalidArgumentError } from 'commander';
-import { type Diagnostic, formatDiagnostic, isError, safeDiagnostic } from '../errors/diagnostic.js';
+import { type Diagnostic, formatDiagnostic, isError, safeDiagnostic } from '../core/diagnostic.js';
 
 export type OutputFormat = 'text' | 'json';
 

@@ -7,7 +7,7 @@ import { refused } from '../changes/working-tree.js';
 import type { SealingScope, SecretType } from '../model/types.js';
 import { loadSealingCertificate } from '../secrets/certificate.js';
 import { MAX_SECRET_DATA_BYTES } from '../secrets/limits.js';
-import type { Diagnostic } from '../errors/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { type SealingKey, SealingError } from '../secrets/seal.js';
 import { action } from './command.js';
 import { reportChange } from './output.js';

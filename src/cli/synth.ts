@@ -9,8 +9,8 @@
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import { isError } from '../errors/diagnostic.js';
-import { loadWorkingTree } from '../model/load.js';
+import { isError } from '../core/diagnostic.js';
+import { loadWorkingTree } from '../model/build.js';
 import { renderModel } from '../render/app.js';
 import { compareWithDir, isStale, writeRendered } from '../render/write.js';
 import { action } from './command.js';

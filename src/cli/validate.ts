@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
-import { isError } from '../errors/diagnostic.js';
-import { loadWorkingTree } from '../model/load.js';
+import { isError } from '../core/diagnostic.js';
+import { loadWorkingTree } from '../model/build.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes.js';
 import { parseFormat, printDiagnostics } from './output.js';

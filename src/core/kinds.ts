@@ -1,4 +1,4 @@
-import type { NameRule } from './names.js';
+import type { NameRule } from '../declarations/names.js';
 
 /** What each declarable `kind:` is checked against. */
 export interface KindInfo {

@@ -7,10 +7,10 @@
  */
 import protobuf from 'protobufjs';
 import { type Document, isAlias, isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
-import type { Diagnostic, DiagnosticCode } from '../errors/diagnostic.js';
-import { quoted } from '../errors/echo.js';
+import type { Diagnostic, DiagnosticCode } from '../core/diagnostic.js';
+import { quoted } from '../core/echo.js';
 import { isOutputOnly, isSensitive } from '../spec/proto.js';
-import { QUANTITY_FIELDS } from './kinds.js';
+import { QUANTITY_FIELDS } from '../core/kinds.js';
 import { nearest } from './names.js';
 import { type ParsedDocument, type Position, positionAt } from './parse-yaml.js';
 

@@ -3,11 +3,11 @@
  * mapping with a known `kind:` and is checked against its proto message.
  */
 import { isMap, isScalar, type Node } from 'yaml';
-import type { Diagnostic } from '../errors/diagnostic.js';
-import { quoted } from '../errors/echo.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { quoted } from '../core/echo.js';
 import { messageType } from '../spec/proto.js';
 import { type PlainMessage, checkMessage, newShapeContext, nodePosition, report } from './check-shape.js';
-import { KINDS, type KindName, isKindName } from './kinds.js';
+import { KINDS, type KindName, isKindName } from '../core/kinds.js';
 import { nearest } from './names.js';
 import type { ParsedDocument, Position } from './parse-yaml.js';
 

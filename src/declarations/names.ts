@@ -1,5 +1,5 @@
 /** Kubernetes name and label syntax (k8s.io/apimachinery validation). */
-import { quoted } from '../errors/echo.js';
+import { quoted } from '../core/echo.js';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;

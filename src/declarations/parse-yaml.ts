@@ -3,7 +3,7 @@
  * package so that each node keeps its source range for file:line:col errors.
  */
 import { type Document, type ErrorCode, isAlias, isCollection, isPair, isScalar, LineCounter, type Node, parseAllDocuments, visit } from 'yaml';
-import type { Diagnostic } from '../errors/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 
 export interface ParsedDocument {
   readonly file: string;

@@ -4,8 +4,8 @@
  * They run even when some documents had shape errors, so that one run
  * reports every problem.
  */
-import type { Diagnostic, DiagnosticCode } from '../errors/diagnostic.js';
-import { echo, quoted } from '../errors/echo.js';
+import type { Diagnostic, DiagnosticCode } from '../core/diagnostic.js';
+import { echo, quoted } from '../core/echo.js';
 import { templateOwnLabels } from '../model/queries.js';
 import type { SecretType } from '../model/types.js';
 import { HOME_VOLUME, TMP_VOLUME } from '../render/_pod-runtime.js';
@@ -13,7 +13,7 @@ import { checkSealedValue } from '../secrets/seal.js';
 import { requiredKeysForType } from '../secrets/sealed-secret.js';
 import type { RawDeclaration } from './documents.js';
 import type { PlainMessage, PlainValue } from './check-shape.js';
-import { KINDS } from './kinds.js';
+import { KINDS } from '../core/kinds.js';
 import { checkEnvVarName, checkLabelKey, checkLabelValue, checkName, checkSecretKey, nearest } from './names.js';
 import { compareQuantities, isPositive, MAX_QUANTITY_CHARS, parseQuantity, type Quantity } from './quantity.js';
 

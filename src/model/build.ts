@@ -3,13 +3,13 @@
  * its proto message, run the semantic rules, and build the immutable model
  * only when nothing is wrong.
  */
-import { type Diagnostic, compareDiagnostics, isError, safeDiagnostic } from '../errors/diagnostic.js';
+import { type Diagnostic, compareDiagnostics, isError, safeDiagnostic } from '../core/diagnostic.js';
 import type { PlainMessage, PlainValue } from '../declarations/check-shape.js';
 import { type RawDeclaration, readDeclaration } from '../declarations/documents.js';
 import { parseYamlFile } from '../declarations/parse-yaml.js';
-import { type InputFile, MAX_FILE_BYTES, readWorkingTreeFiles, tooLarge } from '../declarations/read-files.js';
+import { type InputFile, MAX_FILE_BYTES, readWorkingTreeFiles, tooLarge } from '../source/working-tree.js';
 import { checkRules } from '../declarations/rules.js';
-import { readCommitFiles } from '../git/read-tree.js';
+import { readCommitFiles } from '../source/commit.js';
 import type {
   EnvVar,
   LoadResult,
@@ -26,8 +26,8 @@ import type {
 } from './types.js';
 import { namespacedKey } from './queries.js';
 
-export type { InputFile } from '../declarations/read-files.js';
-export { MAX_FILE_BYTES } from '../declarations/read-files.js';
+export type { InputFile } from '../source/working-tree.js';
+export { MAX_FILE_BYTES } from '../source/working-tree.js';
 
 export const DEFAULT_PORT = 8000;
 

@@ -3,7 +3,7 @@
  * Objects use the proto field names (snake_case) so they can be handed to
  * protobufjs as they are; defaults are already applied.
  */
-import type { Diagnostic } from '../errors/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 
 export interface SourceRef {
   /** Relative to the repo root, forward slashes. */

@@ -4,7 +4,7 @@
  * runs off the thread that answers calls. See ModelBuilder in model-builder.ts.
  */
 import { parentPort } from 'node:worker_threads';
-import { loadCommit } from '../model/load.js';
+import { loadCommit } from '../model/build.js';
 import type { BuildRequest, BuildReply } from './model-builder.js';
 
 parentPort?.on('message', (req: BuildRequest) => {

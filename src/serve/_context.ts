@@ -4,7 +4,7 @@
  * for validation, listing and the read-only answers of write calls.
  */
 import { canonicalPath } from '../changes/paths.js';
-import type { KindName } from '../declarations/kinds.js';
+import type { KindName } from '../core/kinds.js';
 import { cutPage, type ListRequest, matchesLabels, type Page, startPage } from './pagination.js';
 import type { Snapshot, SnapshotStore } from './snapshot.js';
 import { ServeError } from './status.js';

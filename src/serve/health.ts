@@ -13,7 +13,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { echo } from '../errors/echo.js';
+import { echo } from '../core/echo.js';
 import type { Logger } from './log.js';
 
 export const HEALTH_SERVICE = 'grpc.health.v1.Health';

@@ -14,8 +14,8 @@
  *   and is cut (a handler already quotes what it echoes; this is the net).
  */
 import * as grpc from '@grpc/grpc-js';
-import { type Diagnostic, formatDiagnostic } from '../errors/diagnostic.js';
-import { echo } from '../errors/echo.js';
+import { type Diagnostic, formatDiagnostic } from '../core/diagnostic.js';
+import { echo } from '../core/echo.js';
 import type { BearerAuth } from './auth.js';
 import { CallContext, type Handlers } from './_context.js';
 import type { Logger } from './log.js';

@@ -7,7 +7,7 @@
  * these listings carry no commit (pods are live state): a page is cut from
  * the list as it is when the page is asked for.
  */
-import { echo } from '../errors/echo.js';
+import { echo } from '../core/echo.js';
 import { type CallContext, type Handlers, labelFilter, normalizedSelector, required, type FilteredListRequest as BaseListRequest, type NamespacedRequest } from './_context.js';
 import { cutPage, startPage } from './pagination.js';
 import { ServeError } from './status.js';

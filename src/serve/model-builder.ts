@@ -9,8 +9,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Diagnostic } from '../errors/diagnostic.js';
-import { loadCommit } from '../model/load.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { loadCommit } from '../model/build.js';
 import type { Model } from '../model/types.js';
 
 export interface BuildRequest {

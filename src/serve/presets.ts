@@ -1,5 +1,5 @@
 /** ResourceLimit (preset) calls: Get/List from the snapshot with usage_count; writes answer how to make the change. */
-import { echo } from '../errors/echo.js';
+import { echo } from '../core/echo.js';
 import { type CallContext, declarationFile, type ForceDeleteRequest, type Handlers, type FilteredListRequest as ListRequest, type NamedRequest, labelFilter, normalizedSelector, readOnly, required } from './_context.js';
 import type { PresetMessage } from './snapshot.js';
 import { ServeError } from './status.js';

@@ -10,7 +10,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import { echo } from '../errors/echo.js';
+import { echo } from '../core/echo.js';
 import { DescriptorPool } from './descriptors.js';
 import { protoMethodDefinition } from './service.js';
 

@@ -11,9 +11,9 @@
  *   tried again after 1 s, 2 s, 4 s, … up to the cap, while it is still the
  *   newest commit.
  */
-import { type Diagnostic, formatDiagnostic } from '../errors/diagnostic.js';
-import { echo } from '../errors/echo.js';
-import { isObjectStoreProblem } from '../git/read-tree.js';
+import { type Diagnostic, formatDiagnostic } from '../core/diagnostic.js';
+import { echo } from '../core/echo.js';
+import { isObjectStoreProblem } from '../source/commit.js';
 import type { Logger } from './log.js';
 import { BuildAbandoned, type ModelBuilder } from './model-builder.js';
 import { buildSnapshot, type SnapshotStore } from './snapshot.js';

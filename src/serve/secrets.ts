@@ -3,7 +3,7 @@
  * the served Secret message is built without the sealed data (snapshot.ts),
  * and write requests, which carry values, are never echoed or logged.
  */
-import { echo } from '../errors/echo.js';
+import { echo } from '../core/echo.js';
 import { namespacedKey } from '../model/queries.js';
 import { type CallContext, declarationFile, type Handlers, labelFilter, normalizedSelector, readOnly, required, type FilteredListRequest as BaseListRequest, type NamespacedRequest } from './_context.js';
 import type { SecretMessage } from './snapshot.js';

@@ -1,6 +1,6 @@
 /**
  * `mcpo serve`: the read-only gRPC query server. This module composes the
- * parts: follower (src/git/follow.ts) → reloader (reloader.ts) → snapshot
+ * parts: follower (src/source/follow.ts) → reloader (reloader.ts) → snapshot
  * store (snapshot.ts) ← handlers, behind one interceptor (interceptor.ts:
  * auth, response metadata, call log), with health (health.ts) and the grpc-js
  * server's limits and lifecycle (lifecycle.ts).
@@ -27,8 +27,8 @@
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import protobuf from 'protobufjs';
 import { relative, sep } from 'node:path';
-import type { Diagnostic } from '../errors/diagnostic.js';
-import { RepoFollower } from '../git/follow.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { RepoFollower } from '../source/follow.js';
 import { loadSpec, SERVICE_NAME, specDir } from '../spec/proto.js';
 import { BearerAuth } from './auth.js';
 import type { Handlers } from './_context.js';

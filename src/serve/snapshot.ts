@@ -5,8 +5,8 @@
  * atomically by the SnapshotStore; a commit that fails to load leaves the
  * last good snapshot in place and is recorded as the store's failure.
  */
-import { type Diagnostic, isError } from '../errors/diagnostic.js';
-import { creationTime, type CreationTimes, fileCreationTimes } from '../git/history.js';
+import { type Diagnostic, isError } from '../core/diagnostic.js';
+import { creationTime, type CreationTimes, fileCreationTimes } from '../source/history.js';
 import { BuildAbandoned, ModelBuilder } from './model-builder.js';
 import { containerResources, namespacedKey } from '../model/queries.js';
 import type { Labels, McpTemplate, Model, Namespace, ResourceLimitPreset, Secret } from '../model/types.js';

@@ -4,7 +4,7 @@
  * thrown into a status here and nowhere else.
  */
 import * as grpc from '@grpc/grpc-js';
-import { type Diagnostic, type DiagnosticCode, McpoError } from '../errors/diagnostic.js';
+import { type Diagnostic, type DiagnosticCode, McpoError } from '../core/diagnostic.js';
 
 /** Codes the query server adds to the Diagnostic codes of the lower layers. */
 export type ServeCode =

@@ -1,5 +1,5 @@
 /** McpTemplate calls: Get/List from the snapshot; Create/Delete answer how to make the change. */
-import { echo } from '../errors/echo.js';
+import { echo } from '../core/echo.js';
 import { namespacedKey } from '../model/queries.js';
 import { type CallContext, declarationFile, type Handlers, labelFilter, normalizedSelector, readOnly, required, type FilteredListRequest as BaseListRequest, type NamespacedRequest } from './_context.js';
 import type { TemplateMessage } from './snapshot.js';

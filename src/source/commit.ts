@@ -3,18 +3,18 @@
  * (no checkout): `git ls-tree -r -l -z` lists them with their sizes, then one
  * `git cat-file --batch` reads the contents.
  *
- * The hostile-input checks are the working-tree reader's (declarations/
- * read-files.ts): only *.yaml / *.yml, names starting with a dot skipped, a
+ * The hostile-input checks are the working-tree reader's (source/
+ * working-tree.ts): only *.yaml / *.yml, names starting with a dot skipped, a
  * size limit per file checked before reading, and symlinks followed only while
  * they stay inside the commit's tree (`cat-file --follow-symlinks` resolves
  * them without touching the disk). A symlinked directory inside the tree is
  * walked once per distinct tree object.
  */
 import { posix } from 'node:path';
-import type { Diagnostic } from '../errors/diagnostic.js';
-import { McpoError } from '../errors/diagnostic.js';
-import { decodeName, escapedName, type InputFile, isDeclarationFile, MAX_FILE_BYTES, notUtf8Name, RESOURCES_DIR, tooLarge } from '../declarations/read-files.js';
-import { resolveCommit, runGit } from './_git.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { McpoError } from '../core/diagnostic.js';
+import { decodeName, escapedName, type InputFile, isDeclarationFile, MAX_FILE_BYTES, notUtf8Name, RESOURCES_DIR, tooLarge } from './working-tree.js';
+import { resolveCommit, runGit } from './git.js';
 
 /** The message of a blob the object store cannot give (missing or corrupt): the repository may heal. */
 export const OBJECT_MISSING = 'object missing from the repository';

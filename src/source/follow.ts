@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gitFor, resolveCommit, runGit } from './_git.js';
+import { gitFor, resolveCommit, runGit } from './git.js';
 
 export interface FollowOptions {
   /** A local repository path, or a git URL (https://, ssh://, file://, git@host:path). */

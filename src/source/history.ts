@@ -9,7 +9,7 @@
  * file's time. A later commit is handled incrementally from an earlier result
  * when the earlier commit is its ancestor (`git log OLD..NEW`).
  */
-import { gitFor, runGit } from './_git.js';
+import { gitFor, runGit } from './git.js';
 
 export interface CreationTimes {
   /** The commit these times are for. */

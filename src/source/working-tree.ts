@@ -6,8 +6,8 @@
  */
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
-import type { Diagnostic } from '../errors/diagnostic.js';
-import { readFileBounded } from '../source/read-bounded.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { readFileBounded } from './read-bounded.js';
 
 /** Declarations are small; anything larger is refused unread. */
 export const MAX_FILE_BYTES = 1024 * 1024;

@@ -7,8 +7,8 @@
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../../src/errors/diagnostic.js';
-import { buildModel, loadCommit, loadWorkingTree, MAX_FILE_BYTES } from '../../src/model/load.js';
+import { formatDiagnostic } from '../../src/core/diagnostic.js';
+import { buildModel, loadCommit, loadWorkingTree, MAX_FILE_BYTES } from '../../src/model/build.js';
 import { TestRepo } from '../support/git-repo.js';
 import { NAMESPACE, PRESET, TEMPLATE, tempRepo } from './fixtures.js';
 

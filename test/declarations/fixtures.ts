@@ -1,8 +1,8 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { formatDiagnostic } from '../../src/errors/diagnostic.js';
-import { buildModel } from '../../src/model/load.js';
+import { formatDiagnostic } from '../../src/core/diagnostic.js';
+import { buildModel } from '../../src/model/build.js';
 
 export const NAMESPACE = 'kind: Namespace\nname: default\n';
 export const PRESET = `kind: ResourceLimit

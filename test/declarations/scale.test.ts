@@ -4,7 +4,7 @@
  * the bounds are loose (2.5n) so that a busy machine does not fail them.
  */
 import { describe, expect, it } from 'vitest';
-import { buildModel } from '../../src/model/load.js';
+import { buildModel } from '../../src/model/build.js';
 import { fakeSealed, NAMESPACE, PRESET } from './fixtures.js';
 
 function best(runs: number, fn: () => void): number {

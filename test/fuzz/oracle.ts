@@ -6,10 +6,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Diagnostic } from '../../src/errors/diagnostic.js';
+import type { Diagnostic } from '../../src/core/diagnostic.js';
 import type { HostileFile, Sentinel } from './generate.js';
 
-/** The characters src/errors/echo.ts escapes: C0, DEL, C1, line/paragraph separators, bidi controls. */
+/** The characters src/core/echo.ts escapes: C0, DEL, C1, line/paragraph separators, bidi controls. */
 export const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 export function charName(c: string): string {

@@ -1,13 +1,13 @@
-/** src/git against real repositories made in temp dirs. */
+/** src/source (git) against real repositories made in temp dirs. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { McpoError } from '../../src/errors/diagnostic.js';
-import { readWorkingTreeFiles, MAX_FILE_BYTES } from '../../src/declarations/read-files.js';
-import { RepoFollower, isRemoteSource, redactUrl } from '../../src/git/follow.js';
-import { applyLog, creationTime, fileCreationTimes } from '../../src/git/history.js';
-import { readCommitFiles } from '../../src/git/read-tree.js';
+import { McpoError } from '../../src/core/diagnostic.js';
+import { readWorkingTreeFiles, MAX_FILE_BYTES } from '../../src/source/working-tree.js';
+import { RepoFollower, isRemoteSource, redactUrl } from '../../src/source/follow.js';
+import { applyLog, creationTime, fileCreationTimes } from '../../src/source/history.js';
+import { readCommitFiles } from '../../src/source/commit.js';
 import { TestRepo } from '../support/git-repo.js';
 
 const repos: TestRepo[] = [];

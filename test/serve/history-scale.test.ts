@@ -6,8 +6,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileCreationTimes } from '../../src/git/history.js';
-import { readCommitFiles } from '../../src/git/read-tree.js';
+import { fileCreationTimes } from '../../src/source/history.js';
+import { readCommitFiles } from '../../src/source/commit.js';
 import { buildSnapshot } from '../../src/serve/snapshot.js';
 import { TestRepo } from '../support/git-repo.js';
 import { template } from './_support.js';

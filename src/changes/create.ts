@@ -8,7 +8,7 @@ import { parseYamlFile } from '../declarations/parse-yaml.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { joinDocuments } from './documents.js';
 import { collectionOf } from './find.js';
-import { canonicalPath } from './paths.js';
+import { canonicalPath } from '../core/repository.js';
 import { type ChangeOutcome, type FileChange, changeRepository, refused } from './working-tree.js';
 
 /**

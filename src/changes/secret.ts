@@ -7,14 +7,14 @@
  *   PATCH    the given keys are changed or added, removeKeys are removed, others untouched.
  */
 import type { Document } from 'yaml';
-import { MAX_FILE_BYTES } from '../source/working-tree.js';
+import { MAX_FILE_BYTES } from '../core/limits.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { quoted } from '../core/echo.js';
 import type { SealingScope, SecretType } from '../model/types.js';
 import { type SealingKey, sealData } from '../secrets/seal.js';
 import { editDeclaration, newDeclarationFile } from './documents.js';
 import { findDeclaration } from './find.js';
-import { canonicalPath } from './paths.js';
+import { canonicalPath } from '../core/repository.js';
 import { type ChangeOutcome, changeRepository, refused } from './working-tree.js';
 
 export type UpdateStrategy = 'SECRET_UPDATE_STRATEGY_REPLACE' | 'SECRET_UPDATE_STRATEGY_MERGE' | 'SECRET_UPDATE_STRATEGY_PATCH';

@@ -11,7 +11,10 @@
 import { join, relative, resolve, sep } from 'node:path';
 import { type Diagnostic, isError } from '../core/diagnostic.js';
 import { echo } from '../core/echo.js';
-import { type InputFile, MAX_FILE_BYTES, readWorkingTreeFiles, RESOURCES_DIR, tooLarge } from '../source/working-tree.js';
+import { MAX_FILE_BYTES } from '../core/limits.js';
+import { RESOURCES_DIR } from '../core/repository.js';
+import { tooLarge } from '../source/files.js';
+import { type InputFile, readWorkingTreeFiles } from '../source/working-tree.js';
 import { buildModel } from '../model/build.js';
 import type { Model } from '../model/types.js';
 import { writeFilesAtomically } from './atomic-write.js';
@@ -64,7 +67,7 @@ export async function changeRepository(repoDir: string, plan: (tree: Tree) => Pl
   if (lock && !('release' in lock)) return refused([lock], ['nothing was written']);
   try {
     const { files, problems } = await readWorkingTreeFiles(repoDir);
-    const { model, diagnostics } = buildModel(files, problems);
+    const { model, diagnostics } = buildModel({ files, problems });
     if (!model) return refused([...diagnostics], ['the repository is not valid now: fix it before changing it']);
     const byPath = new Map(files.map((f) => [f.path, f]));
     const tree: Tree = {
@@ -99,7 +102,7 @@ async function apply(repoDir: string, byPath: Map<string, InputFile>, problems: 
     byPath.set(change.path, { path: change.path, content });
   }
   if (oversized.length > 0) return { applied: false, changes, diagnostics: oversized, notes: ['nothing was written'] };
-  const { diagnostics } = buildModel([...byPath.values()], problems);
+  const { diagnostics } = buildModel({ files: [...byPath.values()], problems });
   const blocking = diagnostics.filter((d) => isError(d) && !plan.accept?.(d));
   if (blocking.length > 0) return { applied: false, changes, diagnostics: blocking, notes: ['nothing was written: the repository would not be valid after this change'] };
   if (!dryRun) {

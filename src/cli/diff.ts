@@ -13,7 +13,9 @@
 import type { Command } from 'commander';
 import { FILE_HEADERS_ONLY, createTwoFilesPatch } from 'diff';
 import { type Diagnostic, McpoError } from '../core/diagnostic.js';
-import { loadCommit, loadWorkingTree } from '../model/build.js';
+import { buildModel } from '../model/build.js';
+import { readCommitFiles } from '../source/commit.js';
+import { readWorkingTreeFiles } from '../source/working-tree.js';
 import type { LoadResult } from '../model/types.js';
 import { renderModel } from '../render/app.js';
 import { compareStrings } from '../render/layout.js';
@@ -41,11 +43,12 @@ async function loadSide(repo: string, rev: string | undefined): Promise<Side> {
   let label: string;
   if (rev === undefined) {
     label = 'working tree';
-    result = await loadWorkingTree(repo);
+    result = buildModel(await readWorkingTreeFiles(repo));
   } else {
-    let commit;
+    let commit: LoadResult & { sha: string };
     try {
-      commit = await loadCommit(repo, rev);
+      const read = await readCommitFiles(repo, rev);
+      commit = { sha: read.sha, ...buildModel(read) };
     } catch (err) {
       if (err instanceof McpoError) throw new DiffTrouble(err.message);
       throw new DiffTrouble(`cannot read ${JSON.stringify(rev)} in ${repo}: ${err instanceof Error ? err.message : String(err)}`);

@@ -10,7 +10,8 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { isError } from '../core/diagnostic.js';
-import { loadWorkingTree } from '../model/build.js';
+import { buildModel } from '../model/build.js';
+import { readWorkingTreeFiles } from '../source/working-tree.js';
 import { renderModel } from '../render/app.js';
 import { compareWithDir, isStale, writeRendered } from '../render/write.js';
 import { action } from './command.js';
@@ -51,7 +52,7 @@ export function registerSynth(program: Command): void {
     .action(
       action(async (opts: SynthOptions) => {
         const out = outputDir(opts.repo, opts.out);
-        const { model, diagnostics } = await loadWorkingTree(opts.repo);
+        const { model, diagnostics } = buildModel(await readWorkingTreeFiles(opts.repo));
         printDiagnostics(diagnostics, 'text');
         if (!model) {
           const errors = diagnostics.filter(isError).length;

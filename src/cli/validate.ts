@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { isError } from '../core/diagnostic.js';
-import { loadWorkingTree } from '../model/build.js';
+import { buildModel } from '../model/build.js';
+import { readWorkingTreeFiles } from '../source/working-tree.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes.js';
 import { parseFormat, printDiagnostics } from './output.js';
@@ -13,7 +14,7 @@ export function registerValidate(program: Command): void {
     .addOption(new Option('--format <format>', 'text or json').default('text').argParser(parseFormat))
     .action(
       action(async (opts: { repo: string; format: 'text' | 'json' }) => {
-        const { model, diagnostics } = await loadWorkingTree(opts.repo);
+        const { model, diagnostics } = buildModel(await readWorkingTreeFiles(opts.repo));
         const counts = model && {
           namespaces: model.namespaces.size,
           resource_limits: model.presets.size,

@@ -8,8 +8,8 @@
  * relists when that is too old.
  */
 import { CoreV1Api, type Informer, type KubeConfig, makeInformer, type ObjectCache, type V1Pod } from '@kubernetes/client-node';
-import { TEMPLATE_LABEL } from '../model/queries.js';
-import type { ClusterReader, McpServerMessage } from '../serve/mcp-servers.js';
+import { TEMPLATE_LABEL } from '../core/names.js';
+import type { ClusterReader, McpServerMessage } from './reader.js';
 import { ServeError } from '../serve/status.js';
 import { toMcpServer } from './pod-status.js';
 

@@ -1,8 +1,7 @@
 /** A pod as an McpServer message: what a front end needs to know about a running MCP server. */
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
-import { TEMPLATE_LABEL } from '../model/queries.js';
-import { CONTAINER_NAME } from '../render/mcp-server-workload.js';
-import type { McpServerMessage } from '../serve/mcp-servers.js';
+import { CONTAINER_NAME, TEMPLATE_LABEL } from '../core/names.js';
+import type { McpServerMessage } from './reader.js';
 
 
 const seconds = (t: Date | string | undefined): number => (t ? Math.floor(new Date(t).getTime() / 1000) : 0);

@@ -1,4 +1,5 @@
-import type { NameRule } from '../declarations/names.js';
+/** The Kubernetes name syntax a kind's names must follow. */
+export type NameRule = 'dns1123-label' | 'dns1035-label' | 'dns1123-subdomain';
 
 /** What each declarable `kind:` is checked against. */
 export interface KindInfo {

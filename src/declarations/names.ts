@@ -8,7 +8,9 @@ const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
-export type NameRule = 'dns1123-label' | 'dns1035-label' | 'dns1123-subdomain';
+import type { NameRule } from '../core/kinds.js';
+
+export type { NameRule };
 
 /** undefined when valid, else what is wrong. */
 export function checkName(name: string, rule: NameRule): string | undefined {

@@ -6,11 +6,9 @@
  */
 import type { Diagnostic, DiagnosticCode } from '../core/diagnostic.js';
 import { echo, quoted } from '../core/echo.js';
-import { templateOwnLabels } from '../model/queries.js';
-import type { SecretType } from '../model/types.js';
-import { HOME_VOLUME, TMP_VOLUME } from '../render/_pod-runtime.js';
-import { checkSealedValue } from '../secrets/seal.js';
-import { requiredKeysForType } from '../secrets/sealed-secret.js';
+import { DEFAULTS, enumOrDefault, REQUIRED_SECRET_KEYS, type SecretType, type Transport } from '../core/enums.js';
+import { RESERVED_LABEL_KEYS, RESERVED_VOLUME_NAMES } from '../core/names.js';
+import { checkSealedValue } from './sealed-value.js';
 import type { RawDeclaration } from './documents.js';
 import type { PlainMessage, PlainValue } from './check-shape.js';
 import { KINDS } from '../core/kinds.js';
@@ -39,7 +37,6 @@ function listedNow(names: Iterable<string>): string {
 
 type Report = (decl: RawDeclaration, code: DiagnosticCode, path: string, message: string, hint?: string) => void;
 
-const RESERVED_LABELS = new Set(Object.keys(templateOwnLabels('')));
 
 export function checkRules(declarations: readonly RawDeclaration[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -111,7 +108,7 @@ function checkLabels(d: RawDeclaration, report: Report, reserved: boolean): void
     const path = `labels[${JSON.stringify(key)}]`;
     const problem = checkLabelKey(key) ?? checkLabelValue(String(value));
     if (problem) report(d, 'label.invalid', path, problem);
-    else if (reserved && RESERVED_LABELS.has(key)) report(d, 'label.invalid', path, `label ${quoted(key)} is set by mcp-orchestrator and cannot be declared`);
+    else if (reserved && RESERVED_LABEL_KEYS.has(key)) report(d, 'label.invalid', path, `label ${quoted(key)} is set by mcp-orchestrator and cannot be declared`);
   }
 }
 
@@ -161,7 +158,7 @@ function checkPreset(d: RawDeclaration, report: Report): void {
     else {
       const problem = checkName(name, 'dns1123-label');
       if (problem) report(d, 'name.invalid', `${path}.name`, problem);
-      else if (name === HOME_VOLUME || name === TMP_VOLUME) report(d, 'name.invalid', `${path}.name`, `volume name ${quoted(name)} is used by mcp-orchestrator for the writable home and /tmp of every pod`, 'pick another name; to replace one of them, mount your volume at its path');
+      else if (RESERVED_VOLUME_NAMES.has(name)) report(d, 'name.invalid', `${path}.name`, `volume name ${quoted(name)} is used by mcp-orchestrator for the writable home and /tmp of every pod`, 'pick another name; to replace one of them, mount your volume at its path');
       else if (names.has(name)) report(d, 'resource.duplicate', `${path}.name`, `volume ${quoted(name)} is declared twice`);
       names.add(name);
     }
@@ -205,8 +202,7 @@ function checkTemplate(
       report(d, 'quantity.request-over-limit', `resources.${field}`, `${field} request ${echo(String(own[field]))} is above the ${field} limit ${echo(String(limitText))} of preset ${quoted(preset ?? "")}`, 'a request must not exceed its limit');
   }
 
-  const transport = str(v.transport) ?? 'TRANSPORT_STDIO';
-  if ((transport === 'TRANSPORT_STDIO' || transport === 'TRANSPORT_UNSPECIFIED') && arr(v.command).length === 0)
+  if (enumOrDefault<Transport>(v.transport, DEFAULTS.transport) === 'TRANSPORT_STDIO' && arr(v.command).length === 0)
     report(d, 'field.required', 'command', 'a stdio MCP server needs "command"', 'the stdio bridge starts the server with it, e.g. command: [npx]');
   if (typeof v.port === 'number' && (v.port < 1 || v.port > 65535)) report(d, 'field.range', 'port', `port ${v.port} must be between 1 and 65535`);
   if (typeof v.replicas === 'number' && v.replicas < 0) report(d, 'field.range', 'replicas', `replicas must not be negative, got ${v.replicas}`);
@@ -264,8 +260,8 @@ function checkSecret(d: RawDeclaration, report: Report): void {
     }
   }
   const declared = str(d.value.type);
-  const type = (declared && declared !== 'SECRET_TYPE_UNSPECIFIED' ? declared : 'SECRET_TYPE_OPAQUE') as SecretType;
-  const missing = requiredKeysForType(type).filter((k) => !keys.includes(k));
+  const type = enumOrDefault<SecretType>(declared, DEFAULTS.secretType);
+  const missing = REQUIRED_SECRET_KEYS[type].filter((k) => !keys.includes(k));
   if (missing.length > 0) report(d, 'secret.type-keys', 'sealed.encrypted_data', `a ${type} secret needs the key${missing.length > 1 ? 's' : ''} ${missing.map((k) => `"${k}"`).join(', ')}`);
 }
 

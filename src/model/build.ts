@@ -4,12 +4,15 @@
  * only when nothing is wrong.
  */
 import { type Diagnostic, compareDiagnostics, isError, safeDiagnostic } from '../core/diagnostic.js';
+import { DEFAULTS, enumOrDefault } from '../core/enums.js';
+import { deepFreeze } from '../core/freeze.js';
+import { MAX_FILE_BYTES } from '../core/limits.js';
+import { compareStrings, sortedRecord } from '../core/order.js';
 import type { PlainMessage, PlainValue } from '../declarations/check-shape.js';
 import { type RawDeclaration, readDeclaration } from '../declarations/documents.js';
 import { parseYamlFile } from '../declarations/parse-yaml.js';
-import { type InputFile, MAX_FILE_BYTES, readWorkingTreeFiles, tooLarge } from '../source/working-tree.js';
 import { checkRules } from '../declarations/rules.js';
-import { readCommitFiles } from '../source/commit.js';
+import { type InputFile, type SourceFiles, tooLarge } from '../source/files.js';
 import type {
   EnvVar,
   LoadResult,
@@ -26,21 +29,16 @@ import type {
 } from './types.js';
 import { namespacedKey } from './queries.js';
 
-export type { InputFile } from '../source/working-tree.js';
-export { MAX_FILE_BYTES } from '../source/working-tree.js';
-
-export const DEFAULT_PORT = 8000;
-
 /**
  * Pure: files (and problems found while reading them) to a model or
  * diagnostics. Every limit is checked here, whatever the files came from (the
  * disk, a commit, or a change about to be written), and every diagnostic
  * leaves with its outside text escaped and bounded.
  */
-export function buildModel(files: readonly InputFile[], problems: readonly Diagnostic[] = []): LoadResult {
+export function buildModel({ files, problems = [] }: { readonly files: readonly InputFile[]; readonly problems?: readonly Diagnostic[] }): LoadResult {
   const diagnostics: Diagnostic[] = [...problems];
   const declarations: RawDeclaration[] = [];
-  for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
+  for (const file of [...files].sort((a, b) => compareStrings(a.path, b.path))) {
     if (file.content.length > MAX_FILE_BYTES) {
       diagnostics.push(tooLarge(file.path, file.content.length));
       continue;
@@ -57,21 +55,6 @@ export function buildModel(files: readonly InputFile[], problems: readonly Diagn
   const safe = diagnostics.map(safeDiagnostic).sort(compareDiagnostics);
   if (safe.some(isError)) return { diagnostics: safe };
   return { model: assemble(declarations), diagnostics: safe };
-}
-
-/** Reads resources/ of a working tree and builds its model. */
-export async function loadWorkingTree(repoDir: string): Promise<LoadResult> {
-  const { files, problems } = await readWorkingTreeFiles(repoDir);
-  return buildModel(files, problems);
-}
-
-/**
- * Reads resources/ of a git revision straight from the object store (no
- * checkout) and builds its model. Throws McpoError('usage') when `rev` is not a commit.
- */
-export async function loadCommit(repoDir: string, rev: string): Promise<LoadResult & { sha: string }> {
-  const { sha, files, problems } = await readCommitFiles(repoDir, rev);
-  return { sha, ...buildModel(files, problems) };
 }
 
 function assemble(declarations: readonly RawDeclaration[]): Model {
@@ -100,7 +83,6 @@ function assemble(declarations: readonly RawDeclaration[]): Model {
         break;
       }
       case 'McpTemplate': {
-        const transport = s(v.transport);
         templates.push({
           kind: 'McpTemplate',
           ...common,
@@ -113,23 +95,21 @@ function assemble(declarations: readonly RawDeclaration[]): Model {
           resources: { cpu: opt(o(v.resources).cpu), memory: opt(o(v.resources).memory) },
           display_name: s(v.display_name),
           description: s(v.description),
-          replicas: typeof v.replicas === 'number' ? v.replicas : 1,
-          transport: (transport && transport !== 'TRANSPORT_UNSPECIFIED' ? transport : 'TRANSPORT_STDIO') as Transport,
-          port: typeof v.port === 'number' ? v.port : DEFAULT_PORT,
+          replicas: typeof v.replicas === 'number' ? v.replicas : DEFAULTS.replicas,
+          transport: enumOrDefault<Transport>(v.transport, DEFAULTS.transport),
+          port: typeof v.port === 'number' ? v.port : DEFAULTS.port,
         });
         break;
       }
       case 'Secret': {
         const sealed = o(v.sealed);
-        const type = s(v.type);
-        const scope = s(sealed.scope);
-        const data = Object.fromEntries(Object.entries(o(sealed.encrypted_data)).map(([k, val]) => [k, String(val)]).sort(([x], [y]) => x!.localeCompare(y!)));
+        const data = sortedRecord(Object.fromEntries(Object.entries(o(sealed.encrypted_data)).map(([k, val]) => [k, String(val)])));
         secrets.push({
           kind: 'Secret',
           ...common,
           namespace: s(v.namespace),
-          type: (type && type !== 'SECRET_TYPE_UNSPECIFIED' ? type : 'SECRET_TYPE_OPAQUE') as SecretType,
-          scope: (scope && scope !== 'SEALING_SCOPE_UNSPECIFIED' ? scope : 'SEALING_SCOPE_STRICT') as SealingScope,
+          type: enumOrDefault<SecretType>(v.type, DEFAULTS.secretType),
+          scope: enumOrDefault<SealingScope>(sealed.scope, DEFAULTS.sealingScope),
           encrypted_data: data,
           keys: Object.keys(data),
         });
@@ -137,9 +117,9 @@ function assemble(declarations: readonly RawDeclaration[]): Model {
       }
     }
   }
-  const byName = <T extends { name: string }>(items: T[]) => new Map(items.sort((x, y) => x.name.localeCompare(y.name)).map((i) => [i.name, i] as const));
+  const byName = <T extends { name: string }>(items: T[]) => new Map(items.sort((x, y) => compareStrings(x.name, y.name)).map((i) => [i.name, i] as const));
   const byKey = <T extends { name: string; namespace: string }>(items: T[]) =>
-    new Map(items.map((i) => [namespacedKey(i.namespace, i.name), i] as const).sort(([x], [y]) => x.localeCompare(y)));
+    new Map(items.map((i) => [namespacedKey(i.namespace, i.name), i] as const).sort(([x], [y]) => compareStrings(x, y)));
   return deepFreeze({ namespaces: byName(namespaces), presets: byName(presets), templates: byKey(templates), secrets: byKey(secrets) });
 }
 
@@ -163,19 +143,10 @@ function envVar(raw: PlainValue): EnvVar {
 }
 
 function labels(v: PlainValue | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(o(v)).map(([k, val]) => [k, String(val)]).sort(([x], [y]) => x!.localeCompare(y!)));
+  return sortedRecord(Object.fromEntries(Object.entries(o(v)).map(([k, val]) => [k, String(val)])));
 }
 
 const s = (v: PlainValue | undefined): string => (typeof v === 'string' ? v : '');
 const opt = (v: PlainValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 const o = (v: PlainValue | undefined): PlainMessage => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {});
 const a = (v: PlainValue | undefined): PlainValue[] => (Array.isArray(v) ? v : []);
-
-function deepFreeze<T>(value: T): T {
-  if (value instanceof Map) {
-    for (const item of value.values()) deepFreeze(item);
-  } else if (value && typeof value === 'object') {
-    for (const item of Object.values(value)) deepFreeze(item);
-  }
-  return Object.freeze(value);
-}

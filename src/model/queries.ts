@@ -21,24 +21,3 @@ export function containerResources(preset: ResourceLimitPreset, template?: McpTe
     limits: { cpu: l.cpu_limit, memory: l.memory_limit, 'ephemeral-storage': l.ephemeral_storage },
   };
 }
-
-/** Label every rendered object carries to tie it to its template. */
-export const TEMPLATE_LABEL = 'mcp-orchestrator.io/template';
-export const MANAGED_BY = 'mcp-orchestrator';
-
-/** Labels on every object mcp-orchestrator renders. */
-export const MANAGED_BY_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/managed-by': MANAGED_BY };
-
-/**
- * Labels mcp-orchestrator puts on everything it renders for a template (with
- * the declared ones); declarations may not use these keys.
- */
-export function templateOwnLabels(templateName: string): Record<string, string> {
-  return {
-    ...MANAGED_BY_LABELS,
-    'app.kubernetes.io/name': templateName,
-    'app.kubernetes.io/instance': templateName,
-    'app.kubernetes.io/component': 'mcp-server',
-    [TEMPLATE_LABEL]: templateName,
-  };
-}

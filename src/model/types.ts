@@ -12,14 +12,9 @@ export interface SourceRef {
   column: number;
 }
 
-export type Transport = 'TRANSPORT_STDIO' | 'TRANSPORT_STREAMABLE_HTTP' | 'TRANSPORT_SSE';
-export type SecretType =
-  | 'SECRET_TYPE_OPAQUE'
-  | 'SECRET_TYPE_DOCKER_CONFIG_JSON'
-  | 'SECRET_TYPE_BASIC_AUTH'
-  | 'SECRET_TYPE_SSH_AUTH'
-  | 'SECRET_TYPE_TLS';
-export type SealingScope = 'SEALING_SCOPE_STRICT' | 'SEALING_SCOPE_NAMESPACE_WIDE' | 'SEALING_SCOPE_CLUSTER_WIDE';
+import type { SealingScope, SecretType, Transport } from '../core/enums.js';
+
+export type { SealingScope, SecretType, Transport };
 
 export type Labels = Readonly<Record<string, string>>;
 

@@ -4,6 +4,9 @@
  * (HOME with its caches, /tmp) as emptyDir volumes.
  */
 import type { k8s } from 'cdk8s-plus-28';
+import { HOME_VOLUME, TMP_VOLUME } from '../core/names.js';
+
+export { HOME_VOLUME, TMP_VOLUME };
 
 /** No passwd entry is needed: HOME comes from the environment. 65532 is the usual "nonroot" id. */
 export const RUN_AS_USER = 65532;
@@ -11,10 +14,6 @@ export const RUN_AS_GROUP = 65532;
 
 export const HOME_DIR = '/home/mcp';
 export const TMP_DIR = '/tmp';
-
-/** Volume names we add; the preset's volume names must not take them. */
-export const HOME_VOLUME = 'mcpo-home';
-export const TMP_VOLUME = 'mcpo-tmp';
 
 /**
  * Environment that points every cache into HOME. The declared env vars come

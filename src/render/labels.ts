@@ -3,7 +3,7 @@
  * rendered for a template carry app.kubernetes.io/managed-by; what is
  * rendered for a template also carries the template label and
  * app.kubernetes.io/name + instance. SealedSecrets carry only the declared
- * labels (src/secrets/sealed-secret.ts), on the object and on its template,
+ * labels (sealed-secret.ts), on the object and on its template,
  * which the controller copies onto the unsealed Secret: that Secret has exactly
  * the labels its declaration gives it.
  *
@@ -13,19 +13,12 @@
  * makes Kubernetes refuse the update.
  */
 import type { Labels, McpTemplate, Namespace } from '../model/types.js';
-import { MANAGED_BY_LABELS, TEMPLATE_LABEL, templateOwnLabels } from '../model/queries.js';
+import { ANNOTATION_PREFIX, MANAGED_BY_LABELS, TEMPLATE_LABEL, templateOwnLabels } from '../core/names.js';
+import { sortedRecord } from '../core/order.js';
 
-/** Annotation prefix for what mcp-orchestrator writes besides labels. */
-export const ANNOTATION_PREFIX = 'mcp-orchestrator.io/';
+export { ANNOTATION_PREFIX, sortedRecord };
 export const DISPLAY_NAME_ANNOTATION = `${ANNOTATION_PREFIX}display-name`;
 export const DESCRIPTION_ANNOTATION = `${ANNOTATION_PREFIX}description`;
-
-/** Keys sorted, so that the same labels always serialize the same way. */
-export function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(record).sort()) out[key] = record[key]!;
-  return out;
-}
 
 /** Ours last: the validator refuses declared labels with our keys, and ours win if one slips through. */
 function merge(declared: Labels, ours: Readonly<Record<string, string>>): Record<string, string> {

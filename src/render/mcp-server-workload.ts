@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
+import { CONTAINER_NAME, PORT_NAME } from '../core/names.js';
 import { containerResources, namespacedKey } from '../model/queries.js';
 import type { McpTemplate, ResourceLimitPreset, Secret } from '../model/types.js';
 import {
@@ -35,10 +36,6 @@ import {
 } from './_pod-runtime.js';
 import { BRIDGE_HEALTH_PATH, containerCommand } from './stdio-bridge.js';
 
-/** Name of the one container of an MCP server pod. */
-export const CONTAINER_NAME = 'mcp-server';
-/** Name of the container port, used by the Service's targetPort and the probe. */
-export const PORT_NAME = 'mcp';
 /**
  * Pod template annotation: a digest of the sealed values the pod reads
  * through secretKeyRef, so that re-sealing a referenced key rolls the pods

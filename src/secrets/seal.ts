@@ -31,17 +31,15 @@ import {
   X509Certificate,
   type KeyObject,
 } from 'node:crypto';
-import type { SealingScope } from '../model/types.js';
+import type { SealingScope } from '../core/enums.js';
+import { checkSealedValue, MIN_RSA_BITS } from '../declarations/sealed-value.js';
+
+export { checkSealedValue, MIN_RSA_BITS };
 
 /** Size of the per-value AES-256 session key, in bytes. */
 export const SESSION_KEY_BYTES = 32;
 /** AES-GCM nonce: always zero, the session key is used once. */
 const GCM_NONCE_BYTES = 12;
-const GCM_TAG_BYTES = 16;
-/** The controller generates 4096-bit keys; anything under 2048 is refused. */
-export const MIN_RSA_BITS = 2048;
-/** Upper bound used only to recognise values that are not sealed at all. */
-const MAX_RSA_BITS = 16384;
 
 /** A problem with a sealing certificate or with a value to seal. Messages are meant for people. */
 export class SealingError extends Error {
@@ -223,30 +221,4 @@ export function sealData(
   const out: Record<string, string> = {};
   for (const k of Object.keys(data).sort()) out[k] = sealValue(key, target, data[k]!);
   return out;
-}
-
-/**
- * Check that a stored value has the shape of a sealed value, without being
- * able to decrypt it: base64, a length prefix that fits, room for the GCM tag,
- * and (given the certificate) an RSA part of the certificate's modulus size.
- * Returns a description of the problem, or undefined when the shape is right.
- */
-export function checkSealedValue(value: string, key?: SealingKey): string | undefined {
-  if (typeof value !== 'string' || value.length === 0) return 'empty value; expected a base64 sealed value';
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) {
-    return 'not standard base64; expected a value sealed with `mcpo` or kubeseal';
-  }
-  const bytes = Buffer.from(value, 'base64');
-  if (bytes.length < 2) return 'too short to be a sealed value';
-  const rsaLength = bytes.readUInt16BE(0);
-  if (rsaLength < MIN_RSA_BITS / 8 || rsaLength > MAX_RSA_BITS / 8) {
-    return 'not a sealed value (no RSA part of a plausible size); was a plaintext value base64-encoded instead of sealed?';
-  }
-  if (bytes.length < 2 + rsaLength + GCM_TAG_BYTES) {
-    return 'truncated sealed value (shorter than its RSA part plus the AES-GCM tag)';
-  }
-  if (key && rsaLength !== key.modulusBits / 8) {
-    return `sealed for a ${rsaLength * 8}-bit key, but the sealing certificate (${key.fingerprint}) has ${key.modulusBits} bits; reseal it`;
-  }
-  return undefined;
 }

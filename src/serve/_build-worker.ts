@@ -4,14 +4,13 @@
  * runs off the thread that answers calls. See ModelBuilder in model-builder.ts.
  */
 import { parentPort } from 'node:worker_threads';
-import { loadCommit } from '../model/build.js';
-import type { BuildRequest, BuildReply } from './model-builder.js';
+import { type BuildRequest, type BuildReply, buildCommit } from './model-builder.js';
 
 parentPort?.on('message', (req: BuildRequest) => {
   void (async () => {
     let reply: BuildReply;
     try {
-      const result = await loadCommit(req.repoDir, req.sha);
+      const result = await buildCommit(req.repoDir, req.sha);
       reply = { id: req.id, sha: result.sha, model: result.model, diagnostics: [...result.diagnostics] };
     } catch (err) {
       reply = { id: req.id, error: err instanceof Error ? err.message : String(err) };

@@ -3,7 +3,7 @@
  * (recorded, so the response metadata names its commit) and shared helpers
  * for validation, listing and the read-only answers of write calls.
  */
-import { canonicalPath } from '../changes/paths.js';
+import { canonicalPath } from '../core/repository.js';
 import type { KindName } from '../core/kinds.js';
 import { cutPage, type ListRequest, matchesLabels, type Page, startPage } from './pagination.js';
 import type { Snapshot, SnapshotStore } from './snapshot.js';

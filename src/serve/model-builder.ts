@@ -10,7 +10,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../core/diagnostic.js';
-import { loadCommit } from '../model/build.js';
+import { buildModel } from '../model/build.js';
+import { readCommitFiles } from '../source/commit.js';
 import type { Model } from '../model/types.js';
 
 export interface BuildRequest {
@@ -41,6 +42,13 @@ export class BuildAbandoned extends Error {
   }
 }
 
+/** Reads commit `sha` from the object store and validates it: what one build does, in a worker or in-process. */
+export async function buildCommit(repoDir: string, sha: string): Promise<ModelBuild> {
+  const read = await readCommitFiles(repoDir, sha);
+  const { model, diagnostics } = buildModel(read);
+  return { sha: read.sha, model, diagnostics };
+}
+
 export class ModelBuilder {
   private worker: Worker | undefined;
   private nextId = 1;
@@ -62,9 +70,9 @@ export class ModelBuilder {
   async build(repoDir: string, sha: string, signal?: AbortSignal): Promise<ModelBuild> {
     if (signal?.aborted) throw new BuildAbandoned(sha);
     if (!this.workerScript) {
-      const result = await loadCommit(repoDir, sha);
+      const result = await buildCommit(repoDir, sha);
       if (signal?.aborted) throw new BuildAbandoned(sha);
-      return { sha: result.sha, model: result.model, diagnostics: result.diagnostics };
+      return result;
     }
     const worker = this.ensureWorker(this.workerScript);
     const id = this.nextId++;

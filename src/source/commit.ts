@@ -13,7 +13,9 @@
 import { posix } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { McpoError } from '../core/diagnostic.js';
-import { decodeName, escapedName, type InputFile, isDeclarationFile, MAX_FILE_BYTES, notUtf8Name, RESOURCES_DIR, tooLarge } from './working-tree.js';
+import { MAX_FILE_BYTES } from '../core/limits.js';
+import { isDeclarationFile, RESOURCES_DIR } from '../core/repository.js';
+import { decodeName, escapedName, type InputFile, notUtf8Name, type SourceFiles, tooLarge } from './files.js';
 import { resolveCommit, runGit } from './git.js';
 
 /** The message of a blob the object store cannot give (missing or corrupt): the repository may heal. */
@@ -24,13 +26,9 @@ export function isObjectStoreProblem(d: Diagnostic): boolean {
   return d.code === 'file.unreadable' && d.severity === 'error' && d.message === OBJECT_MISSING;
 }
 
-export interface CommitFiles {
+export interface CommitFiles extends SourceFiles {
   /** Full SHA of the commit that was read. */
-  sha: string;
-  /** Declaration files, sorted by path. */
-  files: InputFile[];
-  /** Files that were skipped, and why (errors: the commit cannot be loaded as is). */
-  problems: Diagnostic[];
+  readonly sha: string;
 }
 
 interface TreeEntry {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadWorkingTree } from '../../src/model/build.js';
-import { sealedSecretManifest } from '../../src/secrets/sealed-secret.js';
+import { sealedSecretManifest } from '../../src/render/sealed-secret.js';
 import { REPO_ROOT } from '../support/build.js';
 import { mcpo } from '../support/mcpo.js';
 import { goTool, INSTALL_TIMEOUT_MS } from '../tools/tools.js';

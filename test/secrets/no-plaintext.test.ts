@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadWorkingTree } from '../../src/model/build.js';
-import { sealedSecretManifest } from '../../src/secrets/sealed-secret.js';
+import { sealedSecretManifest } from '../../src/render/sealed-secret.js';
 import { REPO_ROOT } from '../support/build.js';
 import { TestRepo } from '../support/git-repo.js';
 import { mcpo, startMcpoServe } from '../support/mcpo.js';

@@ -1,6 +1,6 @@
 /**
  * Sealing, checked against the real Sealed Secrets code: values sealed by
- * src/secrets/seal.ts and wrapped by sealedSecretManifest() are unsealed with
+ * src/secrets/seal.ts and wrapped by sealedSecretManifest() (src/render) are unsealed with
  * `kubeseal --recovery-unseal` (the controller's own unseal path, built from
  * github.com/bitnami-labs/sealed-secrets at the version test/tools/install.sh
  * pins) using the private key of a throwaway key pair made here.
@@ -30,12 +30,8 @@ import {
   SealingError,
   type SealingKey,
 } from '../../src/secrets/seal.js';
-import {
-  CLUSTER_WIDE_ANNOTATION,
-  NAMESPACE_WIDE_ANNOTATION,
-  requiredKeysForType,
-  sealedSecretManifest,
-} from '../../src/secrets/sealed-secret.js';
+import { REQUIRED_SECRET_KEYS } from '../../src/core/enums.js';
+import { CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, sealedSecretManifest } from '../../src/render/sealed-secret.js';
 import { goTool, INSTALL_TIMEOUT_MS } from '../tools/tools.js';
 
 const RSA_BITS = 2048;
@@ -232,10 +228,10 @@ describe('sealedSecretManifest', () => {
     ];
     for (const [type, k8sType, keys] of table) {
       expect((sealedSecretManifest({ ...base, type }) as any).spec.template.type).toBe(k8sType);
-      expect(requiredKeysForType(type)).toEqual(keys);
+      expect(REQUIRED_SECRET_KEYS[type]).toEqual(keys);
     }
-    requiredKeysForType('SECRET_TYPE_TLS').push('mutated');
-    expect(requiredKeysForType('SECRET_TYPE_TLS')).toEqual(['tls.crt', 'tls.key']);
+    expect(() => (REQUIRED_SECRET_KEYS.SECRET_TYPE_TLS as string[]).push('mutated')).toThrow(TypeError);
+    expect(REQUIRED_SECRET_KEYS.SECRET_TYPE_TLS).toEqual(['tls.crt', 'tls.key']);
   });
 });
 

@@ -1,0 +1,42 @@
+/**
+ * Names that more than one stage must agree on: the labels put on rendered
+ * objects (the validator refuses them in declarations, the cluster reader
+ * selects pods by them) and the names render reserves in every pod.
+ */
+
+/** Label every rendered object carries to tie it to its template. */
+export const TEMPLATE_LABEL = 'mcp-orchestrator.io/template';
+export const MANAGED_BY = 'mcp-orchestrator';
+
+/** Labels on every object mcp-orchestrator renders for a template or namespace. */
+export const MANAGED_BY_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/managed-by': MANAGED_BY };
+
+/** Annotation prefix for what mcp-orchestrator writes besides labels. */
+export const ANNOTATION_PREFIX = 'mcp-orchestrator.io/';
+
+/**
+ * Labels mcp-orchestrator puts on everything it renders for a template (with
+ * the declared ones); declarations may not use these keys.
+ */
+export function templateOwnLabels(templateName: string): Record<string, string> {
+  return {
+    ...MANAGED_BY_LABELS,
+    'app.kubernetes.io/name': templateName,
+    'app.kubernetes.io/instance': templateName,
+    'app.kubernetes.io/component': 'mcp-server',
+    [TEMPLATE_LABEL]: templateName,
+  };
+}
+
+/** Label keys a template may not declare. */
+export const RESERVED_LABEL_KEYS: ReadonlySet<string> = new Set(Object.keys(templateOwnLabels('')));
+
+/** The MCP server's container in every rendered pod. */
+export const CONTAINER_NAME = 'mcp-server';
+/** The named container port the Service targets. */
+export const PORT_NAME = 'mcp';
+
+/** Volume names render adds to every pod (the writable HOME and /tmp); a preset's volumes may not take them. */
+export const HOME_VOLUME = 'mcpo-home';
+export const TMP_VOLUME = 'mcpo-tmp';
+export const RESERVED_VOLUME_NAMES: ReadonlySet<string> = new Set([HOME_VOLUME, TMP_VOLUME]);

@@ -12,7 +12,7 @@
  */
 import type { Command } from 'commander';
 import { FILE_HEADERS_ONLY, createTwoFilesPatch } from 'diff';
-import { type Diagnostic, McpoError } from '../core/diagnostic.js';
+import type { Diagnostic } from '../core/diagnostic.js';
 import { buildModel } from '../model/build.js';
 import { readCommitFiles } from '../source/commit.js';
 import { readWorkingTreeFiles } from '../source/working-tree.js';
@@ -22,6 +22,7 @@ import { compareStrings } from '../render/layout.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { printDiagnostics } from './output.js';
+import { errorMessage, McpoError } from '../core/errors.js';
 
 interface Side {
   /** How the side is named in the output, e.g. "main (1a2b3c4)" or "working tree". */
@@ -29,14 +30,6 @@ interface Side {
   files: Map<string, string>;
 }
 
-class DiffTrouble extends Error {
-  constructor(
-    message: string,
-    readonly diagnostics: readonly Diagnostic[] = [],
-  ) {
-    super(message);
-  }
-}
 
 async function loadSide(repo: string, rev: string | undefined): Promise<Side> {
   let result: LoadResult;
@@ -50,17 +43,17 @@ async function loadSide(repo: string, rev: string | undefined): Promise<Side> {
       const read = await readCommitFiles(repo, rev);
       commit = { sha: read.sha, ...buildModel(read) };
     } catch (err) {
-      if (err instanceof McpoError) throw new DiffTrouble(err.message);
-      throw new DiffTrouble(`cannot read ${JSON.stringify(rev)} in ${repo}: ${err instanceof Error ? err.message : String(err)}`);
+      if (err instanceof McpoError && err.kind === 'usage') throw err;
+      throw new McpoError('unavailable', `cannot read ${JSON.stringify(rev)} in ${repo}: ${errorMessage(err)}`, { cause: err });
     }
     label = `${rev} (${commit.sha.slice(0, 12)})`;
     result = commit;
   }
-  if (!result.model) throw new DiffTrouble(`the declarations at ${label} are invalid; nothing to compare`, result.diagnostics);
+  if (!result.model) throw new McpoError('invalid', `the declarations at ${label} are invalid; nothing to compare`, { diagnostics: result.diagnostics });
   try {
     return { label, files: renderModel(result.model) };
   } catch (err) {
-    throw new DiffTrouble(`cannot render ${label}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new McpoError('internal', `cannot render ${label}: ${errorMessage(err)}`, { cause: err });
   }
 }
 
@@ -111,7 +104,8 @@ export function registerDiff(program: Command): void {
         try {
           sides = [await loadSide(opts.repo, base), await loadSide(opts.repo, head)];
         } catch (err) {
-          if (!(err instanceof DiffTrouble)) throw err;
+          // diff's exit codes: 1 means "different", so every kind of trouble is 2.
+          if (!(err instanceof McpoError)) throw err;
           printDiagnostics(err.diagnostics, 'text');
           process.stderr.write(`mcpo diff: ${err.message}\n`);
           return EXIT_USAGE;

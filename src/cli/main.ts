@@ -1,13 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { takeExitCode } from './command.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
-import { UsageError } from './output.js';
 import { registerChangeCommands } from './change-commands.js';
 import { registerSecret } from './secret.js';
 import { registerValidate } from './validate.js';
 import { registerSynth } from './synth.js';
 import { registerDiff } from './diff.js';
 import { registerServe } from './serve.js';
+import { formatDiagnostic } from '../core/diagnostic.js';
+import { errorMessage, exitCodeFor, McpoError } from '../core/errors.js';
 
 export function buildProgram(): Command {
   const program = new Command('mcpo')
@@ -32,12 +33,10 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
       return EXIT_USAGE;
     }
-    if (err instanceof UsageError) {
-      process.stderr.write(`mcpo: ${err.message}\n`);
-      return EXIT_USAGE;
-    }
-    process.stderr.write(`mcpo: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_INVALID;
+    for (const d of err instanceof McpoError ? err.diagnostics : []) process.stderr.write(`${formatDiagnostic(d)}\n`);
+    const hint = err instanceof McpoError && err.hint ? ` (${err.hint})` : '';
+    process.stderr.write(`mcpo: ${errorMessage(err)}${hint}\n`);
+    return exitCodeFor(err);
   }
   return takeExitCode();
 }

@@ -1,6 +1,7 @@
 /** How commands print diagnostics: text on stderr, or JSON on stdout for bots. */
 import { InvalidArgumentError } from 'commander';
 import { type Diagnostic, formatDiagnostic, isError, safeDiagnostic } from '../core/diagnostic.js';
+import { ERROR_KINDS } from '../core/errors.js';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -9,7 +10,6 @@ export function parseFormat(value: string): OutputFormat {
   return value;
 }
 
-export class UsageError extends Error {}
 
 export function printDiagnostics(diagnostics: readonly Diagnostic[], format: OutputFormat, extra: Record<string, unknown> = {}): void {
   const errors = diagnostics.filter(isError).length;
@@ -26,5 +26,6 @@ export function reportChange(outcome: { applied: boolean; diagnostics: readonly 
   const stream = outcome.applied ? process.stdout : process.stderr;
   for (const note of outcome.notes) stream.write(`${dryRun && outcome.applied ? '(dry run) ' : ''}${note}\n`);
   if (outcome.applied) return 0;
-  return outcome.diagnostics.length > 0 && outcome.diagnostics.every((d) => d.code === 'usage') ? 2 : 1;
+  const usage = outcome.diagnostics.length > 0 && outcome.diagnostics.every((d) => d.code === 'usage');
+  return ERROR_KINDS[usage ? 'usage' : 'invalid'].exitCode;
 }

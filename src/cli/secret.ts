@@ -8,9 +8,10 @@ import type { SealingScope, SecretType } from '../model/types.js';
 import { loadSealingCertificate } from '../secrets/certificate.js';
 import { MAX_SECRET_DATA_BYTES } from '../secrets/limits.js';
 import type { Diagnostic } from '../core/diagnostic.js';
-import { type SealingKey, SealingError } from '../secrets/seal.js';
+import type { SealingKey } from '../secrets/seal.js';
 import { action } from './command.js';
 import { reportChange } from './output.js';
+import { McpoError } from '../core/errors.js';
 
 const TYPES: Record<string, SecretType> = {
   opaque: 'SECRET_TYPE_OPAQUE',
@@ -46,7 +47,7 @@ async function sealingKey(repo: string, cert?: string): Promise<SealingKey | Dia
   try {
     return (await loadSealingCertificate({ cert, repoRoot: repo })).key;
   } catch (err) {
-    if (err instanceof SealingError)
+    if (err instanceof McpoError)
       return { code: 'usage', severity: 'error', file: '<certificate>', message: err.message, hint: "pass --cert FILE|URL with the Sealed Secrets controller's certificate, or set sealing.certificate in mcpo.yaml" };
     throw err;
   }

@@ -6,7 +6,7 @@ import { createLogger, isLogLevel, LOG_LEVELS, type Logger, type LogLevel } from
 import type { RunningServer } from '../serve/server.js';
 import { action } from './command.js';
 import { EXIT_OK } from './exit-codes.js';
-import { UsageError } from './output.js';
+import { McpoError, errorMessage } from '../core/errors.js';
 
 /** "500ms", "1s", "2m", or a number of seconds → milliseconds. */
 export function parseDuration(value: string): number {
@@ -57,7 +57,7 @@ async function clusterReader(opts: ServeCliOptions, log: Logger): Promise<PodInf
   const { PodInformer } = await import('../cluster/pod-informer.js');
   const config = loadClusterConfig({ kubeconfig: opts.kubeconfig, context: opts.context, inCluster: opts.inCluster });
   if (!config.kubeConfig) {
-    if (opts.kubeconfig || opts.context || opts.inCluster) throw new UsageError(config.why);
+    if (opts.kubeconfig || opts.context || opts.inCluster) throw new McpoError('usage', config.why);
     log.info('no cluster configured: McpServer calls answer UNAVAILABLE', { why: config.why });
     return undefined;
   }
@@ -127,7 +127,7 @@ export function registerServe(program: Command): void {
     .option('--cache-dir <dir>', 'where URL clones live (default: ${MCPO_CACHE_DIR:-~/.cache/mcp-orchestrator}/repos)')
     .action(
       action(async (opts: ServeCliOptions) => {
-        if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+        if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new McpoError('usage', '--tls-cert and --tls-key go together');
         const { signal, dispose } = untilSignal();
         const logger = createLogger(opts.logLevel);
         let cluster: PodInformer | undefined;
@@ -154,8 +154,8 @@ export function registerServe(program: Command): void {
         } catch (err) {
           dispose();
           await cluster?.stop();
-          if (err instanceof UsageError) throw err;
-          throw new Error(`cannot start the server: ${err instanceof Error ? err.message : String(err)}`);
+          if (err instanceof McpoError) throw err;
+          throw new Error(`cannot start the server: ${errorMessage(err)}`);
         }
         await signal;
         await server.stop();

@@ -16,7 +16,8 @@ import { renderModel } from '../render/app.js';
 import { compareWithDir, isStale, writeRendered } from '../render/write.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes.js';
-import { printDiagnostics, UsageError } from './output.js';
+import { printDiagnostics } from './output.js';
+import { McpoError } from '../core/errors.js';
 
 interface SynthOptions {
   repo: string;
@@ -32,8 +33,8 @@ export function outputDir(repo: string, out: string | undefined): string {
     const rel = relative(parent, child);
     return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
   };
-  if (inside(repoDir, dir)) throw new UsageError(`the output folder ${dir} contains the repository ${repoDir}; choose a folder inside it, like dist/`);
-  if (inside(dir, resolve(repoDir, 'resources'))) throw new UsageError(`the output folder ${dir} is inside resources/, where the declarations live`);
+  if (inside(repoDir, dir)) throw new McpoError('usage', `the output folder ${dir} contains the repository ${repoDir}; choose a folder inside it, like dist/`);
+  if (inside(dir, resolve(repoDir, 'resources'))) throw new McpoError('usage', `the output folder ${dir} is inside resources/, where the declarations live`);
   return dir;
 }
 

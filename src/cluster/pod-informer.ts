@@ -10,7 +10,7 @@
 import { CoreV1Api, type Informer, type KubeConfig, makeInformer, type ObjectCache, type V1Pod } from '@kubernetes/client-node';
 import { TEMPLATE_LABEL } from '../core/names.js';
 import type { ClusterReader, McpServerMessage } from './reader.js';
-import { ServeError } from '../serve/status.js';
+import { McpoError } from '../core/errors.js';
 import { toMcpServer } from './pod-status.js';
 
 const MIN_BACKOFF_MS = 200;
@@ -64,7 +64,7 @@ export class PodInformer implements ClusterReader {
   }
 
   servers(): readonly McpServerMessage[] {
-    if (!this.synced) throw new ServeError('unavailable', `cluster ${this.where} cannot be read right now: ${this.lastError}; retrying`);
+    if (!this.synced) throw new McpoError('unavailable', `cluster ${this.where} cannot be read right now: ${this.lastError}; retrying`);
     this.sorted ??= this.informer
       .list()
       .map(toMcpServer)

@@ -123,15 +123,3 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
     a.message.localeCompare(b.message)
   );
 }
-
-/** An error that carries diagnostics, thrown where a value cannot be returned. */
-export class McpoError extends Error {
-  constructor(
-    readonly code: DiagnosticCode,
-    message: string,
-    readonly diagnostics: Diagnostic[] = [],
-  ) {
-    super(message);
-    this.name = 'McpoError';
-  }
-}

@@ -10,6 +10,7 @@ import { lstat, mkdir, readFile, readdir, rmdir, unlink } from 'node:fs/promises
 import { dirname, isAbsolute, join, parse, resolve, sep } from 'node:path';
 import type { RenderedFiles } from './app.js';
 import { compareStrings } from './layout.js';
+import { McpoError } from '../core/errors.js';
 
 export interface WriteResult {
   readonly written: string[];
@@ -39,8 +40,8 @@ function checkRelative(path: string): void {
 
 function checkOutDir(outDir: string): string {
   const dir = resolve(outDir);
-  if (parse(dir).root === dir) throw new Error(`refusing to use a filesystem root as the output folder: ${dir}`);
-  if (existsSync(join(dir, '.git'))) throw new Error(`refusing to use a git repository root as the output folder: ${dir}`);
+  if (parse(dir).root === dir) throw new McpoError('usage', `refusing to use a filesystem root as the output folder: ${dir}`);
+  if (existsSync(join(dir, '.git'))) throw new McpoError('usage', `refusing to use a git repository root as the output folder: ${dir}`);
   return dir;
 }
 
@@ -63,7 +64,7 @@ async function listTree(dir: string): Promise<{ files: string[]; dirs: string[] 
   }
   const info = await lstat(dir).catch(() => undefined);
   if (!info) return { files, dirs };
-  if (!info.isDirectory()) throw new Error(`output path is not a directory: ${dir}`);
+  if (!info.isDirectory()) throw new McpoError('usage', `output path is not a directory: ${dir}`);
   await walk(dir, '');
   return { files, dirs };
 }

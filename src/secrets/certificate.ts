@@ -12,7 +12,8 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { readFileBounded } from '../source/read-bounded.js';
-import { parseSealingCertificate, SealingError, type SealingKey } from './seal.js';
+import { parseSealingCertificate, type SealingKey } from './seal.js';
+import { McpoError } from '../core/errors.js';
 
 export const REPO_CONFIG_FILE = 'mcpo.yaml';
 /** A certificate is a few KiB; anything much larger is not one. */
@@ -52,9 +53,9 @@ export async function readRepoConfig(repoRoot: string): Promise<RepoConfig> {
     read = readFileBounded(file, MAX_CONFIG_BYTES);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new SealingError(`${REPO_CONFIG_FILE}: cannot read (${(err as Error).message})`);
+    throw new McpoError('invalid', `${REPO_CONFIG_FILE}: cannot read (${(err as Error).message})`);
   }
-  if (!read.ok) throw new SealingError(`${REPO_CONFIG_FILE}: over the ${MAX_CONFIG_BYTES}-byte limit for a settings file`);
+  if (!read.ok) throw new McpoError('invalid', `${REPO_CONFIG_FILE}: over the ${MAX_CONFIG_BYTES}-byte limit for a settings file`);
   return parseRepoConfig(read.content.toString('utf8'));
 }
 
@@ -64,23 +65,23 @@ export function parseRepoConfig(text: string): RepoConfig {
   try {
     doc = parseYaml(text);
   } catch (err) {
-    throw new SealingError(`${REPO_CONFIG_FILE}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
+    throw new McpoError('invalid', `${REPO_CONFIG_FILE}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
   }
   if (doc === null || doc === undefined) return {};
-  if (!isPlainObject(doc)) throw new SealingError(`${REPO_CONFIG_FILE}: expected a mapping at the top level`);
+  if (!isPlainObject(doc)) throw new McpoError('invalid', `${REPO_CONFIG_FILE}: expected a mapping at the top level`);
   const sealing = doc.sealing;
   if (sealing === undefined || sealing === null) return {};
-  if (!isPlainObject(sealing)) throw new SealingError(`${REPO_CONFIG_FILE}: sealing: expected a mapping`);
+  if (!isPlainObject(sealing)) throw new McpoError('invalid', `${REPO_CONFIG_FILE}: sealing: expected a mapping`);
   for (const k of Object.keys(sealing)) {
     if (!(SEALING_KEYS as readonly string[]).includes(k)) {
-      throw new SealingError(
+      throw new McpoError('invalid', 
         `${REPO_CONFIG_FILE}: sealing.${k}: unknown field (known: ${SEALING_KEYS.join(', ')})`,
       );
     }
   }
   const certificate = sealing.certificate;
   if (certificate !== undefined && (typeof certificate !== 'string' || certificate.trim() === '')) {
-    throw new SealingError(`${REPO_CONFIG_FILE}: sealing.certificate: expected a file path or an http(s) URL`);
+    throw new McpoError('invalid', `${REPO_CONFIG_FILE}: sealing.certificate: expected a file path or an http(s) URL`);
   }
   return { sealing: certificate === undefined ? {} : { certificate: certificate.trim() } };
 }
@@ -97,11 +98,11 @@ function toSource(value: string, base: string, origin: CertificateOrigin): Certi
     try {
       url = new URL(value);
     } catch {
-      throw new SealingError(`${origin}: ${JSON.stringify(value)} is not a valid URL`);
+      throw new McpoError('invalid', `${origin}: ${JSON.stringify(value)} is not a valid URL`);
     }
     if (url.protocol === 'file:') return { kind: 'file', path: fileURLToPath(url), origin };
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new SealingError(`${origin}: unsupported URL scheme ${url.protocol} (use a file path or an http(s) URL)`);
+      throw new McpoError('invalid', `${origin}: unsupported URL scheme ${url.protocol} (use a file path or an http(s) URL)`);
     }
     return { kind: 'url', url: url.toString(), origin };
   }
@@ -129,7 +130,7 @@ export async function resolveCertificateSource(options: CertificateOptions): Pro
   const config = await readRepoConfig(options.repoRoot);
   const configured = config.sealing?.certificate;
   if (!configured) {
-    throw new SealingError(
+    throw new McpoError('invalid', 
       `no sealing certificate: pass --cert FILE|URL, or set sealing.certificate in ${REPO_CONFIG_FILE} ` +
         `at the repository root (a path, or the controller's URL ending in /v1/cert.pem)`,
     );
@@ -153,14 +154,14 @@ export async function readCertificate(source: CertificateSource, timeoutMs = DEF
     try {
       const read = readFileBounded(source.path, MAX_CERTIFICATE_BYTES);
       if (!read.ok) {
-        throw new SealingError(`sealing certificate ${source.path} (${source.origin}) is too large to be a certificate (over ${MAX_CERTIFICATE_BYTES} bytes)`);
+        throw new McpoError('invalid', `sealing certificate ${source.path} (${source.origin}) is too large to be a certificate (over ${MAX_CERTIFICATE_BYTES} bytes)`);
       }
       return read.content;
     } catch (err) {
-      if (err instanceof SealingError) throw err;
+      if (err instanceof McpoError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'file not found' : (err as Error).message;
-      throw new SealingError(`sealing certificate ${source.path} (${source.origin}): ${why}`);
+      throw new McpoError('invalid', `sealing certificate ${source.path} (${source.origin}): ${why}`);
     }
   }
 
@@ -174,21 +175,21 @@ export async function readCertificate(source: CertificateSource, timeoutMs = DEF
   } catch (err) {
     const cause = (err as { cause?: Error }).cause;
     const why = (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause?.message ?? (err as Error).message);
-    throw new SealingError(`cannot fetch sealing certificate from ${source.url} (${source.origin}): ${why}`);
+    throw new McpoError('invalid', `cannot fetch sealing certificate from ${source.url} (${source.origin}): ${why}`);
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => undefined);
-    throw new SealingError(
+    throw new McpoError('invalid', 
       `cannot fetch sealing certificate from ${source.url} (${source.origin}): HTTP ${response.status} ${response.statusText}`.trimEnd(),
     );
   }
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > MAX_CERTIFICATE_BYTES) {
     await response.body?.cancel().catch(() => undefined);
-    throw new SealingError(`sealing certificate from ${source.url} is too large to be a certificate`);
+    throw new McpoError('invalid', `sealing certificate from ${source.url} is too large to be a certificate`);
   }
   const data = await readBodyBounded(response, MAX_CERTIFICATE_BYTES);
-  if (!data) throw new SealingError(`sealing certificate from ${source.url} is too large to be a certificate (over ${MAX_CERTIFICATE_BYTES} bytes)`);
+  if (!data) throw new McpoError('invalid', `sealing certificate from ${source.url} is too large to be a certificate (over ${MAX_CERTIFICATE_BYTES} bytes)`);
   return data;
 }
 
@@ -212,7 +213,7 @@ async function readBodyBounded(response: Response, limit: number): Promise<Buffe
 
 /**
  * Find, read and parse the sealing certificate: `--cert` if given, otherwise
- * `sealing.certificate` from `mcpo.yaml`. Every failure is a SealingError whose
+ * `sealing.certificate` from `mcpo.yaml`. Every failure is a McpoError whose
  * message says where the certificate was looked for.
  */
 export async function loadSealingCertificate(
@@ -223,8 +224,8 @@ export async function loadSealingCertificate(
   try {
     return { key: parseSealingCertificate(data, { now: options.now }), source };
   } catch (err) {
-    if (err instanceof SealingError) {
-      throw new SealingError(`${describeCertificateSource(source, options.repoRoot)} (${source.origin}): ${err.message}`);
+    if (err instanceof McpoError) {
+      throw new McpoError('invalid', `${describeCertificateSource(source, options.repoRoot)} (${source.origin}): ${err.message}`);
     }
     throw err;
   }

@@ -33,6 +33,7 @@ import {
 } from 'node:crypto';
 import type { SealingScope } from '../core/enums.js';
 import { checkSealedValue, MIN_RSA_BITS } from '../declarations/sealed-value.js';
+import { McpoError } from '../core/errors.js';
 
 export { checkSealedValue, MIN_RSA_BITS };
 
@@ -41,10 +42,6 @@ export const SESSION_KEY_BYTES = 32;
 /** AES-GCM nonce: always zero, the session key is used once. */
 const GCM_NONCE_BYTES = 12;
 
-/** A problem with a sealing certificate or with a value to seal. Messages are meant for people. */
-export class SealingError extends Error {
-  override readonly name = 'SealingError';
-}
 
 /** The public half of the controller's key pair, parsed from its certificate. */
 export interface SealingKey {
@@ -78,34 +75,34 @@ const CERT_BLOCK = /-----BEGIN CERTIFICATE-----\r?\n[\s\S]*?-----END CERTIFICATE
 export function parseSealingCertificate(pem: string | Buffer, options: { now?: Date } = {}): SealingKey {
   const text = typeof pem === 'string' ? pem : pem.toString('utf8');
   const block = CERT_BLOCK.exec(text)?.[0];
-  if (!block) throw new SealingError(describeNonCertificate(text));
+  if (!block) throw new McpoError('invalid', describeNonCertificate(text));
 
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(block);
   } catch (err) {
-    throw new SealingError(
+    throw new McpoError('invalid', 
       `sealing certificate: the CERTIFICATE block could not be parsed as X.509 (${(err as Error).message})`,
     );
   }
 
   const publicKey = cert.publicKey;
   if (publicKey.asymmetricKeyType !== 'rsa') {
-    throw new SealingError(
+    throw new McpoError('invalid', 
       `sealing certificate: expected an RSA public key, found ${publicKey.asymmetricKeyType ?? 'an unknown key type'} ` +
         `(Sealed Secrets uses RSA-OAEP; is this the controller's certificate?)`,
     );
   }
   const modulusBits = publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
   if (modulusBits < MIN_RSA_BITS) {
-    throw new SealingError(`sealing certificate: RSA key of ${modulusBits} bits is too small (at least ${MIN_RSA_BITS})`);
+    throw new McpoError('invalid', `sealing certificate: RSA key of ${modulusBits} bits is too small (at least ${MIN_RSA_BITS})`);
   }
 
   const notBefore = new Date(cert.validFrom);
   const notAfter = new Date(cert.validTo);
   const now = options.now ?? new Date();
   if (!Number.isNaN(notAfter.getTime()) && now.getTime() > notAfter.getTime()) {
-    throw new SealingError(
+    throw new McpoError('invalid', 
       `sealing certificate expired on ${notAfter.toISOString().slice(0, 10)}; ` +
         `fetch the controller's current certificate (/v1/cert.pem or \`kubeseal --fetch-cert\`)`,
     );
@@ -173,16 +170,16 @@ export function sealingLabel(target: SealingTarget): Buffer {
       requireName('name', name, scope);
       return Buffer.from(`${namespace}/${name}`, 'utf8');
     default:
-      throw new SealingError(`unknown sealing scope ${String(scope)}`);
+      throw new McpoError('invalid', `unknown sealing scope ${String(scope)}`);
   }
 }
 
 function requireName(what: string, value: string, scope: SealingScope): void {
   if (typeof value !== 'string' || value === '') {
-    throw new SealingError(`sealing with ${scope} needs a ${what}`);
+    throw new McpoError('invalid', `sealing with ${scope} needs a ${what}`);
   }
   // Kubernetes names never contain '/', and the strict label relies on it.
-  if (value.includes('/')) throw new SealingError(`${what} ${JSON.stringify(value)} must not contain "/"`);
+  if (value.includes('/')) throw new McpoError('invalid', `${what} ${JSON.stringify(value)} must not contain "/"`);
 }
 
 /**
@@ -190,9 +187,9 @@ function requireName(what: string, value: string, scope: SealingScope): void {
  * same value sealed twice gives different ciphertexts.
  */
 export function sealValue(key: SealingKey, target: SealingTarget, plaintext: Buffer): string {
-  if (!(plaintext instanceof Uint8Array)) throw new SealingError('sealValue: plaintext must be a Buffer');
+  if (!(plaintext instanceof Uint8Array)) throw new McpoError('invalid', 'sealValue: plaintext must be a Buffer');
   const label = sealingLabel(target);
-  if (!key || !key.publicKey) throw new SealingError('sealValue: no sealing key; use parseSealingCertificate()');
+  if (!key || !key.publicKey) throw new McpoError('invalid', 'sealValue: no sealing key; use parseSealingCertificate()');
   const sessionKey = randomBytes(SESSION_KEY_BYTES);
   try {
     const rsaCiphertext = publicEncrypt(

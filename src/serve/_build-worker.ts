@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { type BuildRequest, type BuildReply, buildCommit } from './model-builder.js';
+import { errorMessage } from '../core/errors.js';
 
 parentPort?.on('message', (req: BuildRequest) => {
   void (async () => {
@@ -13,7 +14,7 @@ parentPort?.on('message', (req: BuildRequest) => {
       const result = await buildCommit(req.repoDir, req.sha);
       reply = { id: req.id, sha: result.sha, model: result.model, diagnostics: [...result.diagnostics] };
     } catch (err) {
-      reply = { id: req.id, error: err instanceof Error ? err.message : String(err) };
+      reply = { id: req.id, error: errorMessage(err) };
     }
     parentPort!.postMessage(reply);
   })();

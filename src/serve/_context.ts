@@ -7,7 +7,7 @@ import { canonicalPath } from '../core/repository.js';
 import type { KindName } from '../core/kinds.js';
 import { cutPage, type ListRequest, matchesLabels, type Page, startPage } from './pagination.js';
 import type { Snapshot, SnapshotStore } from './snapshot.js';
-import { ServeError } from './status.js';
+import { McpoError } from '../core/errors.js';
 
 export class CallContext {
   /** The commit the answer came from (set when a snapshot is taken). */
@@ -20,8 +20,7 @@ export class CallContext {
     const snapshot = this.store.current();
     if (!snapshot) {
       const failure = this.store.failure();
-      throw new ServeError(
-        'unavailable',
+      throw new McpoError('unavailable',
         failure
           ? `no valid commit loaded yet: commit ${failure.sha.slice(0, 12)} has ${failure.diagnostics.length} error(s) (see x-mcpo-reload-error, the server log, or \`mcpo validate\`)`
           : 'the repository is still loading; retry shortly',
@@ -43,8 +42,7 @@ export class CallContext {
     if (sha === undefined) return this.snapshot();
     const snapshot = this.store.get(sha);
     if (!snapshot) {
-      throw new ServeError(
-        'page-token.expired',
+      throw new McpoError('precondition',
         `page token expired: the listing started on commit ${sha.slice(0, 12)}, which this server no longer keeps; restart the listing without a page_token`,
       );
     }
@@ -101,7 +99,7 @@ export type Handlers = Record<string, Handler>;
 
 /** A required string field: INVALID_ARGUMENT when empty. */
 export function required(value: string | undefined, field: string): string {
-  if (!value) throw new ServeError('invalid-argument', `${field} is required`);
+  if (!value) throw new McpoError('usage', `${field} is required`);
   return value;
 }
 
@@ -121,8 +119,7 @@ export function normalizedSelector(selector: Record<string, string> | undefined)
  * to edit, the mcpo command that does it, and that it lands by pull request.
  */
 export function readOnly(what: string, how: string, command: string): never {
-  throw new ServeError(
-    'unimplemented',
+  throw new McpoError('unimplemented',
     `mcpo serve is read-only; changes are pull requests to the config repository. To ${what}, ${how} (\`${command}\`), then open a pull request; the server picks up the commit once it is merged.`,
   );
 }

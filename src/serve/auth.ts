@@ -17,7 +17,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type * as grpc from '@grpc/grpc-js';
-import { ServeError } from './status.js';
+import { McpoError } from '../core/errors.js';
 
 const digest = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
 
@@ -32,9 +32,9 @@ export class BearerAuth {
 
   /** `tokens` as given (tests, embedding); each must be a b64token. */
   constructor(tokens: readonly string[]) {
-    if (tokens.length === 0) throw new ServeError('usage', 'no auth tokens given');
+    if (tokens.length === 0) throw new McpoError('usage', 'no auth tokens given');
     tokens.forEach((t, i) => {
-      if (!B64TOKEN.test(t)) throw new ServeError('usage', `auth token ${i + 1} is not a bearer token (RFC 6750: letters, digits and -._~+/ then optional =)`);
+      if (!B64TOKEN.test(t)) throw new McpoError('usage', `auth token ${i + 1} is not a bearer token (RFC 6750: letters, digits and -._~+/ then optional =)`);
     });
     this.digests = tokens.map(digest);
   }
@@ -47,14 +47,13 @@ export class BearerAuth {
         const line = raw.trim();
         if (line.length === 0 || line.startsWith('#')) return;
         if (!B64TOKEN.test(line)) {
-          throw new ServeError(
-            'usage',
+          throw new McpoError('usage',
             `${path}:${i + 1}: not a bearer token: a token is one word of letters, digits and -._~+/ (then optional =), and a line with a space or other character can never be sent as "authorization: Bearer <token>"`,
           );
         }
         tokens.push(line);
       });
-    if (tokens.length === 0) throw new ServeError('usage', `${path} holds no token (one token per line)`);
+    if (tokens.length === 0) throw new McpoError('usage', `${path} holds no token (one token per line)`);
     return new BearerAuth(tokens);
   }
 

@@ -20,7 +20,8 @@ import type { BearerAuth } from './auth.js';
 import { CallContext, type Handlers } from './_context.js';
 import type { Logger } from './log.js';
 import type { SnapshotStore } from './snapshot.js';
-import { asciiHeader, ServeError, toStatus } from './status.js';
+import { McpoError } from '../core/errors.js';
+import { asciiHeader, toStatus } from './status.js';
 
 export const COMMIT_HEADER = 'x-mcpo-commit';
 export const RELOAD_ERROR_HEADER = 'x-mcpo-reload-error';
@@ -131,7 +132,7 @@ export function unaryImplementation(methods: readonly string[], handlers: Handle
       const state = states.get(call.metadata);
       try {
         if (!state) throw new Error(`${name} was called without the server interceptor`);
-        if (!handler) throw new ServeError('unimplemented', `${name} is not implemented by this server`);
+        if (!handler) throw new McpoError('unimplemented', `${name} is not implemented by this server`);
         callback(null, await handler(call.request, state.ctx));
       } catch (err) {
         if (state) state.error = err;

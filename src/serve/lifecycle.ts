@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from './log.js';
-import { ServeError } from './status.js';
+import { McpoError } from '../core/errors.js';
 
 export interface ServerLimits {
   /** Concurrent calls per connection (default 100). */
@@ -60,7 +60,7 @@ export function createGrpcServer(limits: Partial<ServerLimits> | undefined, inte
 
 /** TLS from PEM files (both or neither), else insecure. */
 export function serverCredentials(certFile: string | undefined, keyFile: string | undefined): grpc.ServerCredentials {
-  if ((certFile === undefined) !== (keyFile === undefined)) throw new ServeError('usage', '--tls-cert and --tls-key go together');
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new McpoError('usage', '--tls-cert and --tls-key go together');
   return certFile
     ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: readFileSync(certFile), private_key: readFileSync(keyFile!) }], false)
     : grpc.ServerCredentials.createInsecure();

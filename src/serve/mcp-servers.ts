@@ -11,7 +11,7 @@ import { echo } from '../core/echo.js';
 import { type CallContext, type Handlers, labelFilter, normalizedSelector, required, type FilteredListRequest as BaseListRequest, type NamespacedRequest } from './_context.js';
 import type { ClusterReader, McpServerMessage } from '../cluster/reader.js';
 import { cutPage, startPage } from './pagination.js';
-import { ServeError } from './status.js';
+import { McpoError } from '../core/errors.js';
 
 export type { ClusterReader, McpServerMessage };
 
@@ -27,7 +27,7 @@ const NO_CLUSTER =
 
 export function mcpServerHandlers(cluster: ClusterReader | undefined): Handlers {
   const reader = (): ClusterReader => {
-    if (!cluster) throw new ServeError('unavailable', NO_CLUSTER);
+    if (!cluster) throw new McpoError('unavailable', NO_CLUSTER);
     return cluster;
   };
 
@@ -36,7 +36,7 @@ export function mcpServerHandlers(cluster: ClusterReader | undefined): Handlers 
     const name = required(req.name, 'name');
     const namespace = required(req.namespace, 'namespace');
     const server = (await reader().servers()).find((s) => s.namespace === namespace && s.name === name);
-    if (!server) throw new ServeError('not-found', `McpServer ${echo(namespace)}/${echo(name)} not found`);
+    if (!server) throw new McpoError('not-found', `McpServer ${echo(namespace)}/${echo(name)} not found`);
     return { server };
   }
 

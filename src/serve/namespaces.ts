@@ -2,7 +2,7 @@
 import { echo } from '../core/echo.js';
 import { type CallContext, declarationFile, type ForceDeleteRequest, type Handlers, type FilteredListRequest as ListRequest, type NamedRequest, labelFilter, normalizedSelector, readOnly, required } from './_context.js';
 import type { NamespaceMessage } from './snapshot.js';
-import { ServeError } from './status.js';
+import { McpoError } from '../core/errors.js';
 
 type GetRequest = NamedRequest;
 type DeleteRequest = ForceDeleteRequest;
@@ -14,7 +14,7 @@ interface CreateRequest {
 function get(req: GetRequest, ctx: CallContext): { namespace: NamespaceMessage } {
   const name = required(req.name, 'name');
   const namespace = ctx.snapshot().namespaceByName.get(name);
-  if (!namespace) throw new ServeError('not-found', `Namespace ${echo(name)} not found`);
+  if (!namespace) throw new McpoError('not-found', `Namespace ${echo(name)} not found`);
   return { namespace };
 }
 

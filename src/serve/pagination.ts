@@ -12,7 +12,7 @@
  * continues a listing.
  */
 import { createHash } from 'node:crypto';
-import { ServeError } from './status.js';
+import { McpoError } from '../core/errors.js';
 
 /** page_size 0 means this (service.proto). */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -53,7 +53,7 @@ export function encodePageToken(token: PageToken): string {
 
 export function decodePageToken(text: string): PageToken {
   const invalid = (): never => {
-    throw new ServeError('page-token.invalid', 'invalid page_token: pass the next_page_token of the previous response unchanged, or none to start the listing');
+    throw new McpoError('usage', 'invalid page_token: pass the next_page_token of the previous response unchanged, or none to start the listing');
   };
   if (text.length > 512 || !/^[A-Za-z0-9_-]+$/.test(text)) return invalid();
   let raw: unknown;
@@ -81,7 +81,7 @@ export function decodePageToken(text: string): PageToken {
 
 /** The effective page size: 0 → 50, above 500 → 500, negative → INVALID_ARGUMENT. */
 export function effectivePageSize(pageSize: number): number {
-  if (!Number.isInteger(pageSize) || pageSize < 0) throw new ServeError('invalid-argument', `page_size must not be negative (got ${pageSize})`);
+  if (!Number.isInteger(pageSize) || pageSize < 0) throw new McpoError('usage', `page_size must not be negative (got ${pageSize})`);
   if (pageSize === 0) return DEFAULT_PAGE_SIZE;
   return Math.min(pageSize, MAX_PAGE_SIZE);
 }
@@ -109,8 +109,7 @@ export function startPage(method: string, req: ListRequest, filters: Record<stri
   if (!req.page_token) return { sha: undefined, offset: 0, size, filters: hash };
   const token = decodePageToken(req.page_token);
   if (token.filters !== hash) {
-    throw new ServeError(
-      'invalid-argument',
+    throw new McpoError('usage',
       `page_token was issued for a ${method} call with other filters; repeat the filters of the first call, or start the listing again without a page_token`,
     );
   }
@@ -126,7 +125,7 @@ export interface Page<T> {
 /** Cuts one page of `items` (already filtered, in listing order) and the token for the next. */
 export function cutPage<T>(items: readonly T[], start: PageStart, sha: string): Page<T> {
   if (start.offset > items.length) {
-    throw new ServeError('page-token.invalid', 'invalid page_token: it points past the end of the listing; start the listing again');
+    throw new McpoError('usage', 'invalid page_token: it points past the end of the listing; start the listing again');
   }
   const end = Math.min(items.length, start.offset + start.size);
   const next = end < items.length ? encodePageToken({ sha, offset: end, filters: start.filters }) : '';

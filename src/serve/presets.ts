@@ -2,7 +2,7 @@
 import { echo } from '../core/echo.js';
 import { type CallContext, declarationFile, type ForceDeleteRequest, type Handlers, type FilteredListRequest as ListRequest, type NamedRequest, labelFilter, normalizedSelector, readOnly, required } from './_context.js';
 import type { PresetMessage } from './snapshot.js';
-import { ServeError } from './status.js';
+import { McpoError } from '../core/errors.js';
 
 type GetRequest = NamedRequest;
 type DeleteRequest = ForceDeleteRequest;
@@ -14,7 +14,7 @@ interface CreateRequest {
 function get(req: GetRequest, ctx: CallContext): { resource_limit: PresetMessage } {
   const name = required(req.name, 'name');
   const preset = ctx.snapshot().presetByName.get(name);
-  if (!preset) throw new ServeError('not-found', `ResourceLimit ${echo(name)} not found`);
+  if (!preset) throw new McpoError('not-found', `ResourceLimit ${echo(name)} not found`);
   return { resource_limit: preset };
 }
 

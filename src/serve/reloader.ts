@@ -17,6 +17,7 @@ import { isObjectStoreProblem } from '../source/commit.js';
 import type { Logger } from './log.js';
 import { BuildAbandoned, type ModelBuilder } from './model-builder.js';
 import { buildSnapshot, type SnapshotStore } from './snapshot.js';
+import { errorMessage } from '../core/errors.js';
 
 export interface RetryPolicy {
   /** First wait after a failed read (default 1 s). */
@@ -120,7 +121,7 @@ export class Reloader {
     } catch (err) {
       if (signal.aborted || err instanceof BuildAbandoned) return;
       healable = true;
-      const why = err instanceof Error ? err.message : String(err);
+      const why = errorMessage(err);
       diagnostics = [{ code: 'internal', severity: 'error', message: `cannot read commit: ${echo(why, 500)}`, hint: 'git or the filesystem failed; the server tries again' }];
     }
     store.fail({ sha, at: Date.now(), diagnostics });

@@ -7,7 +7,7 @@ import { echo } from '../core/echo.js';
 import { namespacedKey } from '../model/queries.js';
 import { type CallContext, declarationFile, type Handlers, labelFilter, normalizedSelector, readOnly, required, type FilteredListRequest as BaseListRequest, type NamespacedRequest } from './_context.js';
 import type { SecretMessage } from './snapshot.js';
-import { ServeError } from './status.js';
+import { McpoError } from '../core/errors.js';
 
 type GetRequest = NamespacedRequest;
 
@@ -31,7 +31,7 @@ function get(req: GetRequest, ctx: CallContext): { secret: SecretMessage } {
   const name = required(req.name, 'name');
   const namespace = required(req.namespace, 'namespace');
   const secret = ctx.snapshot().secretByKey.get(namespacedKey(namespace, name));
-  if (!secret) throw new ServeError('not-found', `Secret ${echo(namespace)}/${echo(name)} not found`);
+  if (!secret) throw new McpoError('not-found', `Secret ${echo(namespace)}/${echo(name)} not found`);
   return { secret };
 }
 

@@ -3,7 +3,7 @@ import { echo } from '../core/echo.js';
 import { namespacedKey } from '../model/queries.js';
 import { type CallContext, declarationFile, type Handlers, labelFilter, normalizedSelector, readOnly, required, type FilteredListRequest as BaseListRequest, type NamespacedRequest } from './_context.js';
 import type { TemplateMessage } from './snapshot.js';
-import { ServeError } from './status.js';
+import { McpoError } from '../core/errors.js';
 
 type GetRequest = NamespacedRequest;
 
@@ -20,7 +20,7 @@ function get(req: GetRequest, ctx: CallContext): { template: TemplateMessage } {
   const name = required(req.name, 'name');
   const namespace = required(req.namespace, 'namespace');
   const template = ctx.snapshot().templateByKey.get(namespacedKey(namespace, name));
-  if (!template) throw new ServeError('not-found', `McpTemplate ${echo(namespace)}/${echo(name)} not found`);
+  if (!template) throw new McpoError('not-found', `McpTemplate ${echo(namespace)}/${echo(name)} not found`);
   return { template };
 }
 

@@ -12,7 +12,7 @@
  */
 import { posix } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
-import { McpoError } from '../core/diagnostic.js';
+import { McpoError } from '../core/errors.js';
 import { MAX_FILE_BYTES } from '../core/limits.js';
 import { isDeclarationFile, RESOURCES_DIR } from '../core/repository.js';
 import { decodeName, escapedName, type InputFile, notUtf8Name, type SourceFiles, tooLarge } from './files.js';

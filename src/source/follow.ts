@@ -16,6 +16,8 @@ import { existsSync, mkdirSync, statSync, watch, type FSWatcher } from 'node:fs'
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gitFor, resolveCommit, runGit } from './git.js';
+import { echo } from '../core/echo.js';
+import { errorMessage, McpoError } from '../core/errors.js';
 
 export interface FollowOptions {
   /** A local repository path, or a git URL (https://, ssh://, file://, git@host:path). */
@@ -89,17 +91,17 @@ export class RepoFollower {
   async prepare(): Promise<string> {
     if (this.dir) return this.dir;
     const branch = this.opts.branch;
-    if (branch !== undefined && !isSafeBranch(branch)) throw new Error(`invalid branch name: ${branch}`);
+    if (branch !== undefined && !isSafeBranch(branch)) throw new McpoError('usage', `invalid branch name: ${echo(branch)}`);
     if (this.remote) {
       this.dir = await this.cloneOrReuse();
       this.ref = branch ? `refs/heads/${branch}` : ((await symbolicHead(this.dir)) ?? 'refs/mcpo/HEAD');
     } else {
       const dir = resolve(this.opts.source);
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`not a directory: ${dir}`);
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new McpoError('usage', `not a directory: ${dir}`);
       try {
         await runGit(dir, ['rev-parse', '--git-dir']);
       } catch {
-        throw new Error(`not a git repository: ${dir}`);
+        throw new McpoError('usage', `not a git repository: ${dir}`, { hint: 'pass --repo with a git repository (a path or a URL)' });
       }
       this.dir = dir;
       this.ref = branch ? `refs/heads/${branch}` : 'HEAD';
@@ -112,7 +114,7 @@ export class RepoFollower {
     const dir = await this.prepare();
     if (this.remote && fetch) await this.fetch();
     const sha = await resolveCommit(dir, this.followedRef);
-    if (!sha) throw new Error(`${this.description}: ${this.followedRef} does not point at a commit`);
+    if (!sha) throw new McpoError('unavailable', `${this.description}: ${this.followedRef} does not point at a commit`);
     return sha;
   }
 
@@ -212,7 +214,7 @@ export class RepoFollower {
       } catch {
         // Not a usable clone: clone again below.
       }
-      throw new Error(`cache dir ${dir} holds another repository; remove it`);
+      throw new McpoError('precondition', `cache dir ${dir} holds another repository`, { hint: 'remove it' });
     }
     const args = ['clone', '--bare', '--single-branch', '--quiet'];
     if (this.opts.branch) args.push('--branch', this.opts.branch);
@@ -220,7 +222,7 @@ export class RepoFollower {
     try {
       await runGit(root, args);
     } catch (err) {
-      throw new Error(`cannot clone ${redactUrl(this.opts.source)}: ${redactUrl(err instanceof Error ? err.message : String(err))}`);
+      throw new McpoError('unavailable', `cannot clone ${redactUrl(this.opts.source)}: ${redactUrl(errorMessage(err))}`);
     }
     return dir;
   }
@@ -231,7 +233,7 @@ export class RepoFollower {
     try {
       await runGit(this.repoDir, ['fetch', '--quiet', '--no-tags', 'origin', refspec]);
     } catch (err) {
-      throw new Error(`fetch from ${redactUrl(this.opts.source)} failed: ${redactUrl(err instanceof Error ? err.message : String(err))}`);
+      throw new McpoError('unavailable', `fetch from ${redactUrl(this.opts.source)} failed: ${redactUrl(errorMessage(err))}`);
     }
   }
 }

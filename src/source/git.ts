@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { McpoError } from '../core/errors.js';
 
 const REDIRECTING_VARS = [
   'GIT_DIR',
@@ -51,15 +52,11 @@ export function gitFor(baseDir: string, signal?: AbortSignal): SimpleGit {
   return simpleGit({ baseDir, config: ['core.quotePath=false'], trimmed: false, maxConcurrentProcesses: 4, ...(signal ? { abort: signal } : {}) }).env(env);
 }
 
-export class GitCommandError extends Error {
-  constructor(
-    readonly args: readonly string[],
-    readonly exitCode: number | null,
-    readonly stderr: string,
-  ) {
-    super(`git ${args[0] ?? ''} failed (exit ${exitCode ?? 'signal'}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
-    this.name = 'GitCommandError';
-  }
+/** A git command that failed: the repository cannot be read as asked, now. */
+function gitFailed(args: readonly string[], exitCode: number | null, stderr: string): McpoError {
+  return new McpoError('unavailable', `git ${args[0] ?? ''} failed (exit ${exitCode ?? 'signal'}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`, {
+    cause: { args, exitCode, stderr },
+  });
 }
 
 /** Runs `git -C repoDir ...args`, feeding `input` to stdin; resolves with stdout bytes. `signal` kills it. */
@@ -83,7 +80,7 @@ export function runGit(repoDir: string, args: readonly string[], input?: string 
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolvePromise(Buffer.concat(out));
-      else reject(new GitCommandError(args, code, Buffer.concat(err).toString('utf8')));
+      else reject(gitFailed(args, code, Buffer.concat(err).toString('utf8')));
     });
     child.stdin.on('error', () => {
       /* reported through the exit code */

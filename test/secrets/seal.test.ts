@@ -27,10 +27,10 @@ import {
   sealData,
   sealingLabel,
   sealValue,
-  SealingError,
   type SealingKey,
 } from '../../src/secrets/seal.js';
 import { REQUIRED_SECRET_KEYS } from '../../src/core/enums.js';
+import { McpoError } from '../../src/core/errors.js';
 import { CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, sealedSecretManifest } from '../../src/render/sealed-secret.js';
 import { goTool, INSTALL_TIMEOUT_MS } from '../tools/tools.js';
 
@@ -162,7 +162,7 @@ describe('parseSealingCertificate', () => {
       } catch (e) {
         err = e;
       }
-      expect(err).toBeInstanceOf(SealingError);
+      expect(err).toBeInstanceOf(McpoError);
       expect((err as Error).message).toMatch(re);
     };
     expectError('hello, I am not a certificate', /no PEM "-----BEGIN CERTIFICATE-----" block found/);

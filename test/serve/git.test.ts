@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { McpoError } from '../../src/core/diagnostic.js';
+import { McpoError } from '../../src/core/errors.js';
 import { readWorkingTreeFiles, MAX_FILE_BYTES } from '../../src/source/working-tree.js';
 import { RepoFollower, isRemoteSource, redactUrl } from '../../src/source/follow.js';
 import { applyLog, creationTime, fileCreationTimes } from '../../src/source/history.js';

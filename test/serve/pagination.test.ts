@@ -1,7 +1,7 @@
 /** Page tokens and page sizes (the parts clients cannot see through the server tests). */
 import { describe, expect, it } from 'vitest';
 import { cutPage, decodePageToken, effectivePageSize, encodePageToken, filterHash, matchesLabels, startPage } from '../../src/serve/pagination.js';
-import { ServeError } from '../../src/serve/status.js';
+import { McpoError } from '../../src/core/errors.js';
 
 const SHA = 'a'.repeat(40);
 
@@ -23,11 +23,12 @@ describe('page tokens', () => {
       'A'.repeat(600),
     ];
     for (const t of bad) {
-      expect(() => decodePageToken(t), t).toThrow(ServeError);
+      expect(() => decodePageToken(t), t).toThrow(McpoError);
       try {
         decodePageToken(t);
       } catch (e) {
-        expect((e as ServeError).code).toBe('page-token.invalid');
+        expect((e as McpoError).kind).toBe('usage');
+        expect((e as McpoError).message).toMatch(/page.token/i);
       }
     }
   });

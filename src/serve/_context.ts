@@ -8,6 +8,7 @@ import type { KindName } from '../core/kinds.js';
 import { cutPage, type ListRequest, matchesLabels, type Page, startPage } from './pagination.js';
 import type { Snapshot, SnapshotStore } from './snapshot.js';
 import { McpoError } from '../core/errors.js';
+import { CommitError } from './status.js';
 
 export class CallContext {
   /** The commit the answer came from (set when a snapshot is taken). */
@@ -20,11 +21,15 @@ export class CallContext {
     const snapshot = this.store.current();
     if (!snapshot) {
       const failure = this.store.failure();
-      throw new McpoError('unavailable',
-        failure
-          ? `no valid commit loaded yet: commit ${failure.sha.slice(0, 12)} has ${failure.diagnostics.length} error(s) (see x-mcpo-reload-error, the server log, or \`mcpo validate\`)`
-          : 'the repository is still loading; retry shortly',
-      );
+      if (failure) {
+        // The failed commit's diagnostics travel as the status details (status.ts).
+        throw new CommitError('unavailable',
+          `no valid commit loaded yet: commit ${failure.sha.slice(0, 12)} has ${failure.diagnostics.length} error(s) (see x-mcpo-reload-error, the server log, or \`mcpo validate\`)`,
+          failure.sha,
+          { diagnostics: failure.diagnostics },
+        );
+      }
+      throw new McpoError('unavailable', 'the repository is still loading; retry shortly');
     }
     this.sha = snapshot.sha;
     return snapshot;

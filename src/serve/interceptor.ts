@@ -15,19 +15,17 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostic.js';
-import { echo } from '../core/echo.js';
 import type { BearerAuth } from './auth.js';
 import { CallContext, type Handlers } from './_context.js';
 import type { Logger } from './log.js';
 import type { SnapshotStore } from './snapshot.js';
 import { McpoError } from '../core/errors.js';
-import { asciiHeader, toStatus } from './status.js';
+import { asciiHeader, statusMessage, toStatus } from './status.js';
 
 export const COMMIT_HEADER = 'x-mcpo-commit';
 export const RELOAD_ERROR_HEADER = 'x-mcpo-reload-error';
 export const UNAUTHENTICATED_MESSAGE = 'missing or invalid bearer token: send the metadata "authorization: Bearer <token>"';
-/** Longest status message sent; longer ones are cut (and control characters escaped) by echo(). */
-export const MAX_STATUS_CHARS = 2048;
+export { MAX_STATUS_CHARS } from './status.js';
 
 const HEALTH_PREFIX = '/grpc.health.v1.Health/';
 
@@ -110,7 +108,7 @@ export function createInterceptor(opts: InterceptorOptions): grpc.ServerIntercep
       sendStatus: (status, next) => {
         // An error answered without initial metadata would carry ours only as trailers: send them first.
         if (!metadataSent && ours) intercepting.sendMetadata(new grpc.Metadata());
-        const clean = { ...status, details: echo(status.details ?? '', MAX_STATUS_CHARS) };
+        const clean = { ...status, details: statusMessage(status.details ?? '') };
         logCall(clean);
         next(clean);
       },

@@ -13,6 +13,10 @@ Each call prints one JSON object:
   {"ok": true|false, "code": "OK"|"NOT_FOUND"|..., "details": "...",
    "metadata": {initial metadata}, "trailers": {trailing metadata},
    "response": {message as proto3 JSON with proto field names} | null}
+A failed call also has "status_details": the google.rpc.Status of the
+grpc-status-details-bin trailer, decoded by grpc_status.rpc_status.from_call
+({"code", "message", "details": [{"type_url", "value"}]}, each value decoded
+as proto3 JSON when its type is in spec/), or null when there is none.
 """
 import argparse
 import json
@@ -27,6 +31,9 @@ sys.path.insert(0, os.path.join(HERE, "gen"))
 import grpc  # noqa: E402
 from google.protobuf import json_format  # noqa: E402
 from grpc_health.v1 import health_pb2, health_pb2_grpc  # noqa: E402
+from grpc_status import rpc_status  # noqa: E402
+
+import common_pb2  # noqa: E402
 
 import service_pb2  # noqa: E402
 import service_pb2_grpc  # noqa: E402
@@ -43,6 +50,33 @@ def md_dict(md):
             value = value.decode("latin-1")
         out[key] = value
     return out
+
+
+# Detail types this client can decode, by type URL.
+DETAIL_TYPES = {
+    "type.googleapis.com/" + common_pb2.Diagnostics.DESCRIPTOR.full_name: common_pb2.Diagnostics,
+}
+
+
+def status_details(error):
+    """The google.rpc.Status of a failed call (from_call checks it agrees with grpc-status and
+    grpc-message and raises ValueError when not), its known details decoded."""
+    try:
+        status = rpc_status.from_call(error)
+    except ValueError as e:
+        return {"error": str(e)}
+    if status is None:
+        return None
+    details = []
+    for any_ in status.details:
+        kind = DETAIL_TYPES.get(any_.type_url)
+        value = None
+        if kind is not None:
+            message = kind()
+            any_.Unpack(message)
+            value = json_format.MessageToDict(message, preserving_proto_field_name=True)
+        details.append({"type_url": any_.type_url, "value": value})
+    return {"code": status.code, "message": status.message, "details": details}
 
 
 def to_json(message):
@@ -102,6 +136,7 @@ class Client:
                 "metadata": md_dict(e.initial_metadata()),
                 "trailers": md_dict(e.trailing_metadata()),
                 "response": None,
+                "status_details": status_details(e),
             }
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up the independent gRPC client used by test/serve: a Python venv with
-# pinned grpcio + grpcio-tools + protobuf, and Python stubs compiled from spec/.
+# pinned grpcio + grpcio-tools + grpcio-status + protobuf, and Python stubs compiled from spec/.
 #
 #   test/client/setup.sh            # idempotent; prints the venv's python path last
 #
@@ -14,8 +14,9 @@ cache="${MCPO_CACHE_DIR:-$HOME/.cache/mcp-orchestrator}"
 venv="$cache/venv"
 gen="$here/gen"
 
-# Pinned together: grpcio-tools 1.84 needs protobuf >=7.35.1,<8.
-pins=(grpcio==1.84.0 grpcio-tools==1.84.0 grpcio-health-checking==1.84.0 protobuf==7.36.2)
+# Pinned together: grpcio-tools 1.84 needs protobuf >=7.35.1,<8; grpcio-status 1.84
+# (rpc_status.from_call, for error details) brings googleapis-common-protos (google.rpc.Status).
+pins=(grpcio==1.84.0 grpcio-tools==1.84.0 grpcio-health-checking==1.84.0 grpcio-status==1.84.0 googleapis-common-protos==1.76.0 protobuf==7.36.2)
 stamp="$venv/.mcpo-pins"
 
 python="${PYTHON:-python3}"

@@ -93,7 +93,7 @@ async function measure(kind, size, runs) {
   /** @type {typeof import('../../src/model/build.js')} */
   const { buildModel } = await importBuild('model/build.js');
   // Warm-up, untimed: the spec loaded and the checking paths compiled, on a smaller input of the same shape.
-  buildModel(inputFiles(scalingFiles(kind, Math.min(size, 2000))));
+  buildModel({ files: inputFiles(scalingFiles(kind, Math.min(size, 2000))) });
   const files = inputFiles(scalingFiles(kind, size));
   /** @type {number[]} */
   const seconds = [];
@@ -102,7 +102,7 @@ async function measure(kind, size, runs) {
   // One line per run, so that the runs done before a timeout are not lost.
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const result = buildModel(files);
+    const result = buildModel({ files });
     seconds.push((performance.now() - t0) / 1000);
     if (!result.model) problem = [...new Set(result.diagnostics.map((d) => d.code))].join(', ');
     process.stdout.write(`${JSON.stringify({ seconds: seconds.at(-1), bytes, problem })}\n`);

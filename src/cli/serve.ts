@@ -155,7 +155,7 @@ export function registerServe(program: Command): void {
           dispose();
           await cluster?.stop();
           if (err instanceof McpoError) throw err;
-          throw new Error(`cannot start the server: ${errorMessage(err)}`);
+          throw new McpoError('unavailable', `cannot start the server: ${errorMessage(err)}`, { cause: err });
         }
         await signal;
         await server.stop();

@@ -12,7 +12,7 @@ import type { PlainMessage, PlainValue } from '../declarations/check-shape.js';
 import { type RawDeclaration, readDeclaration } from '../declarations/documents.js';
 import { parseYamlFile } from '../declarations/parse-yaml.js';
 import { checkRules } from '../declarations/rules.js';
-import { type InputFile, type SourceFiles, tooLarge } from '../source/files.js';
+import { type InputFile, tooLarge } from '../source/files.js';
 import type {
   EnvVar,
   LoadResult,

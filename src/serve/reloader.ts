@@ -95,7 +95,7 @@ export class Reloader {
     }
     const started = performance.now();
     let diagnostics: readonly Diagnostic[];
-    let healable = false;
+    let healable: boolean;
     try {
       const result = await buildSnapshot(this.opts.repoDir, sha, current?.times, this.opts.builder, signal);
       if (signal.aborted) return;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadWorkingTree } from '../../src/model/build.js';
+import { loadWorkingTree } from '../support/load.js';
 import { sealedSecretManifest } from '../../src/render/sealed-secret.js';
 import { REPO_ROOT } from '../support/build.js';
 import { mcpo } from '../support/mcpo.js';
@@ -64,7 +64,7 @@ describe('mcpo secret create / update', () => {
     expect(r.stdout).toBe('created Secret "default/api-token" in resources/secrets/default/api-token.yaml: sealed token, user\n');
     const file = readFileSync(join(dir, 'resources/secrets/default/api-token.yaml'), 'utf8');
     expect(file).not.toContain('s3cr3t-token');
-    expect(file).toMatch(/^kind: Secret\nname: api-token\nnamespace: default\ntype: SECRET_TYPE_OPAQUE\nsealed:\n  scope: SEALING_SCOPE_STRICT\n  encrypted_data:\n    token: \S+\n    user: \S+\n$/m);
+    expect(file).toMatch(/^kind: Secret\nname: api-token\nnamespace: default\ntype: SECRET_TYPE_OPAQUE\nsealed:\n {2}scope: SEALING_SCOPE_STRICT\n {2}encrypted_data:\n {4}token: \S+\n {4}user: \S+\n$/m);
     expect(await unsealed(dir, 'default', 'api-token')).toEqual({ token: 's3cr3t-token', user: 'bot' });
   });
 

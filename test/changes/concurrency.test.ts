@@ -8,7 +8,7 @@ import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadWorkingTree } from '../../src/model/build.js';
+import { loadWorkingTree } from '../support/load.js';
 import { REPO_ROOT } from '../support/build.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { mcpo } from '../support/mcpo.js';

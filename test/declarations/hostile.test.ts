@@ -2,7 +2,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/core/diagnostic.js';
-import { loadWorkingTree } from '../../src/model/build.js';
+import { loadWorkingTree } from '../support/load.js';
 import { NAMESPACE, PRESET, TEMPLATE, tempRepo } from './fixtures.js';
 
 const SEED = { 'resources/namespace.yaml': NAMESPACE, 'resources/preset.yaml': PRESET, 'resources/template.yaml': TEMPLATE };

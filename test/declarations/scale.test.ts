@@ -18,7 +18,7 @@ function best(runs: number, fn: () => void): number {
 }
 
 function load(files: Record<string, string>) {
-  return buildModel(Object.entries({ 'resources/namespace.yaml': NAMESPACE, 'resources/preset.yaml': PRESET, ...files }).map(([path, text]) => ({ path, content: Buffer.from(text) })));
+  return buildModel({ files: Object.entries({ 'resources/namespace.yaml': NAMESPACE, 'resources/preset.yaml': PRESET, ...files }).map(([path, text]) => ({ path, content: Buffer.from(text) })) });
 }
 
 /** A Namespace whose labels mapping has `n` keys. */

@@ -25,7 +25,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Diagnostic, formatDiagnostic, isError } from '../../src/core/diagnostic.js';
-import { buildModel, type InputFile } from '../../src/model/build.js';
+import { buildModel } from '../../src/model/build.js';
+import type { InputFile } from '../../src/source/files.js';
 import { createLogger } from '../../src/serve/log.js';
 import { type RunningServer, startServer } from '../../src/serve/server.js';
 import { REPO_ROOT } from '../support/build.js';
@@ -115,7 +116,7 @@ describe(`hostile declarations (seed ${SEED}, ${COUNT} files)`, () => {
       const started = performance.now();
       let diagnostics: readonly Diagnostic[];
       try {
-        diagnostics = buildModel([...BASELINE, { path: file.path, content: file.content }]).diagnostics;
+        diagnostics = buildModel({ files: [...BASELINE, { path: file.path, content: file.content }] }).diagnostics;
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
         findings.add(`CRASH: buildModel threw ${e.name}: ${shapeOfMessage(e.message)}`, { file, excerpt: JSON.stringify((e.stack ?? e.message).split('\n').slice(0, 4).join(' | ')) });
@@ -212,7 +213,7 @@ describe(`hostile declarations (seed ${SEED}, ${COUNT} files)`, () => {
     const serveFiles = files.slice(Math.floor(COUNT / 2));
     const COMMITS = 6;
     const firstErrorLeaks = (f: HostileFile): boolean => {
-      const firstError = buildModel([...BASELINE, { path: 'resources/a-first/x.yaml', content: f.content }]).diagnostics.find(isError);
+      const firstError = buildModel({ files: [...BASELINE, { path: 'resources/a-first/x.yaml', content: f.content }] }).diagnostics.find(isError);
       return firstError !== undefined && findSentinels(formatDiagnostic(firstError), f.sentinels).length > 0;
     };
     const leadPool = files.filter((f) => f.path.startsWith('resources/secrets/') && f.sentinels.length > 0 && firstErrorLeaks(f)).slice(0, COMMITS);
@@ -232,7 +233,7 @@ describe(`hostile declarations (seed ${SEED}, ${COUNT} files)`, () => {
       written = batch.map((f) => f.path);
       const sha = await repo.commit(`hostile batch ${c}`);
       const sentinels = [...batch.flatMap((f) => f.sentinels), ...baselineSentinels, ...requestSentinels];
-      const expected = buildModel([...BASELINE, ...batch.map((f) => ({ path: f.path, content: f.content }))]).diagnostics;
+      const expected = buildModel({ files: [...BASELINE, ...batch.map((f) => ({ path: f.path, content: f.content }))] }).diagnostics;
       const byText = new Map(expected.map((d) => [formatDiagnostic(d), d] as const));
 
       try {

@@ -18,7 +18,6 @@ import { installSealedSecretCrd, type KubeApiServer, readManifestsDir, serverSid
 import { mcpo, type Served, startMcpoServe } from '../support/mcpo.js';
 import { type CallResult, clientPython, PyClient, SETUP_TIMEOUT_MS } from '../serve/_support.js';
 
-const TEMPLATE_LABEL = 'mcp-orchestrator.io/template';
 /** The issue's promise: the API reflects a change in the cluster within 2 s. */
 const FRESH_MS = 2000;
 
@@ -57,7 +56,7 @@ afterAll(async () => {
 });
 
 /** Calls until `accept` holds, at most `within` ms; returns the last result and how long it took. */
-async function until(method: string, request: object, accept: (r: CallResult) => boolean, within = FRESH_MS) {
+async function until(method: string, request: Record<string, unknown>, accept: (r: CallResult) => boolean, within = FRESH_MS) {
   const started = Date.now();
   for (;;) {
     const result = await client.call(method, request);
@@ -72,7 +71,7 @@ async function until(method: string, request: object, accept: (r: CallResult) =>
 function podFromDist(name: string, nodeName?: string): V1Pod {
   const text = readFileSync(join(dist, 'namespaces/default/deployment-my-memory-server.yaml'), 'utf8');
   const deployment = parseAllDocuments(text)[0]!.toJS() as { spec: { template: { metadata: V1Pod['metadata']; spec: V1Pod['spec'] } } };
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { ...deployment.spec.template.metadata, name, namespace: 'default' }, spec: { ...deployment.spec.template.spec, nodeName } };
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { ...deployment.spec.template.metadata, name, namespace: 'default' }, spec: { ...deployment.spec.template.spec!, nodeName } };
 }
 
 async function setStatus(name: string, status: V1Pod['status']): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeSealed } from '../declarations/fixtures.js';
-import { TEMPLATE_LABEL } from '../../src/model/queries.js';
+import { TEMPLATE_LABEL } from '../../src/core/names.js';
 import { BRIDGE_PACKAGE } from '../../src/render/stdio-bridge.js';
 import { object, render, splitShellWords } from './helpers.js';
 

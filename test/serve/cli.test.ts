@@ -3,7 +3,7 @@
  * the build globalSetup) in its own process, TLS and bearer-token auth, JSON
  * logs on stderr, graceful stop on SIGTERM, and a URL source.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { McpoError } from '../../src/core/errors.js';
-import { readWorkingTreeFiles, MAX_FILE_BYTES } from '../../src/source/working-tree.js';
+import { MAX_FILE_BYTES } from '../../src/core/limits.js';
+import { readWorkingTreeFiles } from '../../src/source/working-tree.js';
 import { RepoFollower, isRemoteSource, redactUrl } from '../../src/source/follow.js';
 import { applyLog, creationTime, fileCreationTimes } from '../../src/source/history.js';
 import { readCommitFiles } from '../../src/source/commit.js';
@@ -64,7 +65,7 @@ describe('readCommitFiles', () => {
     repo.write('resources/a.yaml', 'v1\n');
     await repo.commit('one');
     await expect(readCommitFiles(repo.dir, 'no-such-branch')).rejects.toThrow(McpoError);
-    await expect(readCommitFiles(repo.dir, '--output=/tmp/x')).rejects.toMatchObject({ code: 'usage' });
+    await expect(readCommitFiles(repo.dir, '--output=/tmp/x')).rejects.toMatchObject({ kind: 'usage' });
   });
 
   it('reports a commit without resources/', async () => {

@@ -104,13 +104,13 @@ async function applyOne(
   try {
     before = (await api.read(objectRef(manifest))).metadata?.resourceVersion;
   } catch (e) {
-    if (!isNotFound(e)) throw new Error(`reading ${describeObject(manifest)}: ${errorText(e)}`);
+    if (!isNotFound(e)) throw new Error(`reading ${describeObject(manifest)}: ${errorText(e)}`, { cause: e });
   }
   let applied: KubernetesObject;
   try {
     applied = await api.patch(manifest, undefined, undefined, fieldManager, force, PatchStrategy.ServerSideApply);
   } catch (e) {
-    throw new Error(`server-side apply of ${describeObject(manifest)} failed: ${errorText(e)}`);
+    throw new Error(`server-side apply of ${describeObject(manifest)} failed: ${errorText(e)}`, { cause: e });
   }
   const after = applied.metadata?.resourceVersion;
   return {

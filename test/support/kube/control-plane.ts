@@ -153,7 +153,7 @@ export async function startKubeApiServer(opts: StartKubeApiServerOptions = {}): 
       apiserver = startProcess(apiserverBin, apiserverArgs, apiserverLog);
       await writePids();
       const deadline = Date.now() + timeoutMs;
-      let last = '';
+      let last: string;
       // /readyz, then the "default" namespace (made by a post-start controller) so that
       // namespaced requests without a namespace work straight away.
       for (const probe of ['/readyz', '/api/v1/namespaces/default']) {

@@ -29,7 +29,7 @@ export async function sealedSecretCrdPath(version = SEALED_SECRETS_VERSION): Pro
     }));
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`go mod download ${mod} failed: ${err.stdout || err.stderr || err.message}`);
+    throw new Error(`go mod download ${mod} failed: ${err.stdout || err.stderr || err.message}`, { cause: e });
   }
   const info = JSON.parse(stdout) as { Dir?: string; Error?: string };
   if (!info.Dir) throw new Error(`go mod download ${mod}: ${info.Error ?? 'no Dir'}`);

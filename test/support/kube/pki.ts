@@ -15,7 +15,7 @@ async function openssl(args: string[], cwd: string): Promise<void> {
     await execFileAsync('openssl', args, { cwd });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    throw new Error(`openssl ${args.join(' ')} failed: ${err.stderr ?? err.message}`);
+    throw new Error(`openssl ${args.join(' ')} failed: ${err.stderr ?? err.message}`, { cause: e });
   }
 }
 

@@ -184,7 +184,7 @@ export function checkMessage(ctx: ShapeContext, rawNode: unknown, type: protobuf
   const oneofMembers = new Map<string, string[]>();
   for (const pair of node.items) {
     if (aliasKeyInSensitive(ctx, pair.key, path)) continue;
-      const keyNode = resolve(ctx, pair.key, path);
+    const keyNode = resolve(ctx, pair.key, path);
     if (keyNode === undefined) continue;
     if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
       report(ctx, 'field.type', keyNode, path, `mapping keys must be field names, got ${describe(keyNode)}`);

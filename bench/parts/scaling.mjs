@@ -151,7 +151,12 @@ export const scalingPart = {
             const why = `${size} ${label} (${how}): skipped, ${prev.size} took ${round(prev.median)} s, so ${size} could take ~${round(worst, 0)} s (quadratic), over --scaling-budget ${budget} s`;
             log(why);
             skipped.push(why);
-            rows.push({ name: `validate (${how}), ${size} ${label} (s)`, median: NaN, n: 0, note: `skipped: ~${round(worst, 0)} s if quadratic, over the ${budget} s budget` });
+            rows.push({
+              name: `validate (${how}), ${size} ${label} (s)`,
+              median: NaN,
+              n: 0,
+              note: `skipped: ~${round(worst, 0)} s if quadratic, over the ${budget} s budget`,
+            });
             return;
           }
           runs = Math.max(1, Math.min(opts.runs, Math.floor(budget / worst)));
@@ -249,7 +254,10 @@ export const scalingPart = {
         const r = await timed(process.execPath, [SELF, '--measure', s.kind, String(size), String(runs)], { allowFail: true, timeoutMs: budget * 1000 });
         if (r.code !== 0 && !r.timedOut) throw new Error(`scaling.mjs --measure ${s.kind} ${size} exited ${r.code}:\n${r.stderr.slice(-2000)}`);
         /** @type {Array<{ seconds: number, bytes: number, problem: string }>} */
-        const done = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+        const done = r.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l));
         results[`validate_${s.kind}_${size}_bytes`] = done[0]?.bytes;
         return { seconds: done.map((d) => d.seconds), outcome: done.at(-1)?.problem || 'valid', stopped: r.timedOut };
       });

@@ -29,7 +29,6 @@ interface Side {
   files: Map<string, string>;
 }
 
-
 async function loadSide(repo: string, rev: string | undefined): Promise<Side> {
   let result: LoadResult;
   let label: string;

@@ -77,7 +77,13 @@ function assemble(declarations: readonly RawDeclaration[]): Model {
           ...common,
           display_name: s(v.display_name),
           description: s(v.description),
-          limits: { cpu: s(l.cpu), memory: s(l.memory), cpu_limit: opt(l.cpu_limit), memory_limit: opt(l.memory_limit), ephemeral_storage: opt(l.ephemeral_storage) },
+          limits: {
+            cpu: s(l.cpu),
+            memory: s(l.memory),
+            cpu_limit: opt(l.cpu_limit),
+            memory_limit: opt(l.memory_limit),
+            ephemeral_storage: opt(l.ephemeral_storage),
+          },
           volumes: a(v.volumes).map(volume),
         });
         break;

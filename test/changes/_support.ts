@@ -14,7 +14,11 @@ export function testCertificate(): string {
   if (!certDir) {
     const dir = (certDir = mkdtempSync(join(tmpdir(), 'mcpo-cert-')));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2', '-subj', '/CN=sealed-secret', '-keyout', 'key.pem', '-out', 'cert.pem'], { cwd: certDir, stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2', '-subj', '/CN=sealed-secret', '-keyout', 'key.pem', '-out', 'cert.pem'],
+      { cwd: certDir, stdio: 'ignore' },
+    );
   }
   return join(certDir, 'cert.pem');
 }

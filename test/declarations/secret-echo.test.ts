@@ -76,7 +76,7 @@ const CASES: Record<string, string> = {
   big_number: data('big-number', `    pin: ${S.repeat(40)}\n`),
 };
 
-describe('no value under a secret\'s sealed data is ever shown back', () => {
+describe("no value under a secret's sealed data is ever shown back", () => {
   it.each(Object.entries(CASES))('%s: refused, and the value is in no diagnostic', (name, yaml) => {
     const { model, diagnostics, lines } = check({ [`resources/${name}.yaml`]: yaml });
     expect(model, `${name} should not validate`).toBeUndefined();

@@ -249,7 +249,14 @@ ${extra}`;
       { name: 'HOME', value: '/data/home' },
       { name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'api-token', key: 'token' } } },
     ]);
-    expect(container.env.map((e: { name: string }) => e.name)).toEqual(['TMPDIR', 'XDG_CACHE_HOME', 'npm_config_cache', 'npm_config_update_notifier', 'HOME', 'API_TOKEN']);
+    expect(container.env.map((e: { name: string }) => e.name)).toEqual([
+      'TMPDIR',
+      'XDG_CACHE_HOME',
+      'npm_config_cache',
+      'npm_config_update_notifier',
+      'HOME',
+      'API_TOKEN',
+    ]);
   });
 
   it('rolls the pods when the referenced sealed value changes, and only then', () => {

@@ -189,4 +189,3 @@ export function rawConnection(port: number): Promise<{ maxConcurrentStreams: num
     setTimeout(() => session.destroy(), 10_000).unref();
   });
 }
-

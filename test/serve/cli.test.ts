@@ -145,9 +145,29 @@ describe('mcpo serve', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const cert = join(dir, 'cert.pem');
     const key = join(dir, 'key.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], {
-      stdio: 'pipe',
-    });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      ],
+      {
+        stdio: 'pipe',
+      },
+    );
     const served = await mcpoServe(['--repo', repo.dir, '--tls-cert', cert, '--tls-key', key]);
     const secure = await client(`localhost:${served.port}`, { ca: cert }).call('GetNamespace', { name: 'default' });
     expect(secure.code).toBe('OK');

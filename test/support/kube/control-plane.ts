@@ -69,8 +69,7 @@ export async function startKubeApiServer(opts: StartKubeApiServerOptions = {}): 
   let apiserver: Proc | undefined;
   let stopped = false;
 
-  const writePids = () =>
-    writeFile(pidFile, [etcd, apiserver].flatMap((p) => (p?.child.pid ? [String(p.child.pid)] : [])).join(' ') + '\n');
+  const writePids = () => writeFile(pidFile, [etcd, apiserver].flatMap((p) => (p?.child.pid ? [String(p.child.pid)] : [])).join(' ') + '\n');
 
   const cleanup = async () => {
     await stopProcess(apiserver);
@@ -127,8 +126,7 @@ export async function startKubeApiServer(opts: StartKubeApiServerOptions = {}): 
 
     const failure = (what: string, extra = '') =>
       new Error(
-        `${what}${extra ? `: ${extra}` : ''}\n--- etcd log (tail) ---\n${tail(etcdLog)}\n` +
-          `--- kube-apiserver log (tail) ---\n${tail(apiserverLog)}`,
+        `${what}${extra ? `: ${extra}` : ''}\n--- etcd log (tail) ---\n${tail(etcdLog)}\n` + `--- kube-apiserver log (tail) ---\n${tail(apiserverLog)}`,
       );
 
     const startEtcd = async () => {

@@ -4,35 +4,16 @@
  * and two changes that conflict cannot both win.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadWorkingTree } from '../support/load.js';
 import { REPO_ROOT } from '../support/build.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { mcpo } from '../support/mcpo.js';
-import { mcpoAsync, seededRepo } from './_support.js';
+import { mcpoAsync, workspacePerTest } from './_support.js';
 
-const repos: TestRepo[] = [];
-const scratchDirs: string[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.dispose();
-  for (const d of scratchDirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/** A folder outside the repository for inputs, removed after the test. */
-function scratch(): string {
-  const d = mkdtempSync(join(tmpdir(), 'mcpo-input-'));
-  scratchDirs.push(d);
-  return d;
-}
-
-async function repo(): Promise<TestRepo> {
-  const r = await seededRepo();
-  repos.push(r);
-  return r;
-}
+const { repo, scratch } = workspacePerTest();
 
 async function secretKeys(dir: string, name: string): Promise<string[]> {
   const { model, diagnostics } = await loadWorkingTree(dir);

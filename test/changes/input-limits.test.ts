@@ -4,33 +4,14 @@
  * secret values, and a file that is still being written.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestRepo } from '../support/git-repo.js';
 import { mcpo } from '../support/mcpo.js';
-import { mcpoAsync, seededRepo } from './_support.js';
+import { mcpoAsync, workspacePerTest } from './_support.js';
 
-const repos: TestRepo[] = [];
-const scratchDirs: string[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.dispose();
-  for (const d of scratchDirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/** A folder outside the repository for inputs, removed after the test. */
-function scratch(): string {
-  const d = mkdtempSync(join(tmpdir(), 'mcpo-input-'));
-  scratchDirs.push(d);
-  return d;
-}
-
-async function repo(): Promise<TestRepo> {
-  const r = await seededRepo();
-  repos.push(r);
-  return r;
-}
+const { repo, scratch } = workspacePerTest();
 
 function unchanged(r: TestRepo): void {
   expect(r.git('status', '--porcelain', '--untracked-files=all')).toBe('');

@@ -36,7 +36,14 @@ module.exports = {
     ...backward,
     {
       name: 'no-unknown-stage',
-      comment: 'every folder of src/ is a stage listed in .dependency-cruiser.cjs',
+      comment: 'every folder of src/ is a stage listed in .dependency-cruiser.cjs, in pipeline order',
+      severity: 'error',
+      from: { path: `^src/(?!(${STAGES.join('|')})/)` },
+      to: {},
+    },
+    {
+      name: 'no-import-of-unknown-stage',
+      comment: 'every folder of src/ is a stage listed in .dependency-cruiser.cjs, in pipeline order',
       severity: 'error',
       from: { path: '^src/' },
       to: { path: `^src/(?!(${STAGES.join('|')})/)` },

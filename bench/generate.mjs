@@ -339,11 +339,12 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = argv[i + 1];
-    if (a === '--dir') ((out.dir = v), i++);
-    else if (a === '--templates') ((out.templates = Number(v)), i++);
-    else if (a === '--commits') ((out.commits = Number(v)), i++);
-    else if (a === '--seed') ((out.seed = Number(v)), i++);
+    if (a === '--dir') out.dir = v;
+    else if (a === '--templates') out.templates = Number(v);
+    else if (a === '--commits') out.commits = Number(v);
+    else if (a === '--seed') out.seed = Number(v);
     else throw new Error(`unknown argument ${a} (usage: generate.mjs [--dir DIR] [--templates N] [--commits N] [--seed N])`);
+    i++;
   }
   return out;
 }

@@ -111,10 +111,7 @@ try {
 const serveFiles = readdirSync(serveProf)
   .filter((f) => f.endsWith('.cpuprofile'))
   .sort();
-const serveFile = join(
-  serveProf,
-  serveFiles.find((f) => f.split('.')[4] === '0') ?? '',
-);
+const serveFile = join(serveProf, serveFiles.find((f) => f.split('.')[4] === '0') ?? '');
 show(`mcpo serve, main thread: start and first snapshot (${listeningMs} ms to listening)`, serveFile, { fromMs: 0, toMs: listeningMs });
 for (const f of serveFiles.filter((f) => f.split('.')[4] !== '0'))
   show(`mcpo serve, worker thread ${f.split('.')[4]} (whole life: snapshot builds)`, join(serveProf, f));

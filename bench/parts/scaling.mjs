@@ -93,7 +93,7 @@ async function measure(kind, size, runs) {
   /** @type {typeof import('../../src/model/build.js')} */
   const { buildModel } = await importBuild('model/build.js');
   // Warm-up, untimed: the spec loaded and the checking paths compiled, on a smaller input of the same shape.
-  buildModel(inputFiles(scalingFiles(kind, Math.min(size, 2000))));
+  buildModel({ files: inputFiles(scalingFiles(kind, Math.min(size, 2000))) });
   const files = inputFiles(scalingFiles(kind, size));
   /** @type {number[]} */
   const seconds = [];
@@ -102,7 +102,7 @@ async function measure(kind, size, runs) {
   // One line per run, so that the runs done before a timeout are not lost.
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const result = buildModel(files);
+    const result = buildModel({ files });
     seconds.push((performance.now() - t0) / 1000);
     if (!result.model) problem = [...new Set(result.diagnostics.map((d) => d.code))].join(', ');
     process.stdout.write(`${JSON.stringify({ seconds: seconds.at(-1), bytes, problem })}\n`);
@@ -151,7 +151,12 @@ export const scalingPart = {
             const why = `${size} ${label} (${how}): skipped, ${prev.size} took ${round(prev.median)} s, so ${size} could take ~${round(worst, 0)} s (quadratic), over --scaling-budget ${budget} s`;
             log(why);
             skipped.push(why);
-            rows.push({ name: `validate (${how}), ${size} ${label} (s)`, median: NaN, n: 0, note: `skipped: ~${round(worst, 0)} s if quadratic, over the ${budget} s budget` });
+            rows.push({
+              name: `validate (${how}), ${size} ${label} (s)`,
+              median: NaN,
+              n: 0,
+              note: `skipped: ~${round(worst, 0)} s if quadratic, over the ${budget} s budget`,
+            });
             return;
           }
           runs = Math.max(1, Math.min(opts.runs, Math.floor(budget / worst)));
@@ -249,7 +254,10 @@ export const scalingPart = {
         const r = await timed(process.execPath, [SELF, '--measure', s.kind, String(size), String(runs)], { allowFail: true, timeoutMs: budget * 1000 });
         if (r.code !== 0 && !r.timedOut) throw new Error(`scaling.mjs --measure ${s.kind} ${size} exited ${r.code}:\n${r.stderr.slice(-2000)}`);
         /** @type {Array<{ seconds: number, bytes: number, problem: string }>} */
-        const done = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+        const done = r.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l));
         results[`validate_${s.kind}_${size}_bytes`] = done[0]?.bytes;
         return { seconds: done.map((d) => d.seconds), outcome: done.at(-1)?.problem || 'valid', stopped: r.timedOut };
       });

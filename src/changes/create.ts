@@ -51,7 +51,15 @@ export async function createDeclarations(repoDir: string, inputName: string, con
       }
       if (problems.length > 0) return refused(problems, ['nothing was written']);
       if (changes.length === 0)
-        return refused([{ code: 'usage', severity: 'error', message: 'the input holds no declaration', file: inputName, hint: 'give a YAML file with one or more documents that each have a kind:' }]);
+        return refused([
+          {
+            code: 'usage',
+            severity: 'error',
+            message: 'the input holds no declaration',
+            file: inputName,
+            hint: 'give a YAML file with one or more documents that each have a kind:',
+          },
+        ]);
       return { changes, notes };
     },
     { dryRun: options.dryRun, purpose: `create -f ${inputName}` },

@@ -45,5 +45,10 @@ export function editDeclaration(text: string, id: Identity, edit: (doc: Document
 /** A new one-document file. */
 export function newDeclarationFile(value: Record<string, unknown>, comment?: string): string {
   const body = stringify(value, OPTIONS);
-  return comment ? `${comment.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n')}\n${body}` : body;
+  return comment
+    ? `${comment
+        .split('\n')
+        .map((l) => `# ${l}`.trimEnd())
+        .join('\n')}\n${body}`
+    : body;
 }

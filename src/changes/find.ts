@@ -22,12 +22,20 @@ export function collectionOf(model: Model, kind: KindName): ReadonlyMap<string, 
 
 export function findDeclaration(model: Model, kind: KindName, name: string, namespace?: string): Declaration | Diagnostic {
   const namespaced = KINDS[kind].namespaced;
-  if (namespaced && !namespace) return { code: 'usage', severity: 'error', file: '<arguments>', message: `${kind} is namespaced: the namespace is missing`, hint: 'pass -n NAMESPACE' };
+  if (namespaced && !namespace)
+    return { code: 'usage', severity: 'error', file: '<arguments>', message: `${kind} is namespaced: the namespace is missing`, hint: 'pass -n NAMESPACE' };
   const key = namespaced ? namespacedKey(namespace!, name) : name;
   const found = collectionOf(model, kind).get(key);
   if (found) return found;
   const guess = nearest(key, collectionOf(model, kind).keys());
-  return { code: 'not-found', severity: 'error', message: `${kind} ${quoted(key)} is not declared`, kind, name: key, hint: guess ? `did you mean "${guess}"?` : declaredHint(model, kind) };
+  return {
+    code: 'not-found',
+    severity: 'error',
+    message: `${kind} ${quoted(key)} is not declared`,
+    kind,
+    name: key,
+    hint: guess ? `did you mean "${guess}"?` : declaredHint(model, kind),
+  };
 }
 
 /** A few of the declared names of a kind, so a typo is easy to see. */

@@ -46,10 +46,7 @@ const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuf
 
 /** What reading one input file gave. */
 export type StableRead =
-  | { ok: true; content: Buffer }
-  | { ok: false; why: 'too-large' }
-  | { ok: false; why: 'changed' }
-  | { ok: false; why: 'unreadable'; reason: string };
+  { ok: true; content: Buffer } | { ok: false; why: 'too-large' } | { ok: false; why: 'changed' } | { ok: false; why: 'unreadable'; reason: string };
 
 /**
  * Reads a file (regular, FIFO or device) once, at most `limit` bytes. A
@@ -100,7 +97,8 @@ const STILL_WRITTEN = { message: 'changed while it was read: it is still being w
 export function readDeclarationInput(path: string): InputRead {
   const name = path === '-' ? STDIN_NAME : echo(path);
   const refuse = (d: Omit<Diagnostic, 'severity' | 'file'>): InputRead => ({ ok: false, diagnostic: { severity: 'error', file: name, ...d } });
-  const tooLarge = () => refuse({ code: 'file.too-large', message: `input is over the ${MAX_FILE_BYTES}-byte limit for a declaration file`, hint: 'split it into several files' });
+  const tooLarge = () =>
+    refuse({ code: 'file.too-large', message: `input is over the ${MAX_FILE_BYTES}-byte limit for a declaration file`, hint: 'split it into several files' });
   if (path === '-') {
     const read = readStdinBounded(MAX_FILE_BYTES);
     return read.ok ? { ok: true, name, content: read.content } : tooLarge();
@@ -144,7 +142,13 @@ export function readSecretData(sources: SecretValueSources, secret: { namespace:
       hint: SECRET_LIMIT_REASON,
     });
   const put = (flag: string, key: string, value: Buffer, file: string): SecretDataRead | undefined => {
-    if (!key) return refuse({ code: 'usage', file, message: `${flag}: the key is empty`, hint: flag === '--from-literal' ? 'write KEY=VALUE' : 'write KEY=PATH, or a PATH whose file name is the key' });
+    if (!key)
+      return refuse({
+        code: 'usage',
+        file,
+        message: `${flag}: the key is empty`,
+        hint: flag === '--from-literal' ? 'write KEY=VALUE' : 'write KEY=PATH, or a PATH whose file name is the key',
+      });
     if (key in data) return refuse({ code: 'usage', file, message: `${flag}: key ${quoted(key)} is given twice`, hint: 'give each key once' });
     data[key] = value;
     total += value.length;
@@ -167,8 +171,19 @@ export function readSecretData(sources: SecretValueSources, secret: { namespace:
     const read = readStableFile(path, MAX_SECRET_DATA_BYTES - total);
     if (!read.ok && read.why === 'too-large') return overLimit('--from-file', key, shown);
     if (!read.ok && read.why === 'changed')
-      return refuse({ code: 'failed-precondition', file: shown, message: `--from-file: the value of key ${quoted(key)} ${STILL_WRITTEN.message}`, hint: STILL_WRITTEN.hint });
-    if (!read.ok) return refuse({ code: 'usage', file: shown, message: `--from-file: cannot read the value of key ${quoted(key)}: ${read.reason}`, hint: 'pass --from-file KEY=PATH with a readable file' });
+      return refuse({
+        code: 'failed-precondition',
+        file: shown,
+        message: `--from-file: the value of key ${quoted(key)} ${STILL_WRITTEN.message}`,
+        hint: STILL_WRITTEN.hint,
+      });
+    if (!read.ok)
+      return refuse({
+        code: 'usage',
+        file: shown,
+        message: `--from-file: cannot read the value of key ${quoted(key)}: ${read.reason}`,
+        hint: 'pass --from-file KEY=PATH with a readable file',
+      });
     const problem = put('--from-file', key, read.content, shown);
     if (problem) return problem;
   }

@@ -90,7 +90,13 @@ function parseHolder(text: string): LockHolder | undefined {
   try {
     const v = JSON.parse(text) as Partial<LockHolder>;
     if (typeof v.pid === 'number' && Number.isInteger(v.pid) && v.pid > 0 && typeof v.host === 'string')
-      return { pid: v.pid, host: v.host, command: String(v.command ?? ''), since: String(v.since ?? ''), token: typeof v.token === 'string' ? v.token : undefined };
+      return {
+        pid: v.pid,
+        host: v.host,
+        command: String(v.command ?? ''),
+        since: String(v.since ?? ''),
+        token: typeof v.token === 'string' ? v.token : undefined,
+      };
   } catch {
     // not ours, or damaged
   }

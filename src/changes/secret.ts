@@ -38,7 +38,19 @@ export async function createSecret(repoDir: string, request: CreateSecretRequest
     ({ model }) => {
       const found = findDeclaration(model, 'Secret', request.name, request.namespace);
       if ('source' in found)
-        return refused([{ code: 'resource.duplicate', severity: 'error', message: `Secret "${id}" already exists`, kind: 'Secret', name: id, file: found.source.file, line: found.source.line, column: found.source.column, hint: 'use `mcpo secret update`' }]);
+        return refused([
+          {
+            code: 'resource.duplicate',
+            severity: 'error',
+            message: `Secret "${id}" already exists`,
+            kind: 'Secret',
+            name: id,
+            file: found.source.file,
+            line: found.source.line,
+            column: found.source.column,
+            hint: 'use `mcpo secret update`',
+          },
+        ]);
       if (Object.keys(request.data).length === 0) return refused([noData()]);
 
       const encrypted = sealData(request.key, request, request.data);
@@ -112,10 +124,29 @@ export async function updateSecret(repoDir: string, request: UpdateSecretRequest
       if (!('source' in found) || found.kind !== 'Secret') return refused([found as Diagnostic]);
       const removeKeys = request.removeKeys ?? [];
       if (removeKeys.length > 0 && request.strategy !== 'SECRET_UPDATE_STRATEGY_PATCH')
-        return refused([{ code: 'usage', severity: 'error', file: '<arguments>', message: 'removing keys is only possible with --strategy patch', kind: 'Secret', name: id, hint: 'pass --strategy patch with --remove-key' }]);
+        return refused([
+          {
+            code: 'usage',
+            severity: 'error',
+            file: '<arguments>',
+            message: 'removing keys is only possible with --strategy patch',
+            kind: 'Secret',
+            name: id,
+            hint: 'pass --strategy patch with --remove-key',
+          },
+        ]);
       const missing = removeKeys.filter((k) => !found.keys.includes(k));
       if (missing.length > 0)
-        return refused([{ code: 'not-found', severity: 'error', message: `Secret "${id}" has no key ${missing.map((k) => quoted(k)).join(', ')} to remove`, kind: 'Secret', name: id, hint: `its keys: ${found.keys.join(', ')}` }]);
+        return refused([
+          {
+            code: 'not-found',
+            severity: 'error',
+            message: `Secret "${id}" has no key ${missing.map((k) => quoted(k)).join(', ')} to remove`,
+            kind: 'Secret',
+            name: id,
+            hint: `its keys: ${found.keys.join(', ')}`,
+          },
+        ]);
       if (Object.keys(request.data).length === 0 && removeKeys.length === 0) return refused([noData()]);
 
       const plan = planUpdate(found.keys, Object.keys(request.data), request.strategy, removeKeys);

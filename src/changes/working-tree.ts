@@ -104,7 +104,8 @@ async function apply(repoDir: string, byPath: Map<string, InputFile>, problems: 
   if (oversized.length > 0) return { applied: false, changes, diagnostics: oversized, notes: ['nothing was written'] };
   const { diagnostics } = buildModel({ files: [...byPath.values()], problems });
   const blocking = diagnostics.filter((d) => isError(d) && !plan.accept?.(d));
-  if (blocking.length > 0) return { applied: false, changes, diagnostics: blocking, notes: ['nothing was written: the repository would not be valid after this change'] };
+  if (blocking.length > 0)
+    return { applied: false, changes, diagnostics: blocking, notes: ['nothing was written: the repository would not be valid after this change'] };
   if (!dryRun) {
     try {
       await writeFilesAtomically(
@@ -114,7 +115,15 @@ async function apply(repoDir: string, byPath: Map<string, InputFile>, problems: 
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       return refused(
-        [{ code: 'internal', severity: 'error', file: e.path ? echo(relative(resolve(repoDir), e.path)) : undefined, message: `cannot write the change: ${echo(e.code ?? e.message)}`, hint: 'free disk space or fix permissions, check `git status`, and run the command again' }],
+        [
+          {
+            code: 'internal',
+            severity: 'error',
+            file: e.path ? echo(relative(resolve(repoDir), e.path)) : undefined,
+            message: `cannot write the change: ${echo(e.code ?? e.message)}`,
+            hint: 'free disk space or fix permissions, check `git status`, and run the command again',
+          },
+        ],
         [],
       );
     }

@@ -40,7 +40,17 @@ export function registerChangeCommands(program: Command): void {
       action(async (kindText: string, name: string, opts: { namespace?: string; force?: boolean; repo: string; dryRun?: boolean }) => {
         const kind = parseKind(kindText);
         if (!kind)
-          return reportChange(refused([{ code: 'usage', severity: 'error', file: '<arguments>', message: `unknown kind ${quoted(kindText)}`, hint: 'expected template, resourcelimit, namespace or secret' }]));
+          return reportChange(
+            refused([
+              {
+                code: 'usage',
+                severity: 'error',
+                file: '<arguments>',
+                message: `unknown kind ${quoted(kindText)}`,
+                hint: 'expected template, resourcelimit, namespace or secret',
+              },
+            ]),
+          );
         const outcome = await deleteDeclaration(opts.repo, { kind, name, namespace: opts.namespace, force: opts.force, dryRun: opts.dryRun });
         return reportChange(outcome, opts.dryRun);
       }),

@@ -12,7 +12,6 @@
  */
 import type { Command } from 'commander';
 import { FILE_HEADERS_ONLY, createTwoFilesPatch } from 'diff';
-import type { Diagnostic } from '../core/diagnostic.js';
 import { buildModel } from '../model/build.js';
 import { readCommitFiles } from '../source/commit.js';
 import { readWorkingTreeFiles } from '../source/working-tree.js';
@@ -29,7 +28,6 @@ interface Side {
   label: string;
   files: Map<string, string>;
 }
-
 
 async function loadSide(repo: string, rev: string | undefined): Promise<Side> {
   let result: LoadResult;

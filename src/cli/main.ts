@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { takeExitCode } from './command.js';
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { registerChangeCommands } from './change-commands.js';
 import { registerSecret } from './secret.js';
 import { registerValidate } from './validate.js';

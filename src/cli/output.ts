@@ -10,11 +10,12 @@ export function parseFormat(value: string): OutputFormat {
   return value;
 }
 
-
 export function printDiagnostics(diagnostics: readonly Diagnostic[], format: OutputFormat, extra: Record<string, unknown> = {}): void {
   const errors = diagnostics.filter(isError).length;
   if (format === 'json') {
-    process.stdout.write(`${JSON.stringify({ valid: errors === 0, errors, warnings: diagnostics.length - errors, diagnostics: diagnostics.map(safeDiagnostic), ...extra }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ valid: errors === 0, errors, warnings: diagnostics.length - errors, diagnostics: diagnostics.map(safeDiagnostic), ...extra }, null, 2)}\n`,
+    );
     return;
   }
   for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);

@@ -48,7 +48,13 @@ async function sealingKey(repo: string, cert?: string): Promise<SealingKey | Dia
     return (await loadSealingCertificate({ cert, repoRoot: repo })).key;
   } catch (err) {
     if (err instanceof McpoError)
-      return { code: 'usage', severity: 'error', file: '<certificate>', message: err.message, hint: "pass --cert FILE|URL with the Sealed Secrets controller's certificate, or set sealing.certificate in mcpo.yaml" };
+      return {
+        code: 'usage',
+        severity: 'error',
+        file: '<certificate>',
+        message: err.message,
+        hint: "pass --cert FILE|URL with the Sealed Secrets controller's certificate, or set sealing.certificate in mcpo.yaml",
+      };
     throw err;
   }
 }
@@ -56,7 +62,11 @@ async function sealingKey(repo: string, cert?: string): Promise<SealingKey | Dia
 function dataOptions(command: Command): Command {
   return command
     .option('--from-literal <key=value>', 'a value (repeatable)', collect)
-    .option('--from-file <[key=]path>', `a value read from a file (repeatable); all values of one secret together at most ${MAX_SECRET_DATA_BYTES / 1024} KiB`, collect)
+    .option(
+      '--from-file <[key=]path>',
+      `a value read from a file (repeatable); all values of one secret together at most ${MAX_SECRET_DATA_BYTES / 1024} KiB`,
+      collect,
+    )
     .option('--cert <file-or-url>', "the Sealed Secrets controller's certificate (default: sealing.certificate in mcpo.yaml)")
     .option('--repo <dir>', 'config repository', '.')
     .option('--dry-run', 'check and report, write nothing')
@@ -75,32 +85,57 @@ export function registerSecret(program: Command): void {
       .addOption(new Option('--type <type>', Object.keys(TYPES).join(' | ')).default('SECRET_TYPE_OPAQUE', 'opaque').argParser(choice(TYPES)))
       .addOption(new Option('--scope <scope>', Object.keys(SCOPES).join(' | ')).default('SEALING_SCOPE_STRICT', 'strict').argParser(choice(SCOPES))),
   ).action(
-    action(async (name: string, opts: DataOptions & { namespace: string; type: SecretType; scope: SealingScope; cert?: string; repo: string; dryRun?: boolean }) => {
-      const read = readSecretData(opts, { name, namespace: opts.namespace });
-      if (!read.ok) return reportChange(refused([read.diagnostic]));
-      const key = await sealingKey(opts.repo, opts.cert);
-      if (!('publicKey' in key)) return reportChange(refused([key]));
-      const outcome = await createSecret(opts.repo, { name, namespace: opts.namespace, type: opts.type, scope: opts.scope, data: read.data, key, dryRun: opts.dryRun });
-      return reportChange(outcome, opts.dryRun);
-    }),
+    action(
+      async (name: string, opts: DataOptions & { namespace: string; type: SecretType; scope: SealingScope; cert?: string; repo: string; dryRun?: boolean }) => {
+        const read = readSecretData(opts, { name, namespace: opts.namespace });
+        if (!read.ok) return reportChange(refused([read.diagnostic]));
+        const key = await sealingKey(opts.repo, opts.cert);
+        if (!('publicKey' in key)) return reportChange(refused([key]));
+        const outcome = await createSecret(opts.repo, {
+          name,
+          namespace: opts.namespace,
+          type: opts.type,
+          scope: opts.scope,
+          data: read.data,
+          key,
+          dryRun: opts.dryRun,
+        });
+        return reportChange(outcome, opts.dryRun);
+      },
+    ),
   );
 
   dataOptions(
     secret
       .command('update')
-      .description('change a Secret key by key: replace (new keys are all the data), merge (only add new keys), patch (change or add the given keys, --remove-key to drop one)')
+      .description(
+        'change a Secret key by key: replace (new keys are all the data), merge (only add new keys), patch (change or add the given keys, --remove-key to drop one)',
+      )
       .argument('<name>')
       .requiredOption('-n, --namespace <namespace>', 'namespace of the secret')
       .addOption(new Option('--strategy <strategy>', Object.keys(STRATEGIES).join(' | ')).makeOptionMandatory().argParser(choice(STRATEGIES)))
       .option('--remove-key <key>', 'with --strategy patch: remove this key (repeatable)', collect),
   ).action(
-    action(async (name: string, opts: DataOptions & { namespace: string; strategy: UpdateStrategy; removeKey?: string[]; cert?: string; repo: string; dryRun?: boolean }) => {
-      const read = readSecretData(opts, { name, namespace: opts.namespace });
-      if (!read.ok) return reportChange(refused([read.diagnostic]));
-      const key = await sealingKey(opts.repo, opts.cert);
-      if (!('publicKey' in key)) return reportChange(refused([key]));
-      const outcome = await updateSecret(opts.repo, { name, namespace: opts.namespace, strategy: opts.strategy, data: read.data, removeKeys: opts.removeKey, key, dryRun: opts.dryRun });
-      return reportChange(outcome, opts.dryRun);
-    }),
+    action(
+      async (
+        name: string,
+        opts: DataOptions & { namespace: string; strategy: UpdateStrategy; removeKey?: string[]; cert?: string; repo: string; dryRun?: boolean },
+      ) => {
+        const read = readSecretData(opts, { name, namespace: opts.namespace });
+        if (!read.ok) return reportChange(refused([read.diagnostic]));
+        const key = await sealingKey(opts.repo, opts.cert);
+        if (!('publicKey' in key)) return reportChange(refused([key]));
+        const outcome = await updateSecret(opts.repo, {
+          name,
+          namespace: opts.namespace,
+          strategy: opts.strategy,
+          data: read.data,
+          removeKeys: opts.removeKey,
+          key,
+          dryRun: opts.dryRun,
+        });
+        return reportChange(outcome, opts.dryRun);
+      },
+    ),
   );
 }

@@ -63,7 +63,9 @@ async function clusterReader(opts: ServeCliOptions, log: Logger): Promise<PodInf
   }
   const informer = new PodInformer(config.kubeConfig, config.describe, {
     onStateChange: (state, detail) =>
-      state === 'synced' ? log.info('watching MCP server pods', { cluster: config.describe }) : log.warn('cannot watch MCP server pods; retrying', { cluster: config.describe, error: detail }),
+      state === 'synced'
+        ? log.info('watching MCP server pods', { cluster: config.describe })
+        : log.warn('cannot watch MCP server pods; retrying', { cluster: config.describe, error: detail }),
   });
   void informer.start();
   return informer;
@@ -94,7 +96,11 @@ export function registerServe(program: Command): void {
       'serve the declarations of a repository over gRPC, read only (mcp.orchestrator.v1.McpOrchestratorService, health, reflection); ' +
         'follows new commits of the branch and keeps serving the last good commit when a new one is invalid',
     )
-    .option('--repo <path-or-url>', 'config repository: a local path (its commits are read in place; uncommitted files are not served) or a git URL (cloned into the cache and fetched)', '.')
+    .option(
+      '--repo <path-or-url>',
+      'config repository: a local path (its commits are read in place; uncommitted files are not served) or a git URL (cloned into the cache and fetched)',
+      '.',
+    )
     .option('--branch <branch>', 'branch to follow (default: the current branch, or the remote default branch)')
     .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').default(50051).argParser(parsePort))
     .option('--host <host>', 'address to listen on', '127.0.0.1')
@@ -113,17 +119,24 @@ export function registerServe(program: Command): void {
         return n;
       }),
     )
-    .option('--kubeconfig <file>', 'kubeconfig of the cluster whose MCP server pods GetMcpServer/ListMcpServers report (default: $KUBECONFIG, ~/.kube/config, or in-cluster)')
+    .option(
+      '--kubeconfig <file>',
+      'kubeconfig of the cluster whose MCP server pods GetMcpServer/ListMcpServers report (default: $KUBECONFIG, ~/.kube/config, or in-cluster)',
+    )
     .option('--context <name>', 'kubeconfig context to use')
     .option('--in-cluster', "use the pod's service account (needs get/list/watch on pods: docs/rbac.yaml)")
     .addOption(
-      new Option('--max-concurrent-streams <n>', 'calls one connection may have open at once (advertised to clients, which queue the rest)').default(100).argParser((v) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
-        return n;
-      }),
+      new Option('--max-concurrent-streams <n>', 'calls one connection may have open at once (advertised to clients, which queue the rest)')
+        .default(100)
+        .argParser((v) => {
+          const n = Number(v);
+          if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+          return n;
+        }),
     )
-    .addOption(new Option('--idle-timeout <duration>', 'close a connection that has had no call for this long').default(5 * 60_000, '5m').argParser(parseDuration))
+    .addOption(
+      new Option('--idle-timeout <duration>', 'close a connection that has had no call for this long').default(5 * 60_000, '5m').argParser(parseDuration),
+    )
     .option('--cache-dir <dir>', 'where URL clones live (default: ${MCPO_CACHE_DIR:-~/.cache/mcp-orchestrator}/repos)')
     .action(
       action(async (opts: ServeCliOptions) => {
@@ -155,7 +168,7 @@ export function registerServe(program: Command): void {
           dispose();
           await cluster?.stop();
           if (err instanceof McpoError) throw err;
-          throw new Error(`cannot start the server: ${errorMessage(err)}`);
+          throw new McpoError('unavailable', `cannot start the server: ${errorMessage(err)}`, { cause: err });
         }
         await signal;
         await server.stop();

@@ -24,7 +24,10 @@ export function registerValidate(program: Command): void {
         printDiagnostics(diagnostics, opts.format, counts ? { counts } : {});
         if (opts.format === 'text') {
           const errors = diagnostics.filter(isError).length;
-          if (counts) process.stdout.write(`valid: ${counts.namespaces} namespaces, ${counts.resource_limits} resource limits, ${counts.templates} templates, ${counts.secrets} secrets\n`);
+          if (counts)
+            process.stdout.write(
+              `valid: ${counts.namespaces} namespaces, ${counts.resource_limits} resource limits, ${counts.templates} templates, ${counts.secrets} secrets\n`,
+            );
           else process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}\n`);
         }
         return model ? EXIT_OK : EXIT_INVALID;

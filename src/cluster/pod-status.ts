@@ -3,7 +3,6 @@ import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { CONTAINER_NAME, TEMPLATE_LABEL } from '../core/names.js';
 import type { McpServerMessage } from './reader.js';
 
-
 const seconds = (t: Date | string | undefined): number => (t ? Math.floor(new Date(t).getTime() / 1000) : 0);
 
 /**

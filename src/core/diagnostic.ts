@@ -116,10 +116,5 @@ export function formatDiagnostic(diagnostic: Diagnostic): string {
 
 /** Stable order: by file, line, column, then message. */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
-  return (
-    (a.file ?? '').localeCompare(b.file ?? '') ||
-    (a.line ?? 0) - (b.line ?? 0) ||
-    (a.column ?? 0) - (b.column ?? 0) ||
-    a.message.localeCompare(b.message)
-  );
+  return (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.message.localeCompare(b.message);
 }

@@ -5,12 +5,7 @@ import { deepFreeze } from './freeze.js';
  * their defaults are decided, and what each secret type means to Kubernetes.
  */
 export type Transport = 'TRANSPORT_STDIO' | 'TRANSPORT_STREAMABLE_HTTP' | 'TRANSPORT_SSE';
-export type SecretType =
-  | 'SECRET_TYPE_OPAQUE'
-  | 'SECRET_TYPE_DOCKER_CONFIG_JSON'
-  | 'SECRET_TYPE_BASIC_AUTH'
-  | 'SECRET_TYPE_SSH_AUTH'
-  | 'SECRET_TYPE_TLS';
+export type SecretType = 'SECRET_TYPE_OPAQUE' | 'SECRET_TYPE_DOCKER_CONFIG_JSON' | 'SECRET_TYPE_BASIC_AUTH' | 'SECRET_TYPE_SSH_AUTH' | 'SECRET_TYPE_TLS';
 export type SealingScope = 'SEALING_SCOPE_STRICT' | 'SEALING_SCOPE_NAMESPACE_WIDE' | 'SEALING_SCOPE_CLUSTER_WIDE';
 
 /** What a declaration gets for a field it leaves out. */

@@ -29,11 +29,4 @@ export function isKindName(kind: string): kind is KindName {
  * String fields holding Kubernetes quantities. Unquoted numbers are accepted
  * there (`cpu: 1`, `cpu: 0.5`) as Kubernetes accepts them.
  */
-export const QUANTITY_FIELDS: ReadonlySet<string> = new Set([
-  'cpu',
-  'memory',
-  'cpu_limit',
-  'memory_limit',
-  'ephemeral_storage',
-  'size_limit',
-]);
+export const QUANTITY_FIELDS: ReadonlySet<string> = new Set(['cpu', 'memory', 'cpu_limit', 'memory_limit', 'ephemeral_storage', 'size_limit']);

@@ -69,14 +69,7 @@ export function nodePosition(ctx: ShapeContext, node: Node | null | undefined): 
   return positionAt(ctx.parsed.lineCounter, offset);
 }
 
-export function report(
-  ctx: ShapeContext,
-  code: DiagnosticCode,
-  at: Node | Position | null | undefined,
-  path: string,
-  message: string,
-  hint?: string,
-): void {
+export function report(ctx: ShapeContext, code: DiagnosticCode, at: Node | Position | null | undefined, path: string, message: string, hint?: string): void {
   if (path) markReported(ctx, path);
   const position = at && 'line' in at && 'column' in at && typeof at.line === 'number' ? (at as Position) : nodePosition(ctx, at as Node);
   ctx.diagnostics.push({
@@ -116,7 +109,14 @@ function insideSensitive(ctx: ShapeContext, node: Node | null): boolean {
 function resolve(ctx: ShapeContext, node: unknown, path: string): Node | null | undefined {
   const target = peek(ctx, node);
   if (ctx.sensitive === 0 && target !== node && insideSensitive(ctx, target)) {
-    report(ctx, 'secret.sealing', node as Node, path, 'an alias here points into a secret\'s sealed data; sealed values cannot be used elsewhere', 'remove the alias');
+    report(
+      ctx,
+      'secret.sealing',
+      node as Node,
+      path,
+      "an alias here points into a secret's sealed data; sealed values cannot be used elsewhere",
+      'remove the alias',
+    );
     return undefined;
   }
   return target;
@@ -128,7 +128,7 @@ function resolve(ctx: ShapeContext, node: unknown, path: string): Node | null | 
  */
 function aliasKeyInSensitive(ctx: ShapeContext, key: unknown, path: string): boolean {
   if (ctx.sensitive === 0 || !isAlias(key)) return false;
-  report(ctx, 'secret.sealing', key, path, 'a key in a secret\'s sealed data is an alias; keys there must be written out', 'write the key name itself');
+  report(ctx, 'secret.sealing', key, path, "a key in a secret's sealed data is an alias; keys there must be written out", 'write the key name itself');
   return true;
 }
 
@@ -169,7 +169,14 @@ function join(path: string, field: string): string {
  * Walks a mapping against `type`. `skip` names keys handled by the caller (`kind`).
  * Returns the valid part of the value.
  */
-export function checkMessage(ctx: ShapeContext, rawNode: unknown, type: protobuf.Type, path: string, depth = 0, skip: ReadonlySet<string> = new Set()): PlainMessage | undefined {
+export function checkMessage(
+  ctx: ShapeContext,
+  rawNode: unknown,
+  type: protobuf.Type,
+  path: string,
+  depth = 0,
+  skip: ReadonlySet<string> = new Set(),
+): PlainMessage | undefined {
   const node = resolve(ctx, rawNode, path);
   if (node === undefined) return undefined;
   if (depth > MAX_DEPTH) {
@@ -184,7 +191,7 @@ export function checkMessage(ctx: ShapeContext, rawNode: unknown, type: protobuf
   const oneofMembers = new Map<string, string[]>();
   for (const pair of node.items) {
     if (aliasKeyInSensitive(ctx, pair.key, path)) continue;
-      const keyNode = resolve(ctx, pair.key, path);
+    const keyNode = resolve(ctx, pair.key, path);
     if (keyNode === undefined) continue;
     if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
       report(ctx, 'field.type', keyNode, path, `mapping keys must be field names, got ${describe(keyNode)}`);
@@ -197,13 +204,38 @@ export function checkMessage(ctx: ShapeContext, rawNode: unknown, type: protobuf
     if (!field) {
       if (ctx.sensitive > 0) {
         // A key here may be a value that lost its indentation: not shown.
-        report(ctx, 'field.unknown', keyNode, path, `unknown field in ${type.name}`, `known fields: ${settableFields(type).map((f) => f.name).join(', ')}`);
+        report(
+          ctx,
+          'field.unknown',
+          keyNode,
+          path,
+          `unknown field in ${type.name}`,
+          `known fields: ${settableFields(type)
+            .map((f) => f.name)
+            .join(', ')}`,
+        );
         continue;
       }
       const camel = Object.values(type.fields).find((f) => snakeToCamel(f.name) === key);
-      const guess = camel ? camel.name : nearest(key, settableFields(type).map((f) => f.name));
+      const guess = camel
+        ? camel.name
+        : nearest(
+            key,
+            settableFields(type).map((f) => f.name),
+          );
       if (guess) markReported(ctx, join(path, guess));
-      report(ctx, 'field.unknown', keyNode, fieldPath, `unknown field ${quoted(key)} in ${type.name}`, guess ? `did you mean "${guess}"?` : `known fields: ${settableFields(type).map((f) => f.name).join(', ')}`);
+      report(
+        ctx,
+        'field.unknown',
+        keyNode,
+        fieldPath,
+        `unknown field ${quoted(key)} in ${type.name}`,
+        guess
+          ? `did you mean "${guess}"?`
+          : `known fields: ${settableFields(type)
+              .map((f) => f.name)
+              .join(', ')}`,
+      );
       continue;
     }
     if (isOutputOnly(field)) {
@@ -224,7 +256,13 @@ export function checkMessage(ctx: ShapeContext, rawNode: unknown, type: protobuf
   }
   for (const [oneof, members] of oneofMembers) {
     if (members.length > 1) {
-      report(ctx, 'field.oneof', ctx.positions.get(join(path, members[1]!)), join(path, members[1]!), `only one of ${members.map((m) => `"${m}"`).join(', ')} may be set (${oneof})`);
+      report(
+        ctx,
+        'field.oneof',
+        ctx.positions.get(join(path, members[1]!)),
+        join(path, members[1]!),
+        `only one of ${members.map((m) => `"${m}"`).join(', ')} may be set (${oneof})`,
+      );
     }
   }
   return out;
@@ -304,7 +342,14 @@ function checkEnum(ctx: ShapeContext, node: Node | null, type: protobuf.Enum, pa
     }
     const prefixed = value.length <= 64 ? names.find((n) => n.endsWith(`_${value.toUpperCase().replace(/[-\s]/g, '_')}`)) : undefined;
     const guess = prefixed ?? nearest(value, names);
-    report(ctx, 'field.enum', node, path, `${quoted(value)} is not a ${type.name}: expected one of ${names.join(', ')}`, guess ? `did you mean "${guess}"?` : undefined);
+    report(
+      ctx,
+      'field.enum',
+      node,
+      path,
+      `${quoted(value)} is not a ${type.name}: expected one of ${names.join(', ')}`,
+      guess ? `did you mean "${guess}"?` : undefined,
+    );
     return undefined;
   }
   return value;

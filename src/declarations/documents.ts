@@ -35,7 +35,14 @@ export function readDeclaration(parsed: ParsedDocument): { declaration?: RawDecl
   if (contents === null || (isScalar(contents) && contents.value === null)) return { diagnostics: [] };
   if (!isMap(contents)) {
     const what = isScalar(contents) ? 'a scalar' : 'a list';
-    report(ctx, 'declaration.not-a-mapping', contents, '', `a declaration must be a mapping with "kind:", got ${what}`, 'write one resource per YAML document, separated by ---');
+    report(
+      ctx,
+      'declaration.not-a-mapping',
+      contents,
+      '',
+      `a declaration must be a mapping with "kind:", got ${what}`,
+      'write one resource per YAML document, separated by ---',
+    );
     return { diagnostics: ctx.diagnostics };
   }
   const kindNode = contents.get('kind', true) as Node | undefined;
@@ -47,7 +54,14 @@ export function readDeclaration(parsed: ParsedDocument): { declaration?: RawDecl
   }
   if (typeof kind !== 'string' || !isKindName(kind)) {
     const guess = typeof kind === 'string' ? nearest(kind, kinds) : undefined;
-    report(ctx, 'declaration.unknown-kind', kindNode, 'kind', `unknown kind ${typeof kind === 'string' ? quoted(kind) : 'value'}`, guess ? `did you mean "${guess}"?` : `expected one of: ${kinds.join(', ')}`);
+    report(
+      ctx,
+      'declaration.unknown-kind',
+      kindNode,
+      'kind',
+      `unknown kind ${typeof kind === 'string' ? quoted(kind) : 'value'}`,
+      guess ? `did you mean "${guess}"?` : `expected one of: ${kinds.join(', ')}`,
+    );
     return { diagnostics: ctx.diagnostics };
   }
   const info = KINDS[kind];

@@ -46,8 +46,7 @@ export function checkLabelKey(key: string): string | undefined {
 export function checkLabelValue(value: string): string | undefined {
   if (value === '') return undefined;
   if (value.length > 63) return `label value must be at most 63 characters, got ${value.length}`;
-  if (!LABEL_NAME.test(value))
-    return `label value ${quoted(value)} is invalid: letters, digits, '-', '_' and '.', starting and ending with a letter or digit`;
+  if (!LABEL_NAME.test(value)) return `label value ${quoted(value)} is invalid: letters, digits, '-', '_' and '.', starting and ending with a letter or digit`;
   return undefined;
 }
 

@@ -37,13 +37,23 @@ function listedNow(names: Iterable<string>): string {
 
 type Report = (decl: RawDeclaration, code: DiagnosticCode, path: string, message: string, hint?: string) => void;
 
-
 export function checkRules(declarations: readonly RawDeclaration[]): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const report: Report = (decl, code, path, message, hint) => {
     if (code === 'field.required' && alreadyReported(decl, path)) return;
     const position = locate(decl, path);
-    diagnostics.push({ code, severity: 'error', message, file: decl.file, line: position.line, column: position.column, kind: decl.kind, name: decl.displayName, path: path || undefined, hint });
+    diagnostics.push({
+      code,
+      severity: 'error',
+      message,
+      file: decl.file,
+      line: position.line,
+      column: position.column,
+      kind: decl.kind,
+      name: decl.displayName,
+      path: path || undefined,
+      hint,
+    });
   };
 
   const namespaces = new Set<string>();
@@ -70,7 +80,13 @@ export function checkRules(declarations: readonly RawDeclaration[]): Diagnostic[
     const key = `${d.kind}/${d.displayName}`;
     const first = seen.get(key);
     if (first && !d.displayName.includes('?')) {
-      report(d, 'resource.duplicate', 'name', `${d.kind} ${quoted(d.displayName)} is declared twice`, `first declared at ${first.file}:${first.start.line}:${first.start.column}`);
+      report(
+        d,
+        'resource.duplicate',
+        'name',
+        `${d.kind} ${quoted(d.displayName)} is declared twice`,
+        `first declared at ${first.file}:${first.start.line}:${first.start.column}`,
+      );
     } else {
       seen.set(key, d);
     }
@@ -99,7 +115,13 @@ function checkIdentity(d: RawDeclaration, report: Report, namespaces: ReadonlySe
   if (problem) report(d, 'name.invalid', 'namespace', problem);
   else if (!namespaces.has(namespace)) {
     const guess = nearest(namespace, namespaces);
-    report(d, 'reference.missing', 'namespace', `namespace ${quoted(namespace)} is not declared`, guess ? `did you mean "${guess}"?` : `declare it with kind: Namespace`);
+    report(
+      d,
+      'reference.missing',
+      'namespace',
+      `namespace ${quoted(namespace)} is not declared`,
+      guess ? `did you mean "${guess}"?` : `declare it with kind: Namespace`,
+    );
   }
 }
 
@@ -108,7 +130,8 @@ function checkLabels(d: RawDeclaration, report: Report, reserved: boolean): void
     const path = `labels[${JSON.stringify(key)}]`;
     const problem = checkLabelKey(key) ?? checkLabelValue(String(value));
     if (problem) report(d, 'label.invalid', path, problem);
-    else if (reserved && RESERVED_LABEL_KEYS.has(key)) report(d, 'label.invalid', path, `label ${quoted(key)} is set by mcp-orchestrator and cannot be declared`);
+    else if (reserved && RESERVED_LABEL_KEYS.has(key))
+      report(d, 'label.invalid', path, `label ${quoted(key)} is set by mcp-orchestrator and cannot be declared`);
   }
 }
 
@@ -118,7 +141,13 @@ function quantity(d: RawDeclaration, report: Report, path: string, text: PlainVa
     return undefined;
   }
   if (text.length > MAX_QUANTITY_CHARS) {
-    report(d, 'quantity.invalid', path, `a quantity of ${text.length} characters is over the limit of ${MAX_QUANTITY_CHARS}`, 'write it like "100m", "0.5", "256Mi" or "1Gi"');
+    report(
+      d,
+      'quantity.invalid',
+      path,
+      `a quantity of ${text.length} characters is over the limit of ${MAX_QUANTITY_CHARS}`,
+      'write it like "100m", "0.5", "256Mi" or "1Gi"',
+    );
     return undefined;
   }
   const q = parseQuantity(text);
@@ -144,9 +173,21 @@ function checkPreset(d: RawDeclaration, report: Report): void {
     const memoryLimit = quantity(d, report, 'limits.memory_limit', limits.memory_limit, false);
     quantity(d, report, 'limits.ephemeral_storage', limits.ephemeral_storage, false);
     if (cpu && cpuLimit && compareQuantities(cpu, cpuLimit) > 0)
-      report(d, 'quantity.request-over-limit', 'limits.cpu_limit', `cpu_limit ${echo(String(limits.cpu_limit))} is below the cpu request ${echo(String(limits.cpu))}`, 'a limit must be at least its request');
+      report(
+        d,
+        'quantity.request-over-limit',
+        'limits.cpu_limit',
+        `cpu_limit ${echo(String(limits.cpu_limit))} is below the cpu request ${echo(String(limits.cpu))}`,
+        'a limit must be at least its request',
+      );
     if (memory && memoryLimit && compareQuantities(memory, memoryLimit) > 0)
-      report(d, 'quantity.request-over-limit', 'limits.memory_limit', `memory_limit ${echo(String(limits.memory_limit))} is below the memory request ${echo(String(limits.memory))}`, 'a limit must be at least its request');
+      report(
+        d,
+        'quantity.request-over-limit',
+        'limits.memory_limit',
+        `memory_limit ${echo(String(limits.memory_limit))} is below the memory request ${echo(String(limits.memory))}`,
+        'a limit must be at least its request',
+      );
   }
   const names = new Set<string>();
   const paths = new Set<string>();
@@ -158,7 +199,14 @@ function checkPreset(d: RawDeclaration, report: Report): void {
     else {
       const problem = checkName(name, 'dns1123-label');
       if (problem) report(d, 'name.invalid', `${path}.name`, problem);
-      else if (RESERVED_VOLUME_NAMES.has(name)) report(d, 'name.invalid', `${path}.name`, `volume name ${quoted(name)} is used by mcp-orchestrator for the writable home and /tmp of every pod`, 'pick another name; to replace one of them, mount your volume at its path');
+      else if (RESERVED_VOLUME_NAMES.has(name))
+        report(
+          d,
+          'name.invalid',
+          `${path}.name`,
+          `volume name ${quoted(name)} is used by mcp-orchestrator for the writable home and /tmp of every pod`,
+          'pick another name; to replace one of them, mount your volume at its path',
+        );
       else if (names.has(name)) report(d, 'resource.duplicate', `${path}.name`, `volume ${quoted(name)} is declared twice`);
       names.add(name);
     }
@@ -187,19 +235,41 @@ function checkTemplate(
   else if (/\s/.test(image)) report(d, 'field.type', 'image', `image ${quoted(image)} must not contain white space`);
 
   const preset = str(v.resource_limit_name);
-  if (preset === undefined) report(d, 'field.required', 'resource_limit_name', '"resource_limit_name" is required', presets.size ? `one of: ${presetList}` : 'declare a kind: ResourceLimit preset');
+  if (preset === undefined)
+    report(
+      d,
+      'field.required',
+      'resource_limit_name',
+      '"resource_limit_name" is required',
+      presets.size ? `one of: ${presetList}` : 'declare a kind: ResourceLimit preset',
+    );
   else if (!presets.has(preset)) {
     const guess = nearest(preset, presets.keys());
-    report(d, 'reference.missing', 'resource_limit_name', `resource limit preset ${quoted(preset)} is not declared`, guess ? `did you mean "${guess}"?` : 'declare it with kind: ResourceLimit');
+    report(
+      d,
+      'reference.missing',
+      'resource_limit_name',
+      `resource limit preset ${quoted(preset)} is not declared`,
+      guess ? `did you mean "${guess}"?` : 'declare it with kind: ResourceLimit',
+    );
   }
   const own = obj(v.resources);
   const limits = preset === undefined ? undefined : presets.get(preset);
-  for (const [field, limitField] of [['cpu', 'cpu_limit'], ['memory', 'memory_limit']] as const) {
+  for (const [field, limitField] of [
+    ['cpu', 'cpu_limit'],
+    ['memory', 'memory_limit'],
+  ] as const) {
     const request = quantity(d, report, `resources.${field}`, own[field], false);
     const limitText = limits?.[limitField];
     const limit = typeof limitText === 'string' ? parseQuantity(limitText) : undefined;
     if (request && limit && compareQuantities(request, limit) > 0)
-      report(d, 'quantity.request-over-limit', `resources.${field}`, `${field} request ${echo(String(own[field]))} is above the ${field} limit ${echo(String(limitText))} of preset ${quoted(preset ?? "")}`, 'a request must not exceed its limit');
+      report(
+        d,
+        'quantity.request-over-limit',
+        `resources.${field}`,
+        `${field} request ${echo(String(own[field]))} is above the ${field} limit ${echo(String(limitText))} of preset ${quoted(preset ?? '')}`,
+        'a request must not exceed its limit',
+      );
   }
 
   if (enumOrDefault<Transport>(v.transport, DEFAULTS.transport) === 'TRANSPORT_STDIO' && arr(v.command).length === 0)
@@ -232,10 +302,22 @@ function checkTemplate(
       const keys = secretKeys.get(`${namespace}/${secret}`);
       if (!keys) {
         const guess = nearest(secret, secretNames.get(namespace) ?? []);
-        report(d, 'reference.missing', `${path}.secret_key_ref.name`, `secret ${quoted(secret)} is not declared in namespace ${quoted(namespace)}`, guess ? `did you mean ${quoted(guess)}?` : undefined);
+        report(
+          d,
+          'reference.missing',
+          `${path}.secret_key_ref.name`,
+          `secret ${quoted(secret)} is not declared in namespace ${quoted(namespace)}`,
+          guess ? `did you mean ${quoted(guess)}?` : undefined,
+        );
       } else if (!keys.has(key)) {
         const guess = nearest(key, keys);
-        report(d, 'reference.missing', `${path}.secret_key_ref.key`, `secret ${quoted(secret)} has no key ${quoted(key)}`, guess ? `did you mean ${quoted(guess)}?` : `its keys: ${listed(keys)}`);
+        report(
+          d,
+          'reference.missing',
+          `${path}.secret_key_ref.key`,
+          `secret ${quoted(secret)} has no key ${quoted(key)}`,
+          guess ? `did you mean ${quoted(guess)}?` : `its keys: ${listed(keys)}`,
+        );
       }
     }
   });
@@ -256,13 +338,26 @@ function checkSecret(d: RawDeclaration, report: Report): void {
     else {
       // Never echo the value: if it is not sealed, it may be plaintext.
       const notSealed = checkSealedValue(String(data[key]));
-      if (notSealed) report(d, 'secret.sealing', path, `the value of ${quoted(key)} is not a Sealed Secrets ciphertext: ${notSealed}`, 'never commit plaintext: seal it with `mcpo secret update` or `mcpo secret create`');
+      if (notSealed)
+        report(
+          d,
+          'secret.sealing',
+          path,
+          `the value of ${quoted(key)} is not a Sealed Secrets ciphertext: ${notSealed}`,
+          'never commit plaintext: seal it with `mcpo secret update` or `mcpo secret create`',
+        );
     }
   }
   const declared = str(d.value.type);
   const type = enumOrDefault<SecretType>(declared, DEFAULTS.secretType);
   const missing = REQUIRED_SECRET_KEYS[type].filter((k) => !keys.includes(k));
-  if (missing.length > 0) report(d, 'secret.type-keys', 'sealed.encrypted_data', `a ${type} secret needs the key${missing.length > 1 ? 's' : ''} ${missing.map((k) => `"${k}"`).join(', ')}`);
+  if (missing.length > 0)
+    report(
+      d,
+      'secret.type-keys',
+      'sealed.encrypted_data',
+      `a ${type} secret needs the key${missing.length > 1 ? 's' : ''} ${missing.map((k) => `"${k}"`).join(', ')}`,
+    );
 }
 
 function alreadyReported(d: RawDeclaration, path: string): boolean {

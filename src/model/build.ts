@@ -12,7 +12,7 @@ import type { PlainMessage, PlainValue } from '../declarations/check-shape.js';
 import { type RawDeclaration, readDeclaration } from '../declarations/documents.js';
 import { parseYamlFile } from '../declarations/parse-yaml.js';
 import { checkRules } from '../declarations/rules.js';
-import { type InputFile, type SourceFiles, tooLarge } from '../source/files.js';
+import { type InputFile, tooLarge } from '../source/files.js';
 import type {
   EnvVar,
   LoadResult,
@@ -77,7 +77,13 @@ function assemble(declarations: readonly RawDeclaration[]): Model {
           ...common,
           display_name: s(v.display_name),
           description: s(v.description),
-          limits: { cpu: s(l.cpu), memory: s(l.memory), cpu_limit: opt(l.cpu_limit), memory_limit: opt(l.memory_limit), ephemeral_storage: opt(l.ephemeral_storage) },
+          limits: {
+            cpu: s(l.cpu),
+            memory: s(l.memory),
+            cpu_limit: opt(l.cpu_limit),
+            memory_limit: opt(l.memory_limit),
+            ephemeral_storage: opt(l.ephemeral_storage),
+          },
           volumes: a(v.volumes).map(volume),
         });
         break;

@@ -107,7 +107,11 @@ export function renderModel(model: Model): Map<string, string> {
     const objects = chart.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
     for (const object of objects.map((o) => o.toJson() as Record<string, unknown>)) {
       const metadata = (object.metadata ?? {}) as { name?: string; namespace?: string };
-      const id: ObjectIdentity = { kind: String(object.kind), name: String(metadata.name), ...(metadata.namespace !== undefined && { namespace: metadata.namespace }) };
+      const id: ObjectIdentity = {
+        kind: String(object.kind),
+        name: String(metadata.name),
+        ...(metadata.namespace !== undefined && { namespace: metadata.namespace }),
+      };
       const path = objectPath(id);
       if (files.has(path)) throw new Error(`two rendered objects would share ${path}`);
       files.set(path, header(sources.get(identityKey(id))) + Yaml.stringify(canonical(object, true)));

@@ -17,23 +17,8 @@ import type { Construct } from 'constructs';
 import { CONTAINER_NAME, PORT_NAME } from '../core/names.js';
 import { containerResources, namespacedKey } from '../model/queries.js';
 import type { McpTemplate, ResourceLimitPreset, Secret } from '../model/types.js';
-import {
-  ANNOTATION_PREFIX,
-  descriptiveAnnotations,
-  nonEmpty,
-  selectorLabels,
-  templateLabels,
-} from './labels.js';
-import {
-  HOME_DIR,
-  HOME_VOLUME,
-  RUNTIME_ENV,
-  TMP_DIR,
-  TMP_VOLUME,
-  containerSecurityContext,
-  imagePullPolicy,
-  podSecurityContext,
-} from './_pod-runtime.js';
+import { ANNOTATION_PREFIX, descriptiveAnnotations, nonEmpty, selectorLabels, templateLabels } from './labels.js';
+import { HOME_DIR, HOME_VOLUME, RUNTIME_ENV, TMP_DIR, TMP_VOLUME, containerSecurityContext, imagePullPolicy, podSecurityContext } from './_pod-runtime.js';
 import { BRIDGE_HEALTH_PATH, containerCommand } from './stdio-bridge.js';
 
 /**
@@ -151,7 +136,9 @@ function podVolumes(template: McpTemplate, preset: ResourceLimitPreset): { volum
   const volumeMounts: k8s.VolumeMount[] = [];
   for (const v of preset.volumes) {
     if (v.name === HOME_VOLUME || v.name === TMP_VOLUME) {
-      throw new Error(`ResourceLimit ${preset.name}: volume name "${v.name}" is reserved by mcp-orchestrator (template ${template.namespace}/${template.name})`);
+      throw new Error(
+        `ResourceLimit ${preset.name}: volume name "${v.name}" is reserved by mcp-orchestrator (template ${template.namespace}/${template.name})`,
+      );
     }
     const emptyDir: k8s.EmptyDirVolumeSource = {
       ...(v.empty_dir?.memory && { medium: 'Memory' }),
@@ -161,7 +148,10 @@ function podVolumes(template: McpTemplate, preset: ResourceLimitPreset): { volum
     volumeMounts.push({ name: v.name, mountPath: v.mount_path });
   }
   const taken = new Set(preset.volumes.map((v) => v.mount_path.replace(/\/+$/, '')));
-  for (const [name, path] of [[HOME_VOLUME, HOME_DIR], [TMP_VOLUME, TMP_DIR]] as const) {
+  for (const [name, path] of [
+    [HOME_VOLUME, HOME_DIR],
+    [TMP_VOLUME, TMP_DIR],
+  ] as const) {
     if (taken.has(path)) continue;
     volumes.push({ name, emptyDir: {} });
     volumeMounts.push({ name, mountPath: path });

@@ -124,9 +124,7 @@ export function bridgeCommandLine(argv: readonly string[], defined: (name: strin
   const words = argv.map((word) =>
     kubernetesReferences(word)
       .map((part) =>
-        'name' in part && SHELL_NAME.test(part.name) && defined(part.name)
-          ? `"\${${part.name}}"`
-          : shellQuote('name' in part ? `$(${part.name})` : part.text),
+        'name' in part && SHELL_NAME.test(part.name) && defined(part.name) ? `"\${${part.name}}"` : shellQuote('name' in part ? `$(${part.name})` : part.text),
       )
       .join(''),
   );

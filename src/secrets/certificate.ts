@@ -74,9 +74,7 @@ export function parseRepoConfig(text: string): RepoConfig {
   if (!isPlainObject(sealing)) throw new McpoError('invalid', `${REPO_CONFIG_FILE}: sealing: expected a mapping`);
   for (const k of Object.keys(sealing)) {
     if (!(SEALING_KEYS as readonly string[]).includes(k)) {
-      throw new McpoError('invalid', 
-        `${REPO_CONFIG_FILE}: sealing.${k}: unknown field (known: ${SEALING_KEYS.join(', ')})`,
-      );
+      throw new McpoError('invalid', `${REPO_CONFIG_FILE}: sealing.${k}: unknown field (known: ${SEALING_KEYS.join(', ')})`);
     }
   }
   const certificate = sealing.certificate;
@@ -130,7 +128,8 @@ export async function resolveCertificateSource(options: CertificateOptions): Pro
   const config = await readRepoConfig(options.repoRoot);
   const configured = config.sealing?.certificate;
   if (!configured) {
-    throw new McpoError('invalid', 
+    throw new McpoError(
+      'invalid',
       `no sealing certificate: pass --cert FILE|URL, or set sealing.certificate in ${REPO_CONFIG_FILE} ` +
         `at the repository root (a path, or the controller's URL ending in /v1/cert.pem)`,
     );
@@ -154,7 +153,10 @@ export async function readCertificate(source: CertificateSource, timeoutMs = DEF
     try {
       const read = readFileBounded(source.path, MAX_CERTIFICATE_BYTES);
       if (!read.ok) {
-        throw new McpoError('invalid', `sealing certificate ${source.path} (${source.origin}) is too large to be a certificate (over ${MAX_CERTIFICATE_BYTES} bytes)`);
+        throw new McpoError(
+          'invalid',
+          `sealing certificate ${source.path} (${source.origin}) is too large to be a certificate (over ${MAX_CERTIFICATE_BYTES} bytes)`,
+        );
       }
       return read.content;
     } catch (err) {
@@ -179,7 +181,8 @@ export async function readCertificate(source: CertificateSource, timeoutMs = DEF
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => undefined);
-    throw new McpoError('invalid', 
+    throw new McpoError(
+      'invalid',
       `cannot fetch sealing certificate from ${source.url} (${source.origin}): HTTP ${response.status} ${response.statusText}`.trimEnd(),
     );
   }
@@ -216,9 +219,7 @@ async function readBodyBounded(response: Response, limit: number): Promise<Buffe
  * `sealing.certificate` from `mcpo.yaml`. Every failure is a McpoError whose
  * message says where the certificate was looked for.
  */
-export async function loadSealingCertificate(
-  options: CertificateOptions,
-): Promise<{ key: SealingKey; source: CertificateSource }> {
+export async function loadSealingCertificate(options: CertificateOptions): Promise<{ key: SealingKey; source: CertificateSource }> {
   const source = await resolveCertificateSource(options);
   const data = await readCertificate(source, options.timeoutMs);
   try {

@@ -22,15 +22,7 @@
  *   namespace-wide  "<namespace>"
  *   cluster-wide    ""  (empty label)
  */
-import {
-  constants,
-  createCipheriv,
-  createHash,
-  publicEncrypt,
-  randomBytes,
-  X509Certificate,
-  type KeyObject,
-} from 'node:crypto';
+import { constants, createCipheriv, createHash, publicEncrypt, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import type { SealingScope } from '../core/enums.js';
 import { checkSealedValue, MIN_RSA_BITS } from '../declarations/sealed-value.js';
 import { McpoError } from '../core/errors.js';
@@ -41,7 +33,6 @@ export { checkSealedValue, MIN_RSA_BITS };
 export const SESSION_KEY_BYTES = 32;
 /** AES-GCM nonce: always zero, the session key is used once. */
 const GCM_NONCE_BYTES = 12;
-
 
 /** The public half of the controller's key pair, parsed from its certificate. */
 export interface SealingKey {
@@ -81,14 +72,13 @@ export function parseSealingCertificate(pem: string | Buffer, options: { now?: D
   try {
     cert = new X509Certificate(block);
   } catch (err) {
-    throw new McpoError('invalid', 
-      `sealing certificate: the CERTIFICATE block could not be parsed as X.509 (${(err as Error).message})`,
-    );
+    throw new McpoError('invalid', `sealing certificate: the CERTIFICATE block could not be parsed as X.509 (${(err as Error).message})`);
   }
 
   const publicKey = cert.publicKey;
   if (publicKey.asymmetricKeyType !== 'rsa') {
-    throw new McpoError('invalid', 
+    throw new McpoError(
+      'invalid',
       `sealing certificate: expected an RSA public key, found ${publicKey.asymmetricKeyType ?? 'an unknown key type'} ` +
         `(Sealed Secrets uses RSA-OAEP; is this the controller's certificate?)`,
     );
@@ -102,7 +92,8 @@ export function parseSealingCertificate(pem: string | Buffer, options: { now?: D
   const notAfter = new Date(cert.validTo);
   const now = options.now ?? new Date();
   if (!Number.isNaN(notAfter.getTime()) && now.getTime() > notAfter.getTime()) {
-    throw new McpoError('invalid', 
+    throw new McpoError(
+      'invalid',
       `sealing certificate expired on ${notAfter.toISOString().slice(0, 10)}; ` +
         `fetch the controller's current certificate (/v1/cert.pem or \`kubeseal --fetch-cert\`)`,
     );
@@ -123,8 +114,7 @@ function describeNonCertificate(text: string): string {
   const base = 'sealing certificate: no PEM "-----BEGIN CERTIFICATE-----" block found';
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
     return (
-      `${base}; this is a PRIVATE key. Sealing needs only the controller's public certificate ` +
-      `(/v1/cert.pem); never put a private key in the repository`
+      `${base}; this is a PRIVATE key. Sealing needs only the controller's public certificate ` + `(/v1/cert.pem); never put a private key in the repository`
     );
   }
   if (/-----BEGIN (RSA )?PUBLIC KEY-----/.test(text)) {
@@ -192,10 +182,7 @@ export function sealValue(key: SealingKey, target: SealingTarget, plaintext: Buf
   if (!key || !key.publicKey) throw new McpoError('invalid', 'sealValue: no sealing key; use parseSealingCertificate()');
   const sessionKey = randomBytes(SESSION_KEY_BYTES);
   try {
-    const rsaCiphertext = publicEncrypt(
-      { key: key.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: label },
-      sessionKey,
-    );
+    const rsaCiphertext = publicEncrypt({ key: key.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256', oaepLabel: label }, sessionKey);
     const cipher = createCipheriv('aes-256-gcm', sessionKey, Buffer.alloc(GCM_NONCE_BYTES));
     const body = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
     const length = Buffer.alloc(2);
@@ -210,11 +197,7 @@ export function sealValue(key: SealingKey, target: SealingTarget, plaintext: Buf
  * Seal every value of a key → plaintext map for one target. The result has
  * its keys sorted, ready for `encrypted_data`.
  */
-export function sealData(
-  key: SealingKey,
-  target: SealingTarget,
-  data: Readonly<Record<string, Buffer>>,
-): Record<string, string> {
+export function sealData(key: SealingKey, target: SealingTarget, data: Readonly<Record<string, Buffer>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of Object.keys(data).sort()) out[k] = sealValue(key, target, data[k]!);
   return out;

@@ -47,7 +47,8 @@ export class BearerAuth {
         const line = raw.trim();
         if (line.length === 0 || line.startsWith('#')) return;
         if (!B64TOKEN.test(line)) {
-          throw new McpoError('usage',
+          throw new McpoError(
+            'usage',
             `${path}:${i + 1}: not a bearer token: a token is one word of letters, digits and -._~+/ (then optional =), and a line with a space or other character can never be sent as "authorization: Bearer <token>"`,
           );
         }

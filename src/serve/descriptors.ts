@@ -97,8 +97,7 @@ class FileBuilder {
     const enums: Plain[] = [];
     // Real oneofs first, then the synthetic ones of proto3 `optional` fields (as protoc orders them).
     const oneofs = type.oneofsArray;
-    const isSynthetic = (o: protobuf.OneOf): boolean =>
-      o.fieldsArray.length === 1 && Boolean(o.fieldsArray[0]?.options?.proto3_optional);
+    const isSynthetic = (o: protobuf.OneOf): boolean => o.fieldsArray.length === 1 && Boolean(o.fieldsArray[0]?.options?.proto3_optional);
     const orderedOneofs = [...oneofs.filter((o) => !isSynthetic(o)), ...oneofs.filter(isSynthetic)];
 
     type.fieldsArray.forEach((field, index) => {

@@ -8,7 +8,15 @@
  * the list as it is when the page is asked for.
  */
 import { echo } from '../core/echo.js';
-import { type CallContext, type Handlers, labelFilter, normalizedSelector, required, type FilteredListRequest as BaseListRequest, type NamespacedRequest } from './_context.js';
+import {
+  type CallContext,
+  type Handlers,
+  labelFilter,
+  normalizedSelector,
+  required,
+  type FilteredListRequest as BaseListRequest,
+  type NamespacedRequest,
+} from './_context.js';
 import type { ClusterReader, McpServerMessage } from '../cluster/reader.js';
 import { cutPage, startPage } from './pagination.js';
 import { McpoError } from '../core/errors.js';

@@ -1,6 +1,17 @@
 /** Namespace calls: Get/List from the snapshot with template and secret counts; writes answer how to make the change. */
 import { echo } from '../core/echo.js';
-import { type CallContext, declarationFile, type ForceDeleteRequest, type Handlers, type FilteredListRequest as ListRequest, type NamedRequest, labelFilter, normalizedSelector, readOnly, required } from './_context.js';
+import {
+  type CallContext,
+  declarationFile,
+  type ForceDeleteRequest,
+  type Handlers,
+  type FilteredListRequest as ListRequest,
+  type NamedRequest,
+  labelFilter,
+  normalizedSelector,
+  readOnly,
+  required,
+} from './_context.js';
 import type { NamespaceMessage } from './snapshot.js';
 import { McpoError } from '../core/errors.js';
 
@@ -40,7 +51,11 @@ function remove(req: DeleteRequest, ctx: CallContext): never {
   const file = declarationFile(snapshot?.model.namespaces.get(name)?.source.file, 'Namespace', name);
   const held = existing ? existing.template_count + existing.secret_count : 0;
   const inUse = held > 0 ? `; ${held} template(s) and secret(s) are declared in it, so it is refused without --force` : '';
-  return readOnly(`delete Namespace ${echo(name)}${inUse}`, `remove its declaration from ${echo(file)}`, `mcpo delete namespace ${echo(name)}${held > 0 || req.force ? ' --force' : ''}`);
+  return readOnly(
+    `delete Namespace ${echo(name)}${inUse}`,
+    `remove its declaration from ${echo(file)}`,
+    `mcpo delete namespace ${echo(name)}${held > 0 || req.force ? ' --force' : ''}`,
+  );
 }
 
 export const namespaceHandlers: Handlers = {

@@ -109,7 +109,8 @@ export function startPage(method: string, req: ListRequest, filters: Record<stri
   if (!req.page_token) return { sha: undefined, offset: 0, size, filters: hash };
   const token = decodePageToken(req.page_token);
   if (token.filters !== hash) {
-    throw new McpoError('usage',
+    throw new McpoError(
+      'usage',
       `page_token was issued for a ${method} call with other filters; repeat the filters of the first call, or start the listing again without a page_token`,
     );
   }

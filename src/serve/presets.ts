@@ -1,6 +1,17 @@
 /** ResourceLimit (preset) calls: Get/List from the snapshot with usage_count; writes answer how to make the change. */
 import { echo } from '../core/echo.js';
-import { type CallContext, declarationFile, type ForceDeleteRequest, type Handlers, type FilteredListRequest as ListRequest, type NamedRequest, labelFilter, normalizedSelector, readOnly, required } from './_context.js';
+import {
+  type CallContext,
+  declarationFile,
+  type ForceDeleteRequest,
+  type Handlers,
+  type FilteredListRequest as ListRequest,
+  type NamedRequest,
+  labelFilter,
+  normalizedSelector,
+  readOnly,
+  required,
+} from './_context.js';
 import type { PresetMessage } from './snapshot.js';
 import { McpoError } from '../core/errors.js';
 
@@ -43,7 +54,11 @@ function remove(req: DeleteRequest, ctx: CallContext): never {
     users.length > 0
       ? `; ${users.length} template(s) use it (${users.slice(0, 5).join(', ')}${users.length > 5 ? ', ...' : ''}), so it is refused without --force`
       : '';
-  return readOnly(`delete ResourceLimit ${echo(name)}${inUse}`, `remove its declaration from ${echo(file)}`, `mcpo delete resourcelimit ${echo(name)}${users.length > 0 || req.force ? ' --force' : ''}`);
+  return readOnly(
+    `delete ResourceLimit ${echo(name)}${inUse}`,
+    `remove its declaration from ${echo(file)}`,
+    `mcpo delete resourcelimit ${echo(name)}${users.length > 0 || req.force ? ' --force' : ''}`,
+  );
 }
 
 export const presetHandlers: Handlers = {

@@ -69,9 +69,13 @@ export class Reloader {
       this.active.abort.abort();
     }
     const abort = new AbortController();
-    const build: Build = { sha, abort, done: this.load(sha, abort.signal).finally(() => {
-      if (this.active === build) this.active = undefined;
-    }) };
+    const build: Build = {
+      sha,
+      abort,
+      done: this.load(sha, abort.signal).finally(() => {
+        if (this.active === build) this.active = undefined;
+      }),
+    };
     this.active = build;
     return build.done;
   }
@@ -95,7 +99,7 @@ export class Reloader {
     }
     const started = performance.now();
     let diagnostics: readonly Diagnostic[];
-    let healable = false;
+    let healable: boolean;
     try {
       const result = await buildSnapshot(this.opts.repoDir, sha, current?.times, this.opts.builder, signal);
       if (signal.aborted) return;
@@ -122,7 +126,9 @@ export class Reloader {
       if (signal.aborted || err instanceof BuildAbandoned) return;
       healable = true;
       const why = errorMessage(err);
-      diagnostics = [{ code: 'internal', severity: 'error', message: `cannot read commit: ${echo(why, 500)}`, hint: 'git or the filesystem failed; the server tries again' }];
+      diagnostics = [
+        { code: 'internal', severity: 'error', message: `cannot read commit: ${echo(why, 500)}`, hint: 'git or the filesystem failed; the server tries again' },
+      ];
     }
     store.fail({ sha, at: Date.now(), diagnostics });
     const retryInMs = healable ? this.scheduleRetry(sha) : undefined;

@@ -5,7 +5,17 @@
  */
 import { echo } from '../core/echo.js';
 import { namespacedKey } from '../model/queries.js';
-import { type CallContext, declarationFile, type Handlers, labelFilter, normalizedSelector, readOnly, required, type FilteredListRequest as BaseListRequest, type NamespacedRequest } from './_context.js';
+import {
+  type CallContext,
+  declarationFile,
+  type Handlers,
+  labelFilter,
+  normalizedSelector,
+  readOnly,
+  required,
+  type FilteredListRequest as BaseListRequest,
+  type NamespacedRequest,
+} from './_context.js';
 import type { SecretMessage } from './snapshot.js';
 import { McpoError } from '../core/errors.js';
 
@@ -75,7 +85,11 @@ function remove(req: GetRequest, ctx: CallContext): never {
   const namespace = req.namespace || 'NAMESPACE';
   const existing = ctx.peek()?.model.secrets.get(namespacedKey(namespace, name));
   const file = declarationFile(existing?.source.file, 'Secret', name, namespace);
-  return readOnly(`delete Secret ${echo(namespace)}/${echo(name)}`, `remove its declaration from ${echo(file)}`, `mcpo delete secret ${echo(name)} -n ${echo(namespace)}`);
+  return readOnly(
+    `delete Secret ${echo(namespace)}/${echo(name)}`,
+    `remove its declaration from ${echo(file)}`,
+    `mcpo delete secret ${echo(name)} -n ${echo(namespace)}`,
+  );
 }
 
 export const secretHandlers: Handlers = {

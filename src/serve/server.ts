@@ -164,7 +164,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const handlers: Handlers = { ...templateHandlers, ...presetHandlers, ...namespaceHandlers, ...secretHandlers, ...mcpServerHandlers(opts.cluster) };
   const service = loadSpec().lookupService(SERVICE_NAME);
   const server = createGrpcServer(opts.limits, [createInterceptor({ store, log, auth, serviceName: SERVICE_NAME })]);
-  server.addService(protoServiceDefinition(service), unaryImplementation(service.methodsArray.map((m) => m.name), handlers));
+  server.addService(
+    protoServiceDefinition(service),
+    unaryImplementation(
+      service.methodsArray.map((m) => m.name),
+      handlers,
+    ),
+  );
   health.addToServer(server);
   const { pool, services } = descriptorPool();
   addReflection(server, pool, services);

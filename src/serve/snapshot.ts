@@ -233,7 +233,13 @@ export type BuildResult = { ok: true; snapshot: Snapshot } | { ok: false; sha: s
  * filesystem fails (a failure that may heal; invalid declarations resolve
  * with their diagnostics instead).
  */
-export async function buildSnapshot(repoDir: string, sha: string, base?: CreationTimes, builder: ModelBuilder = inProcess, signal?: AbortSignal): Promise<BuildResult> {
+export async function buildSnapshot(
+  repoDir: string,
+  sha: string,
+  base?: CreationTimes,
+  builder: ModelBuilder = inProcess,
+  signal?: AbortSignal,
+): Promise<BuildResult> {
   const [built, times] = await Promise.all([builder.build(repoDir, sha, signal), fileCreationTimes(repoDir, sha, { base, signal })]);
   if (signal?.aborted) throw new BuildAbandoned(sha);
   if (!built.model) {

@@ -1,7 +1,17 @@
 /** McpTemplate calls: Get/List from the snapshot; Create/Delete answer how to make the change. */
 import { echo } from '../core/echo.js';
 import { namespacedKey } from '../model/queries.js';
-import { type CallContext, declarationFile, type Handlers, labelFilter, normalizedSelector, readOnly, required, type FilteredListRequest as BaseListRequest, type NamespacedRequest } from './_context.js';
+import {
+  type CallContext,
+  declarationFile,
+  type Handlers,
+  labelFilter,
+  normalizedSelector,
+  readOnly,
+  required,
+  type FilteredListRequest as BaseListRequest,
+  type NamespacedRequest,
+} from './_context.js';
 import type { TemplateMessage } from './snapshot.js';
 import { McpoError } from '../core/errors.js';
 
@@ -31,9 +41,7 @@ function list(req: ListRequest, ctx: CallContext) {
   const page = ctx.list('ListMcpTemplates', req, filters, (s) =>
     s.templates.filter(
       (t) =>
-        (!req.namespace || t.namespace === req.namespace) &&
-        (!req.resource_limit_name || t.resource_limit_name === req.resource_limit_name) &&
-        matchLabels(t),
+        (!req.namespace || t.namespace === req.namespace) && (!req.resource_limit_name || t.resource_limit_name === req.resource_limit_name) && matchLabels(t),
     ),
   );
   return { templates: page.items, next_page_token: page.next_page_token, total_count: page.total_count };
@@ -55,7 +63,11 @@ function remove(req: GetRequest, ctx: CallContext): never {
   const namespace = req.namespace || 'NAMESPACE';
   const existing = ctx.peek()?.model.templates.get(namespacedKey(namespace, name));
   const file = declarationFile(existing?.source.file, 'McpTemplate', name, namespace);
-  return readOnly(`delete McpTemplate ${echo(namespace)}/${echo(name)}`, `remove its declaration from ${echo(file)}`, `mcpo delete template ${echo(name)} -n ${echo(namespace)}`);
+  return readOnly(
+    `delete McpTemplate ${echo(namespace)}/${echo(name)}`,
+    `remove its declaration from ${echo(file)}`,
+    `mcpo delete template ${echo(name)} -n ${echo(namespace)}`,
+  );
 }
 
 export const templateHandlers: Handlers = {

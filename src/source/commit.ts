@@ -148,10 +148,7 @@ async function resolveObject(repoDir: string, expr: string): Promise<string | un
   }
 }
 
-type CheckResult =
-  | { kind: 'object'; object: string; type: string; size: number }
-  | { kind: 'symlink'; target: string }
-  | { kind: 'nothing'; why: string };
+type CheckResult = { kind: 'object'; object: string; type: string; size: number } | { kind: 'symlink'; target: string } | { kind: 'nothing'; why: string };
 
 /** `git cat-file --batch-check --follow-symlinks` for each expression. */
 async function batchCheck(repoDir: string, exprs: string[]): Promise<CheckResult[]> {
@@ -165,7 +162,8 @@ async function batchCheck(repoDir: string, exprs: string[]): Promise<CheckResult
     else if (words[0] === 'dangling' || words[0] === 'loop' || words[0] === 'notdir') {
       i++; // the echoed request
       results.push({ kind: 'nothing', why: words[0] });
-    } else if (words.length === 3 && words[1] !== 'missing') results.push({ kind: 'object', object: words[0] ?? '', type: words[1] ?? '', size: Number(words[2]) });
+    } else if (words.length === 3 && words[1] !== 'missing')
+      results.push({ kind: 'object', object: words[0] ?? '', type: words[1] ?? '', size: Number(words[2]) });
     else results.push({ kind: 'nothing', why: 'missing' });
   }
   return results;
@@ -223,7 +221,10 @@ async function followLinks(
     }
   };
 
-  const results = await batchCheck(repoDir, askable.map((l) => `${sha}:${l.path}`));
+  const results = await batchCheck(
+    repoDir,
+    askable.map((l) => `${sha}:${l.path}`),
+  );
   const dangling: TreeEntry[] = [];
   for (const [n, link] of askable.entries()) {
     const result = results[n]!;
@@ -232,7 +233,10 @@ async function followLinks(
   }
   if (dangling.length === 0) return more;
 
-  const targets = await readBlobs(repoDir, dangling.map((l) => l.object));
+  const targets = await readBlobs(
+    repoDir,
+    dangling.map((l) => l.object),
+  );
   const retry: { link: TreeEntry; expr: string }[] = [];
   for (const link of dangling) {
     const target = targets.get(link.object)?.toString('utf8') ?? '';
@@ -241,7 +245,10 @@ async function followLinks(
     else if (target.startsWith('/') || joined === '..' || joined.startsWith('../')) outside(link);
     else retry.push({ link, expr: joined === '.' ? `${sha}^{tree}` : `${sha}:${joined}` });
   }
-  const second = await batchCheck(repoDir, retry.map((r) => r.expr));
+  const second = await batchCheck(
+    repoDir,
+    retry.map((r) => r.expr),
+  );
   for (const [n, { link }] of retry.entries()) await handle(link, second[n]!);
   return more;
 }

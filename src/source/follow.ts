@@ -204,7 +204,10 @@ export class RepoFollower {
   private async cloneOrReuse(): Promise<string> {
     const root = join(this.opts.cacheDir ?? join(defaultCacheDir(), 'repos'));
     mkdirSync(root, { recursive: true });
-    const key = createHash('sha256').update(`${this.opts.source}\n${this.opts.branch ?? ''}`).digest('hex').slice(0, 16);
+    const key = createHash('sha256')
+      .update(`${this.opts.source}\n${this.opts.branch ?? ''}`)
+      .digest('hex')
+      .slice(0, 16);
     const base = (this.opts.source.replace(/\/+$/, '').split(/[/:]/).pop() ?? 'repo').replace(/\.git$/, '').replace(/[^A-Za-z0-9._-]/g, '_');
     const dir = join(root, `${base || 'repo'}-${key}.git`);
     if (existsSync(join(dir, 'HEAD'))) {

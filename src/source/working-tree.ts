@@ -29,7 +29,13 @@ function unreadable(path: string, err: unknown): Diagnostic {
 }
 
 function outsideRepo(path: string): Diagnostic {
-  return { code: 'file.outside-repo', severity: 'error', message: 'symlink leads outside the repository; it is not read', file: path, hint: 'copy the file into the repository instead' };
+  return {
+    code: 'file.outside-repo',
+    severity: 'error',
+    message: 'symlink leads outside the repository; it is not read',
+    file: path,
+    hint: 'copy the file into the repository instead',
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, cpSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { REPO_ROOT } from '../support/build.js';
 import { TestRepo } from '../support/git-repo.js';
 import type { CliResult } from '../support/mcpo.js';
@@ -14,7 +15,11 @@ export function testCertificate(): string {
   if (!certDir) {
     const dir = (certDir = mkdtempSync(join(tmpdir(), 'mcpo-cert-')));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2', '-subj', '/CN=sealed-secret', '-keyout', 'key.pem', '-out', 'cert.pem'], { cwd: certDir, stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2', '-subj', '/CN=sealed-secret', '-keyout', 'key.pem', '-out', 'cert.pem'],
+      { cwd: certDir, stdio: 'ignore' },
+    );
   }
   return join(certDir, 'cert.pem');
 }
@@ -66,4 +71,29 @@ export function mcpoAsync(args: string[], opts: AsyncRunOptions = {}): Promise<C
       resolve({ code: code ?? (signal ? -1 : -2), stdout, stderr, ms: Date.now() - started });
     });
   });
+}
+
+/**
+ * Seeded repositories and scratch folders (for inputs outside a repository)
+ * for the tests of one file, all removed after each test.
+ */
+export function workspacePerTest(): { repo: () => Promise<TestRepo>; scratch: () => string } {
+  const repos: TestRepo[] = [];
+  const scratchDirs: string[] = [];
+  afterEach(() => {
+    for (const r of repos.splice(0)) r.dispose();
+    for (const d of scratchDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  return {
+    async repo() {
+      const r = await seededRepo();
+      repos.push(r);
+      return r;
+    },
+    scratch() {
+      const d = mkdtempSync(join(tmpdir(), 'mcpo-input-'));
+      scratchDirs.push(d);
+      return d;
+    },
+  };
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadWorkingTree } from '../../src/model/build.js';
+import { loadWorkingTree } from '../support/load.js';
 import { sealedSecretManifest } from '../../src/render/sealed-secret.js';
 import { REPO_ROOT } from '../support/build.js';
 import { mcpo } from '../support/mcpo.js';
@@ -20,7 +20,11 @@ let kubeseal: string;
 
 beforeAll(() => {
   keys = mkdtempSync(join(tmpdir(), 'mcpo-keys-'));
-  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2', '-subj', '/CN=sealed-secret', '-keyout', 'key.pem', '-out', 'cert.pem'], { cwd: keys });
+  const r = spawnSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2', '-subj', '/CN=sealed-secret', '-keyout', 'key.pem', '-out', 'cert.pem'],
+    { cwd: keys },
+  );
   if (r.status !== 0) throw new Error(String(r.stderr));
   kubeseal = goTool('kubeseal');
 }, INSTALL_TIMEOUT_MS);
@@ -64,7 +68,9 @@ describe('mcpo secret create / update', () => {
     expect(r.stdout).toBe('created Secret "default/api-token" in resources/secrets/default/api-token.yaml: sealed token, user\n');
     const file = readFileSync(join(dir, 'resources/secrets/default/api-token.yaml'), 'utf8');
     expect(file).not.toContain('s3cr3t-token');
-    expect(file).toMatch(/^kind: Secret\nname: api-token\nnamespace: default\ntype: SECRET_TYPE_OPAQUE\nsealed:\n  scope: SEALING_SCOPE_STRICT\n  encrypted_data:\n    token: \S+\n    user: \S+\n$/m);
+    expect(file).toMatch(
+      /^kind: Secret\nname: api-token\nnamespace: default\ntype: SECRET_TYPE_OPAQUE\nsealed:\n {2}scope: SEALING_SCOPE_STRICT\n {2}encrypted_data:\n {4}token: \S+\n {4}user: \S+\n$/m,
+    );
     expect(await unsealed(dir, 'default', 'api-token')).toEqual({ token: 's3cr3t-token', user: 'bot' });
   });
 
@@ -80,7 +86,9 @@ describe('mcpo secret create / update', () => {
   it('refuses to create a secret twice, and needs a namespace that exists', () => {
     const dir = repoCopy();
     mcpo(['secret', 'create', 'a', '-n', 'default', '--from-literal', 'k=v', '--repo', dir]);
-    expect(mcpo(['secret', 'create', 'a', '-n', 'default', '--from-literal', 'k=v', '--repo', dir]).stderr).toContain('Secret "default/a" already exists (use `mcpo secret update`)');
+    expect(mcpo(['secret', 'create', 'a', '-n', 'default', '--from-literal', 'k=v', '--repo', dir]).stderr).toContain(
+      'Secret "default/a" already exists (use `mcpo secret update`)',
+    );
     const r = mcpo(['secret', 'create', 'b', '-n', 'nowhere', '--from-literal', 'k=v', '--repo', dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('namespace "nowhere" is not declared');
@@ -94,7 +102,21 @@ describe('mcpo secret create / update', () => {
     const before = sealedUser();
 
     // MERGE: existing keys keep their values (even when given again), new keys are added.
-    let r = mcpo(['secret', 'update', 'db', '-n', 'default', '--strategy', 'merge', '--from-literal', 'password=ignored', '--from-literal', 'api_key=k1', '--repo', dir]);
+    let r = mcpo([
+      'secret',
+      'update',
+      'db',
+      '-n',
+      'default',
+      '--strategy',
+      'merge',
+      '--from-literal',
+      'password=ignored',
+      '--from-literal',
+      'api_key=k1',
+      '--repo',
+      dir,
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('kept unchanged (merge never overwrites; use --strategy patch): password');
     expect(await unsealed(dir, 'default', 'db')).toEqual({ username: 'admin', password: 'old', api_key: 'k1' });
@@ -134,10 +156,15 @@ describe('mcpo create -f / mcpo delete', () => {
   it('create writes each declaration where it belongs after validating the whole repo', () => {
     const dir = repoCopy();
     const input = join(dir, 'new.yaml');
-    writeFileSync(input, 'kind: Namespace\nname: team-a\n---\nkind: McpTemplate\nname: fetch\nnamespace: team-a\nimage: python:3.12-slim\ncommand: [uvx]\nargs: [mcp-server-fetch]\nresource_limit_name: n1-standard-nano\n');
+    writeFileSync(
+      input,
+      'kind: Namespace\nname: team-a\n---\nkind: McpTemplate\nname: fetch\nnamespace: team-a\nimage: python:3.12-slim\ncommand: [uvx]\nargs: [mcp-server-fetch]\nresource_limit_name: n1-standard-nano\n',
+    );
     const r = mcpo(['create', '-f', input, '--repo', dir]);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('created Namespace "team-a" in resources/namespaces/team-a.yaml\ncreated McpTemplate "team-a/fetch" in resources/templates/team-a/fetch.yaml\n');
+    expect(r.stdout).toBe(
+      'created Namespace "team-a" in resources/namespaces/team-a.yaml\ncreated McpTemplate "team-a/fetch" in resources/templates/team-a/fetch.yaml\n',
+    );
     expect(mcpo(['validate', '--repo', dir]).code).toBe(0);
     expect(mcpo(['create', '-f', input, '--repo', dir]).stderr).toContain('new.yaml:1:1: Namespace/team-a: Namespace "team-a" already exists');
   });
@@ -148,7 +175,9 @@ describe('mcpo create -f / mcpo delete', () => {
     writeFileSync(input, 'kind: McpTemplate\nname: x\nnamespace: default\nimage: a\ncommand: [a]\nresource_limit_name: n1-standard-huge\n');
     const r = mcpo(['create', '-f', input, '--repo', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('resources/templates/default/x.yaml:6:22: McpTemplate/default/x: resource_limit_name: resource limit preset "n1-standard-huge" is not declared');
+    expect(r.stderr).toContain(
+      'resources/templates/default/x.yaml:6:22: McpTemplate/default/x: resource_limit_name: resource limit preset "n1-standard-huge" is not declared',
+    );
     expect(existsSync(join(dir, 'resources/templates/default/x.yaml'))).toBe(false);
   });
 

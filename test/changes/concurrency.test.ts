@@ -4,35 +4,16 @@
  * and two changes that conflict cannot both win.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { loadWorkingTree } from '../../src/model/build.js';
+import { describe, expect, it } from 'vitest';
+import { loadWorkingTree } from '../support/load.js';
 import { REPO_ROOT } from '../support/build.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { mcpo } from '../support/mcpo.js';
-import { mcpoAsync, seededRepo } from './_support.js';
+import { mcpoAsync, workspacePerTest } from './_support.js';
 
-const repos: TestRepo[] = [];
-const scratchDirs: string[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.dispose();
-  for (const d of scratchDirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/** A folder outside the repository for inputs, removed after the test. */
-function scratch(): string {
-  const d = mkdtempSync(join(tmpdir(), 'mcpo-input-'));
-  scratchDirs.push(d);
-  return d;
-}
-
-async function repo(): Promise<TestRepo> {
-  const r = await seededRepo();
-  repos.push(r);
-  return r;
-}
+const { repo, scratch } = workspacePerTest();
 
 async function secretKeys(dir: string, name: string): Promise<string[]> {
   const { model, diagnostics } = await loadWorkingTree(dir);
@@ -57,7 +38,9 @@ describe('parallel changes never lose an update', () => {
       expect(mcpo(['secret', 'create', 'shared', '-n', 'default', '--from-literal', 'base=1', '--repo', r.dir]).code).toBe(0);
       await r.commit('shared secret');
       const results = await Promise.all(
-        Array.from({ length: PARALLEL }, (_, i) => mcpoAsync(['secret', 'update', 'shared', '-n', 'default', '--strategy', 'patch', '--from-literal', `key-${i}=value-${i}`, '--repo', r.dir])),
+        Array.from({ length: PARALLEL }, (_, i) =>
+          mcpoAsync(['secret', 'update', 'shared', '-n', 'default', '--strategy', 'patch', '--from-literal', `key-${i}=value-${i}`, '--repo', r.dir]),
+        ),
       );
       for (const res of results) expect(res.stderr).toBe('');
       expect(results.map((res) => res.code)).toEqual(Array(PARALLEL).fill(0));
@@ -71,13 +54,23 @@ describe('parallel changes never lose an update', () => {
       const r = await repo();
       r.write('resources/namespaces/foo.yaml', 'kind: Namespace\nname: foo\n');
       // A repository of some size, so that reading and validating it takes a while, as it does in real use.
-      for (let i = 0; i < 400; i++) r.write(`resources/templates/default/t${i}.yaml`, `kind: McpTemplate\nname: t${i}\nnamespace: default\nimage: node:24\ncommand: [npx]\nresource_limit_name: n1-standard-nano\n`);
+      for (let i = 0; i < 400; i++)
+        r.write(
+          `resources/templates/default/t${i}.yaml`,
+          `kind: McpTemplate\nname: t${i}\nnamespace: default\nimage: node:24\ncommand: [npx]\nresource_limit_name: n1-standard-nano\n`,
+        );
       await r.commit('namespace foo');
       const input = join(scratch(), 'template.yaml');
-      writeFileSync(input, 'kind: McpTemplate\nname: fetch\nnamespace: foo\nimage: python:3.12-slim\ncommand: [uvx]\nargs: [mcp-server-fetch]\nresource_limit_name: n1-standard-nano\n');
+      writeFileSync(
+        input,
+        'kind: McpTemplate\nname: fetch\nnamespace: foo\nimage: python:3.12-slim\ncommand: [uvx]\nargs: [mcp-server-fetch]\nresource_limit_name: n1-standard-nano\n',
+      );
       // Let the input's mtime age, so `create` does not wait for it to settle.
       await new Promise((res) => setTimeout(res, 600));
-      const [del, create] = await Promise.all([mcpoAsync(['delete', 'namespace', 'foo', '--repo', r.dir]), mcpoAsync(['create', '-f', input, '--repo', r.dir])]);
+      const [del, create] = await Promise.all([
+        mcpoAsync(['delete', 'namespace', 'foo', '--repo', r.dir]),
+        mcpoAsync(['create', '-f', input, '--repo', r.dir]),
+      ]);
       const codes = [del.code, create.code].sort();
       expect(codes, `delete: ${del.stderr} create: ${create.stderr}`).toEqual([0, 1]);
       if (del.code === 0) expect(create.stderr).toContain('namespace "foo" is not declared');
@@ -93,9 +86,14 @@ describe('the repository lock', () => {
   it('a lock held by a live process: the change waits, then fails naming the holder, and writes nothing', async () => {
     const r = await repo();
     const lock = join(r.dir, '.git', 'mcpo.lock');
-    writeFileSync(lock, `${JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), command: 'mcpo secret update other', since: new Date().toISOString() })}\n`);
+    writeFileSync(
+      lock,
+      `${JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), command: 'mcpo secret update other', since: new Date().toISOString() })}\n`,
+    );
     const started = Date.now();
-    const res = await mcpoAsync(['secret', 'create', 'blocked', '-n', 'default', '--from-literal', 'k=v', '--repo', r.dir], { env: { MCPO_LOCK_TIMEOUT_MS: '700' } });
+    const res = await mcpoAsync(['secret', 'create', 'blocked', '-n', 'default', '--from-literal', 'k=v', '--repo', r.dir], {
+      env: { MCPO_LOCK_TIMEOUT_MS: '700' },
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(700);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain(`the repository is locked by another change: process ${process.pid}`);
@@ -109,7 +107,10 @@ describe('the repository lock', () => {
     const r = await repo();
     const dead = spawn(process.execPath, ['-e', '0']);
     await new Promise((res) => dead.on('exit', res));
-    writeFileSync(join(r.dir, '.git', 'mcpo.lock'), `${JSON.stringify({ pid: dead.pid, host: (await import('node:os')).hostname(), command: 'mcpo create -f x', since: new Date().toISOString() })}\n`);
+    writeFileSync(
+      join(r.dir, '.git', 'mcpo.lock'),
+      `${JSON.stringify({ pid: dead.pid, host: (await import('node:os')).hostname(), command: 'mcpo create -f x', since: new Date().toISOString() })}\n`,
+    );
     const res = await mcpoAsync(['secret', 'create', 'after-crash', '-n', 'default', '--from-literal', 'k=v', '--repo', r.dir]);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
@@ -117,8 +118,15 @@ describe('the repository lock', () => {
     expect(changedFiles(r)).toEqual(['resources/secrets/default/after-crash.yaml']);
 
     // Several waiters find the same stale lock: one takes it over, and still no update is lost.
-    writeFileSync(join(r.dir, '.git', 'mcpo.lock'), `${JSON.stringify({ pid: dead.pid, host: (await import('node:os')).hostname(), command: 'mcpo create -f x', since: new Date().toISOString() })}\n`);
-    const results = await Promise.all([0, 1, 2, 3].map((i) => mcpoAsync(['secret', 'update', 'after-crash', '-n', 'default', '--strategy', 'patch', '--from-literal', `w${i}=v`, '--repo', r.dir])));
+    writeFileSync(
+      join(r.dir, '.git', 'mcpo.lock'),
+      `${JSON.stringify({ pid: dead.pid, host: (await import('node:os')).hostname(), command: 'mcpo create -f x', since: new Date().toISOString() })}\n`,
+    );
+    const results = await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        mcpoAsync(['secret', 'update', 'after-crash', '-n', 'default', '--strategy', 'patch', '--from-literal', `w${i}=v`, '--repo', r.dir]),
+      ),
+    );
     expect(results.map((x) => x.code)).toEqual([0, 0, 0, 0]);
     expect(await secretKeys(r.dir, 'after-crash')).toEqual(['k', 'w0', 'w1', 'w2', 'w3']);
     expect(existsSync(join(r.dir, '.git', 'mcpo.lock'))).toBe(false);
@@ -157,7 +165,21 @@ describe('atomic writes', () => {
     try {
       for (let round = 0; round < 8; round++) {
         const results = await Promise.all(
-          [0, 1].map((i) => mcpoAsync(['secret', 'update', 'polled', '-n', 'default', '--strategy', 'patch', '--from-literal', `k${round}-${i}=${'x'.repeat(2000)}`, '--repo', r.dir])),
+          [0, 1].map((i) =>
+            mcpoAsync([
+              'secret',
+              'update',
+              'polled',
+              '-n',
+              'default',
+              '--strategy',
+              'patch',
+              '--from-literal',
+              `k${round}-${i}=${'x'.repeat(2000)}`,
+              '--repo',
+              r.dir,
+            ]),
+          ),
         );
         expect(results.map((res) => res.code)).toEqual([0, 0]);
       }
@@ -187,4 +209,3 @@ describe('atomic writes', () => {
     expect(await secretKeys(r.dir, 'kept')).toEqual(['a', 'b', 'c']);
   });
 });
-

@@ -4,33 +4,14 @@
  * secret values, and a file that is still being written.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestRepo } from '../support/git-repo.js';
 import { mcpo } from '../support/mcpo.js';
-import { mcpoAsync, seededRepo } from './_support.js';
+import { mcpoAsync, workspacePerTest } from './_support.js';
 
-const repos: TestRepo[] = [];
-const scratchDirs: string[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.dispose();
-  for (const d of scratchDirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/** A folder outside the repository for inputs, removed after the test. */
-function scratch(): string {
-  const d = mkdtempSync(join(tmpdir(), 'mcpo-input-'));
-  scratchDirs.push(d);
-  return d;
-}
-
-async function repo(): Promise<TestRepo> {
-  const r = await seededRepo();
-  repos.push(r);
-  return r;
-}
+const { repo, scratch } = workspacePerTest();
 
 function unchanged(r: TestRepo): void {
   expect(r.git('status', '--porcelain', '--untracked-files=all')).toBe('');
@@ -60,7 +41,9 @@ describe('endless and oversized input', () => {
     const r = await repo();
     const res = await mcpoAsync(['secret', 'create', 'zero', '-n', 'default', '--from-file', 'blob=/dev/zero', '--repo', r.dir], FAST);
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain('/dev/zero: Secret/default/zero: --from-file: the value of key "blob" is over the 524288-byte limit for the values of one secret');
+    expect(res.stderr).toContain(
+      '/dev/zero: Secret/default/zero: --from-file: the value of key "blob" is over the 524288-byte limit for the values of one secret',
+    );
     expect(res.stderr).toContain('(Kubernetes caps a Secret at 1 MiB');
     unchanged(r);
   });
@@ -92,7 +75,9 @@ describe('endless and oversized input', () => {
     const before = readFileSync(file, 'utf8');
     const res = mcpo(['secret', 'update', 'grows', '-n', 'default', '--strategy', 'patch', ...literals('b'), '--repo', r.dir]);
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/resources\/secrets\/default\/grows\.yaml: Secret\/default\/grows: sealed, the secret would be \d+ bytes, over the 1048576-byte limit for a declaration file \(the values sealed for b0, b1, b2, b3, b4 take \d+ bytes; split the data into several secrets\)/);
+    expect(res.stderr).toMatch(
+      /resources\/secrets\/default\/grows\.yaml: Secret\/default\/grows: sealed, the secret would be \d+ bytes, over the 1048576-byte limit for a declaration file \(the values sealed for b0, b1, b2, b3, b4 take \d+ bytes; split the data into several secrets\)/,
+    );
     expect(res.stderr).not.toContain(part);
     expect(readFileSync(file, 'utf8')).toBe(before);
     expect(mcpo(['validate', '--repo', r.dir]).code).toBe(0);
@@ -104,7 +89,9 @@ describe('endless and oversized input', () => {
     const args = Array.from({ length: 5 }, (_, i) => ['--from-literal', `k${i}=${part}`]).flat();
     const res = mcpo(['secret', 'create', 'wide', '-n', 'default', ...args, '--repo', r.dir]);
     expect(res.code).toBe(1);
-    expect(res.stderr).toContain('<arguments>: Secret/default/wide: --from-literal: the value of key "k4" brings the values to over the 524288-byte limit for the values of one secret');
+    expect(res.stderr).toContain(
+      '<arguments>: Secret/default/wide: --from-literal: the value of key "k4" brings the values to over the 524288-byte limit for the values of one secret',
+    );
     expect(res.stderr).not.toContain(part);
     unchanged(r);
   });
@@ -115,7 +102,9 @@ describe('endless and oversized input', () => {
     expect(res.stderr).toBe('/nonexistent/x.yaml: cannot read the input: no such file (pass an existing file, or - for stdin)\n');
     const s = mcpo(['secret', 'create', 'x', '-n', 'default', '--from-file', 'k=/nonexistent/v', '--repo', '.']);
     expect(s.code).toBe(2);
-    expect(s.stderr).toBe('/nonexistent/v: Secret/default/x: --from-file: cannot read the value of key "k": no such file (pass --from-file KEY=PATH with a readable file)\n');
+    expect(s.stderr).toBe(
+      '/nonexistent/v: Secret/default/x: --from-file: cannot read the value of key "k": no such file (pass --from-file KEY=PATH with a readable file)\n',
+    );
   });
 });
 
@@ -144,7 +133,9 @@ describe('create -f of a file that is still being written', () => {
     try {
       const res = await mcpoAsync(['create', '-f', input, '--repo', r.dir]);
       expect(res.code).toBe(1);
-      expect(res.stderr).toMatch(/\/slow\.yaml: the input changed while it was read: it is still being written \(run the command again once the file is complete\)\n$/);
+      expect(res.stderr).toMatch(
+        /\/slow\.yaml: the input changed while it was read: it is still being written \(run the command again once the file is complete\)\n$/,
+      );
       unchanged(r);
     } finally {
       writeFileSync(stop, '');
@@ -162,7 +153,9 @@ describe('create -f of a file that is still being written', () => {
     try {
       const res = await mcpoAsync(['secret', 'create', 'growing', '-n', 'default', '--from-file', `token=${input}`, '--repo', r.dir]);
       expect(res.code).toBe(1);
-      expect(res.stderr).toBe(`${input}: Secret/default/growing: --from-file: the value of key "token" changed while it was read: it is still being written (run the command again once the file is complete)\n`);
+      expect(res.stderr).toBe(
+        `${input}: Secret/default/growing: --from-file: the value of key "token" changed while it was read: it is still being written (run the command again once the file is complete)\n`,
+      );
       unchanged(r);
     } finally {
       writeFileSync(stop, '');
@@ -183,7 +176,9 @@ describe('create -f of a file that is still being written', () => {
 
   it('a truncated declaration is refused as invalid YAML, and nothing is written', async () => {
     const r = await repo();
-    const res = mcpo(['create', '-f', '-', '--repo', r.dir], { input: 'kind: Namespace\nname: ok\n---\nkind: McpTemplate\nname: cut\nnamespace: default\nimage: "node:2' });
+    const res = mcpo(['create', '-f', '-', '--repo', r.dir], {
+      input: 'kind: Namespace\nname: ok\n---\nkind: McpTemplate\nname: cut\nnamespace: default\nimage: "node:2',
+    });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('<stdin>:7:15: ');
     expect(res.stderr).toContain('nothing was written');

@@ -25,12 +25,32 @@ const CASES: Array<[string, string[], number, RegExp]> = [
   ['value without a key', ['secret', 'create', 's', '-n', 'default', '--from-literal', VALUE], 2, /--from-literal takes KEY=VALUE/],
   ['key given twice', ['secret', 'create', 's', '-n', 'default', '--from-literal', `k=${VALUE}`, '--from-literal', `k=${VALUE}`], 2, /key "k" is given twice/],
   ['empty key', ['secret', 'create', 's', '-n', 'default', '--from-literal', `=${VALUE}`], 2, /--from-literal takes KEY=VALUE/],
-  ['no certificate', ['secret', 'create', 's', '-n', 'default', '--from-literal', `k=${VALUE}`, '--cert', '/nonexistent/cert.pem'], 2, /sealing certificate \/nonexistent\/cert.pem \(--cert\): file not found/],
+  [
+    'no certificate',
+    ['secret', 'create', 's', '-n', 'default', '--from-literal', `k=${VALUE}`, '--cert', '/nonexistent/cert.pem'],
+    2,
+    /sealing certificate \/nonexistent\/cert.pem \(--cert\): file not found/,
+  ],
   ['secret exists', ['secret', 'create', 'mine', '-n', 'default', '--from-literal', `k=${VALUE}`], 1, /Secret "default\/mine" already exists/],
   ['namespace missing', ['secret', 'create', 's', '-n', 'nowhere', '--from-literal', `k=${VALUE}`], 1, /namespace "nowhere" is not declared/],
-  ['secret missing', ['secret', 'update', 'nope', '-n', 'default', '--strategy', 'patch', '--from-literal', `k=${VALUE}`], 1, /Secret "default\/nope" is not declared/],
-  ['remove-key without patch', ['secret', 'update', 'mine', '-n', 'default', '--strategy', 'merge', '--remove-key', 'a'], 2, /removing keys is only possible with --strategy patch/],
-  ['remove a key that is not there', ['secret', 'update', 'mine', '-n', 'default', '--strategy', 'patch', '--remove-key', 'zz'], 1, /has no key "zz" to remove/],
+  [
+    'secret missing',
+    ['secret', 'update', 'nope', '-n', 'default', '--strategy', 'patch', '--from-literal', `k=${VALUE}`],
+    1,
+    /Secret "default\/nope" is not declared/,
+  ],
+  [
+    'remove-key without patch',
+    ['secret', 'update', 'mine', '-n', 'default', '--strategy', 'merge', '--remove-key', 'a'],
+    2,
+    /removing keys is only possible with --strategy patch/,
+  ],
+  [
+    'remove a key that is not there',
+    ['secret', 'update', 'mine', '-n', 'default', '--strategy', 'patch', '--remove-key', 'zz'],
+    1,
+    /has no key "zz" to remove/,
+  ],
   ['no data', ['secret', 'update', 'mine', '-n', 'default', '--strategy', 'patch'], 2, /no data given/],
   ['unknown kind', ['delete', 'widget', 'x'], 2, /unknown kind "widget"/],
   ['namespaced kind without -n', ['delete', 'template', 'x'], 2, /McpTemplate is namespaced/],
@@ -60,7 +80,9 @@ describe('refusals', () => {
     const lock = join(repo.dir, '.git', 'mcpo.lock');
     writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), command: 'mcpo delete ns x', since: '2026-01-01T00:00:00.000Z' }));
     try {
-      const r = mcpo(['secret', 'update', 'mine', '-n', 'default', '--strategy', 'patch', '--from-literal', `b=${VALUE}`, '--repo', repo.dir], { env: { MCPO_LOCK_TIMEOUT_MS: '200' } });
+      const r = mcpo(['secret', 'update', 'mine', '-n', 'default', '--strategy', 'patch', '--from-literal', `b=${VALUE}`, '--repo', repo.dir], {
+        env: { MCPO_LOCK_TIMEOUT_MS: '200' },
+      });
       expect(r.code).toBe(1);
       expect(problems(r.stderr)).toEqual([
         `.git/mcpo.lock: the repository is locked by another change: process ${process.pid} (mcpo delete ns x) since 2026-01-01T00:00:00.000Z; gave up after 200 ms (wait for it to finish and run the command again; if no mcpo command is running, remove ${lock})`,

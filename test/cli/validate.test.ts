@@ -58,10 +58,7 @@ describe('mcpo validate (the pull-request check)', () => {
   it('prints no raw control character and no secret value, in text or in JSON', () => {
     const dir = copyOfThisRepo();
     writeFileSync(join(dir, 'resources/\u001b[2Kevil\r.yaml'), 'kind: Namespace\nname: "x\\e]0;title\\a\\rok"\n');
-    writeFileSync(
-      join(dir, 'resources/leak.yaml'),
-      'kind: Secret\nname: leak\nnamespace: default\nsealed:\n  encrypted_data:\n    pin: 48151623420\n',
-    );
+    writeFileSync(join(dir, 'resources/leak.yaml'), 'kind: Secret\nname: leak\nnamespace: default\nsealed:\n  encrypted_data:\n    pin: 48151623420\n');
     writeFileSync(join(dir, 'resources/leak2.yaml'), 'kind: Secret\nname: leak2\nnamespace: default\nsealed:\n  encrypted_data:\n    pin: "\\q48151623420"\n');
     const text = mcpo(['validate', '--repo', dir]);
     expect(text.code).toBe(1);

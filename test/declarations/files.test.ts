@@ -8,7 +8,9 @@ import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/core/diagnostic.js';
-import { buildModel, loadCommit, loadWorkingTree, MAX_FILE_BYTES } from '../../src/model/build.js';
+import { MAX_FILE_BYTES } from '../../src/core/limits.js';
+import { buildModel } from '../../src/model/build.js';
+import { loadCommit, loadWorkingTree } from '../support/load.js';
 import { TestRepo } from '../support/git-repo.js';
 import { NAMESPACE, PRESET, TEMPLATE, tempRepo } from './fixtures.js';
 
@@ -17,7 +19,7 @@ const SEED = { 'resources/namespace.yaml': NAMESPACE, 'resources/preset.yaml': P
 const OTHER = { 'resources/other.yaml': 'kind: Namespace\nname: BAD\n' };
 const OTHER_ERROR = /^resources\/other\.yaml:2:7: Namespace\/BAD: name: "BAD" is not a DNS-1123 label/;
 
-const lines = (result: { diagnostics: Parameters<typeof formatDiagnostic>[0][] }) => result.diagnostics.map(formatDiagnostic);
+const lines = (result: { diagnostics: readonly Parameters<typeof formatDiagnostic>[0][] }) => result.diagnostics.map(formatDiagnostic);
 
 const repos: TestRepo[] = [];
 afterEach(() => {
@@ -98,7 +100,10 @@ describe('resources/ itself a symlink', () => {
     expect(out.model).toBeUndefined();
     expect(lines(out)).toEqual(['resources: symlink leads outside the repository; it is not read (copy the file into the repository instead)']);
 
-    repo.remove('resources').writeAll({ 'config/namespace.yaml': NAMESPACE, 'config/preset.yaml': PRESET, 'config/template.yaml': TEMPLATE }).symlink('resources', 'config');
+    repo
+      .remove('resources')
+      .writeAll({ 'config/namespace.yaml': NAMESPACE, 'config/preset.yaml': PRESET, 'config/template.yaml': TEMPLATE })
+      .symlink('resources', 'config');
     const inside = await loadCommit(repo.dir, await repo.commit('resources/ -> config/'));
     expect(lines(inside)).toEqual([]);
     expect(inside.model?.templates.size).toBe(1);
@@ -126,14 +131,18 @@ describe('outside text in diagnostics is escaped and cut', () => {
   it('a name or a value near the file size limit is cut in the message', () => {
     const name = 'x'.repeat(MAX_FILE_BYTES - 100);
     const image = `${'y'.repeat(MAX_FILE_BYTES - 300)} z`;
-    const result = buildModel([
-      { path: 'resources/ns.yaml', content: Buffer.from(`kind: Namespace\nname: ${name}\n`) },
-      { path: 'resources/template.yaml', content: Buffer.from(TEMPLATE.replace('image: node:24-alpine3.21', `image: ${image}`)) },
-    ]);
+    const result = buildModel({
+      files: [
+        { path: 'resources/ns.yaml', content: Buffer.from(`kind: Namespace\nname: ${name}\n`) },
+        { path: 'resources/template.yaml', content: Buffer.from(TEMPLATE.replace('image: node:24-alpine3.21', `image: ${image}`)) },
+      ],
+    });
     const all = lines(result);
     expect(all.length).toBeGreaterThanOrEqual(2);
     for (const line of all) expect(line.length).toBeLessThan(1000);
-    expect(all).toContainEqual(expect.stringMatching(/^resources\/ns\.yaml:2:7: Namespace\/x+… \(1048476 characters, cut\): name: must be at most 63 characters, got 1048476$/));
+    expect(all).toContainEqual(
+      expect.stringMatching(/^resources\/ns\.yaml:2:7: Namespace\/x+… \(1048476 characters, cut\): name: must be at most 63 characters, got 1048476$/),
+    );
     expect(all).toContainEqual(expect.stringMatching(/: image: image "y{120}… \(1048158 more characters\)" must not contain white space$/));
   });
 });
@@ -141,8 +150,10 @@ describe('outside text in diagnostics is escaped and cut', () => {
 describe('the size limit applies to every input', () => {
   it('a file given to buildModel (e.g. by a change about to be written) over the limit is refused unparsed', () => {
     const content = Buffer.from(`kind: Namespace\nname: big\ndescription: "${'x'.repeat(MAX_FILE_BYTES)}"\n`);
-    const result = buildModel([{ path: 'resources/big.yaml', content }]);
+    const result = buildModel({ files: [{ path: 'resources/big.yaml', content }] });
     expect(result.model).toBeUndefined();
-    expect(lines(result)).toEqual([`resources/big.yaml: file is ${content.length} bytes, over the ${MAX_FILE_BYTES}-byte limit for a declaration file (split it into several files)`]);
+    expect(lines(result)).toEqual([
+      `resources/big.yaml: file is ${content.length} bytes, over the ${MAX_FILE_BYTES}-byte limit for a declaration file (split it into several files)`,
+    ]);
   });
 });

@@ -40,7 +40,7 @@ export function check(files: Record<string, string>, base = true) {
   const all: Record<string, string> = base
     ? { 'resources/namespace.yaml': NAMESPACE, 'resources/preset.yaml': PRESET, 'resources/template.yaml': TEMPLATE, ...files }
     : files;
-  const result = buildModel(Object.entries(all).map(([path, text]) => ({ path, content: Buffer.from(text) })));
+  const result = buildModel({ files: Object.entries(all).map(([path, text]) => ({ path, content: Buffer.from(text) })) });
   return { ...result, lines: result.diagnostics.map(formatDiagnostic) };
 }
 

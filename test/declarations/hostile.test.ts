@@ -2,7 +2,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/core/diagnostic.js';
-import { loadWorkingTree } from '../../src/model/build.js';
+import { loadWorkingTree } from '../support/load.js';
 import { NAMESPACE, PRESET, TEMPLATE, tempRepo } from './fixtures.js';
 
 const SEED = { 'resources/namespace.yaml': NAMESPACE, 'resources/preset.yaml': PRESET, 'resources/template.yaml': TEMPLATE };
@@ -44,7 +44,10 @@ describe('hostile input: a clear error, never a crash or hang', () => {
   });
 
   it('invalid UTF-8 is named with its line', async () => {
-    const dir = tempRepo({ ...SEED, 'resources/latin1.yaml': Buffer.concat([Buffer.from('kind: Namespace\nname: caf'), Buffer.from([0xe9]), Buffer.from('\n')]) });
+    const dir = tempRepo({
+      ...SEED,
+      'resources/latin1.yaml': Buffer.concat([Buffer.from('kind: Namespace\nname: caf'), Buffer.from([0xe9]), Buffer.from('\n')]),
+    });
     expect((await validate(dir)).lines).toEqual(['resources/latin1.yaml:2:10: file is not valid UTF-8 (save it as UTF-8)']);
   });
 
@@ -100,7 +103,9 @@ describe('hostile input: a clear error, never a crash or hang', () => {
 
   it('a repo with no resources/ says where declarations go', async () => {
     const dir = tempRepo({ 'README.md': 'x' });
-    expect((await validate(dir)).lines[0]).toMatch(/^resources: no resources\/ folder in .* \(declarations live in resources\/\*\*\/\*\.yaml; pass --repo DIR for another repository\)$/);
+    expect((await validate(dir)).lines[0]).toMatch(
+      /^resources: no resources\/ folder in .* \(declarations live in resources\/\*\*\/\*\.yaml; pass --repo DIR for another repository\)$/,
+    );
   });
 
   it('non-YAML files and dotfiles are ignored', async () => {

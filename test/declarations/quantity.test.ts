@@ -20,7 +20,7 @@ describe('Kubernetes quantities', () => {
     ['1e3', n(1000n)],
     ['1E3', n(1000n)],
     ['1e+3', n(1000n)],
-    ['1e-3', n(1n) .slice(0, -3)],
+    ['1e-3', n(1n).slice(0, -3)],
     ['1Ei', n(1n << 60n)],
     ['1Ki', n(1024n)],
     ['1.5Gi', n(3n << 29n)],
@@ -41,9 +41,12 @@ describe('Kubernetes quantities', () => {
     expect(nanos(text)).toBe(expected);
   });
 
-  it.each(['1e', 'e3', 'E', '1 m', ' 1', '1K', '1i', '1Mi3', '1e3.5', '1e3e', '+', '-', '.', '', '1m3', '0x10', '1,5', '１', '1e99999999999999999999'])('%j is not a quantity', (text) => {
-    expect(nanos(text)).toBeUndefined();
-  });
+  it.each(['1e', 'e3', 'E', '1 m', ' 1', '1K', '1i', '1Mi3', '1e3.5', '1e3e', '+', '-', '.', '', '1m3', '0x10', '1,5', '１', '1e99999999999999999999'])(
+    '%j is not a quantity',
+    (text) => {
+      expect(nanos(text)).toBeUndefined();
+    },
+  );
 
   it('compares as the cluster does', () => {
     expect(compareQuantities(parseQuantity('0.5')!, parseQuantity('500m')!)).toBe(0);
@@ -52,7 +55,10 @@ describe('Kubernetes quantities', () => {
   });
 
   it('"1E" is exa, so a request of 1E is above a 512Mi limit', () => {
-    const { lines } = check({ 'resources/template.yaml': 'kind: McpTemplate\nname: t\nnamespace: default\nimage: x\ncommand: [x]\nresource_limit_name: n1-standard-nano\nresources:\n  memory: "1E"\n' });
+    const { lines } = check({
+      'resources/template.yaml':
+        'kind: McpTemplate\nname: t\nnamespace: default\nimage: x\ncommand: [x]\nresource_limit_name: n1-standard-nano\nresources:\n  memory: "1E"\n',
+    });
     expect(lines).toEqual([
       'resources/template.yaml:8:11: McpTemplate/default/t: resources.memory: memory request 1E is above the memory limit 512Mi of preset "n1-standard-nano" (a request must not exceed its limit)',
     ]);

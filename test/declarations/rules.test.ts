@@ -26,7 +26,9 @@ describe('semantic rules', () => {
   });
 
   it('parses quantities exactly', () => {
-    const ok = check({ [P]: PRESET.replace('cpu: 100m', 'cpu: "0.1"').replace('cpu_limit: 200m', 'cpu_limit: 0.2').replace('memory_limit: 512Mi', 'memory_limit: 0.5Gi') });
+    const ok = check({
+      [P]: PRESET.replace('cpu: 100m', 'cpu: "0.1"').replace('cpu_limit: 200m', 'cpu_limit: 0.2').replace('memory_limit: 512Mi', 'memory_limit: 0.5Gi'),
+    });
     expect(ok.lines).toEqual([]);
     for (const bad of ['"100 m"', '100mm', '1.5.0', '"1e"', '-1', '"0"']) {
       const { lines } = check({ [P]: PRESET.replace('cpu: 100m', `cpu: ${bad}`) });
@@ -58,7 +60,10 @@ describe('semantic rules', () => {
   });
 
   it('templates and secrets must live in a declared namespace', () => {
-    const { lines } = check({ [T]: TEMPLATE.replace('namespace: default', 'namespace: prod'), 'resources/secret.yaml': SECRET().replace('namespace: default', 'namespace: defualt') });
+    const { lines } = check({
+      [T]: TEMPLATE.replace('namespace: default', 'namespace: prod'),
+      'resources/secret.yaml': SECRET().replace('namespace: default', 'namespace: defualt'),
+    });
     expect(lines).toEqual([
       'resources/secret.yaml:3:12: Secret/defualt/db-credentials: namespace: namespace "defualt" is not declared (did you mean "default"?)',
       'resources/template.yaml:3:12: McpTemplate/prod/my-memory-server: namespace: namespace "prod" is not declared (declare it with kind: Namespace)',
@@ -81,7 +86,9 @@ describe('semantic rules', () => {
     expect(lines).toEqual([
       'resources/z-copy.yaml:2:7: McpTemplate/default/my-memory-server: name: McpTemplate "default/my-memory-server" is declared twice (first declared at resources/template.yaml:1:1)',
     ]);
-    expect(check({ 'resources/other-ns.yaml': 'kind: Namespace\nname: other\n---\n' + TEMPLATE.replace('namespace: default', 'namespace: other') }).lines).toEqual([]);
+    expect(
+      check({ 'resources/other-ns.yaml': 'kind: Namespace\nname: other\n---\n' + TEMPLATE.replace('namespace: default', 'namespace: other') }).lines,
+    ).toEqual([]);
   });
 
   it('label keys and values follow Kubernetes syntax; ours are reserved', () => {
@@ -99,10 +106,12 @@ describe('semantic rules', () => {
   });
 
   it('env var names are valid and unique', () => {
-    const { lines } = check({ [T]: TEMPLATE.replace('value: production', 'value: production\n  - name: NODE_ENV\n    value: x\n  - name: "1BAD"\n    value: y') });
+    const { lines } = check({
+      [T]: TEMPLATE.replace('value: production', 'value: production\n  - name: NODE_ENV\n    value: x\n  - name: "1BAD"\n    value: y'),
+    });
     expect(lines).toEqual([
       'resources/template.yaml:11:11: McpTemplate/default/my-memory-server: env_vars[1].name: environment variable "NODE_ENV" is set twice',
-      'resources/template.yaml:13:11: McpTemplate/default/my-memory-server: env_vars[2].name: "1BAD" is not a valid environment variable name: letters, digits, \'-\', \'_\' and \'.\', not starting with a digit',
+      "resources/template.yaml:13:11: McpTemplate/default/my-memory-server: env_vars[2].name: \"1BAD\" is not a valid environment variable name: letters, digits, '-', '_' and '.', not starting with a digit",
     ]);
   });
 

@@ -18,7 +18,12 @@ function best(runs: number, fn: () => void): number {
 }
 
 function load(files: Record<string, string>) {
-  return buildModel(Object.entries({ 'resources/namespace.yaml': NAMESPACE, 'resources/preset.yaml': PRESET, ...files }).map(([path, text]) => ({ path, content: Buffer.from(text) })));
+  return buildModel({
+    files: Object.entries({ 'resources/namespace.yaml': NAMESPACE, 'resources/preset.yaml': PRESET, ...files }).map(([path, text]) => ({
+      path,
+      content: Buffer.from(text),
+    })),
+  });
 }
 
 /** A Namespace whose labels mapping has `n` keys. */
@@ -64,7 +69,8 @@ describe('checks stay linear in their input', () => {
   it('a reference to a missing key of a secret with 2k keys: a short hint, no 2k edit distances', () => {
     const keys = Array.from({ length: 2000 }, (_, i) => `    key-${i}: ${fakeSealed(1)}`).join('\n');
     const secret = `kind: Secret\nname: s\nnamespace: default\nsealed:\n  encrypted_data:\n${keys}\n`;
-    const template = 'kind: McpTemplate\nname: t\nnamespace: default\nimage: x\ncommand: [x]\nresource_limit_name: n1-standard-nano\nenv_vars:\n  - name: A\n    secret_key_ref: {name: s, key: key-20000}\n';
+    const template =
+      'kind: McpTemplate\nname: t\nnamespace: default\nimage: x\ncommand: [x]\nresource_limit_name: n1-standard-nano\nenv_vars:\n  - name: A\n    secret_key_ref: {name: s, key: key-20000}\n';
     const [d, ...rest] = load({ 'resources/s.yaml': secret, 'resources/t.yaml': template }).diagnostics;
     expect(rest.map((r) => r.message)).toEqual([]);
     expect(d!.message).toBe('secret "s" has no key "key-20000"');

@@ -44,6 +44,8 @@ const CASES: Record<string, string> = {
   alias_to_label_key: `${head('alias-to-label-key')}sealed:\n  encrypted_data:\n    pin: &a "x${S}"\nlabels:\n  *a : b\n`,
   alias_to_type: `${head('alias-to-type')}sealed:\n  encrypted_data:\n    pin: &a "SECRET_TYPE_${S}"\ntype: *a\n`,
   alias_of_mapping: `${head('alias-of-mapping')}sealed: &a\n  encrypted_data:\n    pin: "x${S}"\nlabels: *a\n`,
+  alias_as_data_key: data('alias-as-data-key', `    pin: &a x${S}\n    *a : y\n`),
+  alias_as_sealed_key: `${head('alias-as-sealed-key')}sealed:\n  encrypted_data:\n    pin: &a x${S}\n  *a : y\n`,
   duplicate_key: data('duplicate-key', `    pin: ${S}\n    pin: ${S}1\n`),
   unclosed_quote: data('unclosed-quote', `    pin: "${S}\n`),
   unclosed_single: data('unclosed-single', `    pin: '${S}\n`),
@@ -74,7 +76,7 @@ const CASES: Record<string, string> = {
   big_number: data('big-number', `    pin: ${S.repeat(40)}\n`),
 };
 
-describe('no value under a secret\'s sealed data is ever shown back', () => {
+describe("no value under a secret's sealed data is ever shown back", () => {
   it.each(Object.entries(CASES))('%s: refused, and the value is in no diagnostic', (name, yaml) => {
     const { model, diagnostics, lines } = check({ [`resources/${name}.yaml`]: yaml });
     expect(model, `${name} should not validate`).toBeUndefined();

@@ -49,7 +49,9 @@ describe('proto shape of declarations', () => {
       'resources/template.yaml:14:12: McpTemplate/default/my-memory-server: transport: "STREAMABLE_HTTP" is not a Transport: expected one of TRANSPORT_STDIO, TRANSPORT_STREAMABLE_HTTP, TRANSPORT_SSE (did you mean "TRANSPORT_STREAMABLE_HTTP"?)',
     ]);
     const numeric = check({ [T]: `${TEMPLATE}transport: 2\n` });
-    expect(numeric.lines[0]).toContain('transport: expected one of TRANSPORT_STDIO, TRANSPORT_STREAMABLE_HTTP, TRANSPORT_SSE, got a number (enum values are written by name)');
+    expect(numeric.lines[0]).toContain(
+      'transport: expected one of TRANSPORT_STDIO, TRANSPORT_STREAMABLE_HTTP, TRANSPORT_SSE, got a number (enum values are written by name)',
+    );
   });
 
   it('refuses output-only fields', () => {
@@ -91,7 +93,7 @@ describe('proto shape of declarations', () => {
     });
     expect(lines).toEqual([
       'resources/a.yaml:2:1: Namespace/?: nam: unknown field "nam" in Namespace (did you mean "name"?)',
-      'resources/b.yaml:3:10: Namespace/ok: labels["bad key!"]: label key "bad key!" is invalid: letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit, with an optional DNS prefix and \'/\'',
+      "resources/b.yaml:3:10: Namespace/ok: labels[\"bad key!\"]: label key \"bad key!\" is invalid: letters, digits, '-', '_' and '.', starting and ending with a letter or digit, with an optional DNS prefix and '/'",
     ]);
   });
 });

@@ -45,9 +45,47 @@ interface Pair {
 }
 
 const CONTROL = ['\x1b', '\r', '\x00', '\u202e', '\u2066', '\x07', '\x08', '\x7f', '\u0085', '\u2028', '\x1b[2J\x1b[H', '\x1b]0;pwned\x07', '\x9b'];
-const DQ_ESCAPES = ['\\e', '\\r', '\\0', '\\u202e', '\\x1b', '\\N', '\\_', '\\L', '\\P', '\\t', '\\a', '\\b', '\\v', '\\x7f', '\\U0001F600', '\\e[31m', '\\e]0;x\\a'];
+const DQ_ESCAPES = [
+  '\\e',
+  '\\r',
+  '\\0',
+  '\\u202e',
+  '\\x1b',
+  '\\N',
+  '\\_',
+  '\\L',
+  '\\P',
+  '\\t',
+  '\\a',
+  '\\b',
+  '\\v',
+  '\\x7f',
+  '\\U0001F600',
+  '\\e[31m',
+  '\\e]0;x\\a',
+];
 const BAD_ESCAPES = ['\\q', '\\x4', '\\u12', '\\U1234', '\\xZZ', '\\ '];
-const WORDS = ['default', 'n1-standard-nano', 'ok', 'a b', 'ünïcödé', 'x'.repeat(64), 'UPPER', '-lead', 'trail-', 'a.b', 'a/b', 'a_b', '0', '', 'null', 'True', '1e3', '100m', '256Mi'];
+const WORDS = [
+  'default',
+  'n1-standard-nano',
+  'ok',
+  'a b',
+  'ünïcödé',
+  'x'.repeat(64),
+  'UPPER',
+  '-lead',
+  'trail-',
+  'a.b',
+  'a/b',
+  'a_b',
+  '0',
+  '',
+  'null',
+  'True',
+  '1e3',
+  '100m',
+  '256Mi',
+];
 const NUMERIC_BASE = 48151623420;
 
 /** Counters shared by every document of one run, so sentinels are unique. */
@@ -144,13 +182,32 @@ class FileGen {
     type Form = [string, () => YNode];
     const forms: Form[] = [
       ['plain', () => plainScalar(secretWhere ? r.pick([core, `${core} with words`, `ünï ${core} \u202eend`, `${core}:x`]) : core)],
-      ['double-quoted-escapes', () => ({ t: 'scalar', flowSafe: true, text: `"${r.pick(DQ_ESCAPES)}${dq(core).slice(1, -1)}${r.pick(DQ_ESCAPES)}${r.pick(DQ_ESCAPES)}"` })],
+      [
+        'double-quoted-escapes',
+        () => ({ t: 'scalar', flowSafe: true, text: `"${r.pick(DQ_ESCAPES)}${dq(core).slice(1, -1)}${r.pick(DQ_ESCAPES)}${r.pick(DQ_ESCAPES)}"` }),
+      ],
       ['double-quoted-invalid-escape', () => ({ t: 'scalar', flowSafe: true, text: `"${dq(core).slice(1, -1)}${r.pick(BAD_ESCAPES)}tail"` })],
       ['single-quoted', () => ({ t: 'scalar', flowSafe: true, text: `'it''s ${core.replace(/'/g, "''")}'` })],
       ['raw-control-in-quotes', () => ({ t: 'scalar', flowSafe: true, text: `"${r.pick(CONTROL)}${dq(core).slice(1, -1)}${r.pick(CONTROL)}"` })],
       ['raw-control-plain', () => plainScalar(`${core}${r.pick(CONTROL)}x`)],
-      ['block-literal', () => ({ t: 'scalar', flowSafe: false, text: dq(`${core}\nsecond\n`), block: { header: r.pick(['|', '|-', '|+', '|2']), lines: [`${core}`, `  second ${r.chance(0.3) ? r.pick(CONTROL) : ''}line`, ''] } })],
-      ['block-folded', () => ({ t: 'scalar', flowSafe: false, text: dq(`${core} folded`), block: { header: r.pick(['>', '>-', '>+']), lines: [`${core}`, 'folded', '', '  more'] } })],
+      [
+        'block-literal',
+        () => ({
+          t: 'scalar',
+          flowSafe: false,
+          text: dq(`${core}\nsecond\n`),
+          block: { header: r.pick(['|', '|-', '|+', '|2']), lines: [`${core}`, `  second ${r.chance(0.3) ? r.pick(CONTROL) : ''}line`, ''] },
+        }),
+      ],
+      [
+        'block-folded',
+        () => ({
+          t: 'scalar',
+          flowSafe: false,
+          text: dq(`${core} folded`),
+          block: { header: r.pick(['>', '>-', '>+']), lines: [`${core}`, 'folded', '', '  more'] },
+        }),
+      ],
       ['multi-line-plain', () => ({ t: 'scalar', flowSafe: false, text: dq(core), block: { header: core, lines: ['continued plain', 'and more'] } })],
       ['int', () => plainScalar(digits)],
       ['int-signed', () => plainScalar(`${r.pick(['+', '-'])}${digits}`)],
@@ -168,7 +225,15 @@ class FileGen {
       ['null-tag', () => ({ t: 'scalar', flowSafe: true, text: core, tag: '!!null' })],
       ['map-tag-on-scalar', () => ({ t: 'scalar', flowSafe: true, text: core, tag: '!!map' })],
       ['seq-tag-on-scalar', () => ({ t: 'scalar', flowSafe: true, text: core, tag: '!!seq' })],
-      ['custom-tag', () => ({ t: 'scalar', flowSafe: true, text: r.chance(0.5) ? core : digits, tag: r.pick(['!x', '!secret', '!<tag:example.com,2000:x>', '!!python/object']) })],
+      [
+        'custom-tag',
+        () => ({
+          t: 'scalar',
+          flowSafe: true,
+          text: r.chance(0.5) ? core : digits,
+          tag: r.pick(['!x', '!secret', '!<tag:example.com,2000:x>', '!!python/object']),
+        }),
+      ],
       ['binary', () => ({ t: 'scalar', flowSafe: true, text: Buffer.from(`${core}\x00\xff bytes`, 'latin1').toString('base64'), tag: '!!binary' })],
       ['timestamp', () => plainScalar(`19${String(r.int(10, 99))}-0${r.int(1, 9)}-1${r.int(0, 9)}T0${r.int(0, 9)}:1${r.int(0, 9)}:2${r.int(0, 9)}.${digits}Z`)],
       ['timestamp-tag', () => ({ t: 'scalar', flowSafe: true, text: `2001-12-14 21:59:43.${digits}`, tag: '!!timestamp' })],
@@ -178,7 +243,10 @@ class FileGen {
       forms.push(
         ['int-underscore-1.1', () => plainScalar(digits.replace(/\B(?=(\d{3})+(?!\d))/g, '_'))],
         ['int-binary-1.1', () => plainScalar(`0b${number.toString(2)}`)],
-        ['int-sexagesimal-1.1', () => plainScalar(`${Math.floor(number / 3600)}:${String(Math.floor(number / 60) % 60).padStart(2, '0')}:${String(number % 60).padStart(2, '0')}`)],
+        [
+          'int-sexagesimal-1.1',
+          () => plainScalar(`${Math.floor(number / 3600)}:${String(Math.floor(number / 60) % 60).padStart(2, '0')}:${String(number % 60).padStart(2, '0')}`),
+        ],
         ['timestamp-1.1', () => plainScalar(`2001-12-14t21:59:43.${digits}-05:00`)],
       );
     }
@@ -194,7 +262,13 @@ class FileGen {
     const node = make();
     if (secretWhere && node.t === 'scalar') {
       const source = `${node.tag ? `${node.tag} ` : ''}${node.block ? `${node.block.header}\n  ${node.block.lines.join('\n  ')}` : node.text}`;
-      const sentinel: Sentinel = { id: core, type: `${type}${this.yaml11 ? ' (%YAML 1.1)' : ''}`, where: secretWhere, source: source.length > 200 ? `${source.slice(0, 200)}…` : source, needles: needlesFor(node.block ? node.text : source, core, this.yaml11) };
+      const sentinel: Sentinel = {
+        id: core,
+        type: `${type}${this.yaml11 ? ' (%YAML 1.1)' : ''}`,
+        where: secretWhere,
+        source: source.length > 200 ? `${source.slice(0, 200)}…` : source,
+        needles: needlesFor(node.block ? node.text : source, core, this.yaml11),
+      };
       if (!sentinel.needles.length) sentinel.needles.push(core);
       this.sentinels.push(sentinel);
       if (this.rng.chance(0.15)) {
@@ -215,7 +289,13 @@ class FileGen {
     bytes.writeUInt16BE(256, 0);
     bytes.write(core.repeat(20), 2, 'latin1');
     const text = bytes.toString('base64');
-    this.sentinels.push({ id: core, type: 'sealed-ciphertext', where, source: `${text.slice(0, 60)}…`, needles: [text, text.slice(0, 40), text.slice(100, 140), text.slice(-40)] });
+    this.sentinels.push({
+      id: core,
+      type: 'sealed-ciphertext',
+      where,
+      source: `${text.slice(0, 60)}…`,
+      needles: [text, text.slice(0, 40), text.slice(100, 140), text.slice(-40)],
+    });
     return plainScalar(text);
   }
 
@@ -277,7 +357,26 @@ class FileGen {
       case 'field':
         return plainScalar(r.pick(names));
       case 'word':
-        return plainScalar(r.pick(['imagee', 'Name', 'apiVersion', 'metadata', 'spec', 'nameSpace', 'encryptedData', 'data', 'keys', 'created_at', 'usage_count', 'resolved_limits', '__proto__', 'constructor', 'toString', 'hasOwnProperty']));
+        return plainScalar(
+          r.pick([
+            'imagee',
+            'Name',
+            'apiVersion',
+            'metadata',
+            'spec',
+            'nameSpace',
+            'encryptedData',
+            'data',
+            'keys',
+            'created_at',
+            'usage_count',
+            'resolved_limits',
+            '__proto__',
+            'constructor',
+            'toString',
+            'hasOwnProperty',
+          ]),
+        );
       case 'control':
         return { t: 'scalar', flowSafe: true, text: dq(`${r.pick(['key', 'name', 'x'])}${r.pick(CONTROL)}${r.pick(['', 'tail', '\u202egnp.exe'])}`) };
       case 'number':
@@ -324,7 +423,7 @@ function flow(node: YNode): string {
     case 'alias':
       return `*${node.name}`;
     case 'scalar':
-      return `${prefix(node)}${node.block || !node.flowSafe ? node.text.startsWith('"') ? node.text : dq(node.text) : node.text}`;
+      return `${prefix(node)}${node.block || !node.flowSafe ? (node.text.startsWith('"') ? node.text : dq(node.text)) : node.text}`;
     case 'seq':
       return `${prefix(node)}[${node.items.map(flow).join(', ')}]`;
     case 'map':
@@ -375,14 +474,34 @@ function blockPairs(pairs: readonly Pair[], indent: number): string {
 
 type FieldGen = (g: FileGen, r: Rng) => YNode;
 
-const str = (...values: string[]): FieldGen => (_g, r) => plainScalar(r.pick(values));
-const list = (...values: string[]): FieldGen => (_g, r) => ({ t: 'seq', flow: r.chance(0.5), items: Array.from({ length: r.int(1, 3) }, () => ({ t: 'scalar', flowSafe: true, text: dq(r.pick(values)) }) as YNode) });
-const labels: FieldGen = (g, r) => ({ t: 'map', flow: r.chance(0.5), pairs: Array.from({ length: r.int(1, 3) }, () => ({ key: r.chance(0.7) ? plainScalar(r.pick(['app', 'env', 'team', 'example.com/x'])) : g.key(), value: r.chance(0.7) ? plainScalar(r.pick(['prod', 'dev', 'mcp'])) : g.scalar() })) });
-const quantities = (...fields: string[]): FieldGen => (g, r) => ({
+const str =
+  (...values: string[]): FieldGen =>
+  (_g, r) =>
+    plainScalar(r.pick(values));
+const list =
+  (...values: string[]): FieldGen =>
+  (_g, r) => ({
+    t: 'seq',
+    flow: r.chance(0.5),
+    items: Array.from({ length: r.int(1, 3) }, () => ({ t: 'scalar', flowSafe: true, text: dq(r.pick(values)) }) as YNode),
+  });
+const labels: FieldGen = (g, r) => ({
   t: 'map',
-  flow: r.chance(0.4),
-  pairs: fields.filter(() => r.chance(0.8)).map((f) => ({ key: plainScalar(f), value: r.chance(0.7) ? plainScalar(r.pick(['100m', '256Mi', '1', '0.5', '1Gi', '200m', '1e3'])) : g.any(2) })),
+  flow: r.chance(0.5),
+  pairs: Array.from({ length: r.int(1, 3) }, () => ({
+    key: r.chance(0.7) ? plainScalar(r.pick(['app', 'env', 'team', 'example.com/x'])) : g.key(),
+    value: r.chance(0.7) ? plainScalar(r.pick(['prod', 'dev', 'mcp'])) : g.scalar(),
+  })),
 });
+const quantities =
+  (...fields: string[]): FieldGen =>
+  (g, r) => ({
+    t: 'map',
+    flow: r.chance(0.4),
+    pairs: fields
+      .filter(() => r.chance(0.8))
+      .map((f) => ({ key: plainScalar(f), value: r.chance(0.7) ? plainScalar(r.pick(['100m', '256Mi', '1', '0.5', '1Gi', '200m', '1e3'])) : g.any(2) })),
+  });
 
 const FIELDS: Record<string, Record<string, FieldGen>> = {
   Namespace: {
@@ -404,7 +523,10 @@ const FIELDS: Record<string, Record<string, FieldGen>> = {
           pairs: [
             { key: plainScalar('name'), value: r.chance(0.7) ? plainScalar('cache') : g.scalar() },
             { key: plainScalar('mount_path'), value: r.chance(0.7) ? plainScalar('/cache') : g.scalar() },
-            { key: plainScalar('empty_dir'), value: r.chance(0.7) ? { t: 'map', flow: true, pairs: [{ key: plainScalar('size_limit'), value: plainScalar('1Gi') }] } : g.any(2) },
+            {
+              key: plainScalar('empty_dir'),
+              value: r.chance(0.7) ? { t: 'map', flow: true, pairs: [{ key: plainScalar('size_limit'), value: plainScalar('1Gi') }] } : g.any(2),
+            },
           ],
         },
       ],
@@ -419,7 +541,14 @@ const FIELDS: Record<string, Record<string, FieldGen>> = {
       t: 'seq',
       flow: r.chance(0.3),
       items: [
-        { t: 'map', flow: true, pairs: [{ key: plainScalar('name'), value: r.chance(0.7) ? plainScalar('NODE_ENV') : g.scalar() }, { key: plainScalar('value'), value: r.chance(0.7) ? plainScalar('production') : g.any(2) }] },
+        {
+          t: 'map',
+          flow: true,
+          pairs: [
+            { key: plainScalar('name'), value: r.chance(0.7) ? plainScalar('NODE_ENV') : g.scalar() },
+            { key: plainScalar('value'), value: r.chance(0.7) ? plainScalar('production') : g.any(2) },
+          ],
+        },
         ...(r.chance(0.5)
           ? [
               {
@@ -427,7 +556,17 @@ const FIELDS: Record<string, Record<string, FieldGen>> = {
                 flow: true,
                 pairs: [
                   { key: plainScalar('name'), value: plainScalar('DB_PASSWORD') },
-                  { key: plainScalar('secret_key_ref'), value: { t: 'map', flow: true, pairs: [{ key: plainScalar('name'), value: plainScalar('db') }, { key: plainScalar('key'), value: r.chance(0.7) ? plainScalar('password') : g.scalar() }] } },
+                  {
+                    key: plainScalar('secret_key_ref'),
+                    value: {
+                      t: 'map',
+                      flow: true,
+                      pairs: [
+                        { key: plainScalar('name'), value: plainScalar('db') },
+                        { key: plainScalar('key'), value: r.chance(0.7) ? plainScalar('password') : g.scalar() },
+                      ],
+                    },
+                  },
                 ],
               } as YNode,
             ]
@@ -456,7 +595,12 @@ const NAME_RULE_OK: Record<string, string[]> = {
   McpTemplate: ['my-memory-server', 'fetch'],
   Secret: ['db', 'db-credentials', 'tls.example'],
 };
-const KIND_DIRS: Record<string, string> = { Namespace: 'namespaces', ResourceLimit: 'resource-limits', McpTemplate: 'templates/default', Secret: 'secrets/default' };
+const KIND_DIRS: Record<string, string> = {
+  Namespace: 'namespaces',
+  ResourceLimit: 'resource-limits',
+  McpTemplate: 'templates/default',
+  Secret: 'secrets/default',
+};
 
 function sealedNode(g: FileGen, r: Rng, opts: GenOptions): YNode {
   const shape = r.weighted<string>([
@@ -468,12 +612,18 @@ function sealedNode(g: FileGen, r: Rng, opts: GenOptions): YNode {
     [0.7, 'valid'],
   ]);
   if (shape === 'sealed-scalar') return g.scalar('sealed itself (a scalar)');
-  if (shape === 'sealed-list') return { t: 'seq', flow: r.chance(0.5), items: [g.scalar('sealed itself (a list item)'), g.scalar('sealed itself (a list item)')] };
+  if (shape === 'sealed-list')
+    return { t: 'seq', flow: r.chance(0.5), items: [g.scalar('sealed itself (a list item)'), g.scalar('sealed itself (a list item)')] };
   const pairs: Pair[] = [];
-  if (r.chance(0.7)) pairs.push({ key: plainScalar('scope'), value: r.chance(0.7) ? plainScalar(r.pick(['SEALING_SCOPE_STRICT', 'SEALING_SCOPE_CLUSTER_WIDE'])) : g.any(1, 'sealed.scope') });
+  if (r.chance(0.7))
+    pairs.push({
+      key: plainScalar('scope'),
+      value: r.chance(0.7) ? plainScalar(r.pick(['SEALING_SCOPE_STRICT', 'SEALING_SCOPE_CLUSTER_WIDE'])) : g.any(1, 'sealed.scope'),
+    });
   let data: YNode;
   if (shape === 'data-scalar') data = g.scalar('encrypted_data itself (a scalar)');
-  else if (shape === 'data-list') data = { t: 'seq', flow: r.chance(0.5), items: [g.scalar('encrypted_data itself (a list item)'), g.any(1, 'encrypted_data itself (a list item)')] };
+  else if (shape === 'data-list')
+    data = { t: 'seq', flow: r.chance(0.5), items: [g.scalar('encrypted_data itself (a list item)'), g.any(1, 'encrypted_data itself (a list item)')] };
   else {
     const keys = ['password', 'username', 'tls.crt', 'tls.key', 'api_key', 'ssh-privatekey', '.dockerconfigjson'];
     const dataPairs: Pair[] = [];
@@ -505,7 +655,8 @@ function sealedNode(g: FileGen, r: Rng, opts: GenOptions): YNode {
     data = { t: 'map', flow: r.chance(0.3), pairs: dataPairs };
   }
   pairs.push({ key: plainScalar('encrypted_data'), value: data });
-  if (shape !== 'valid' && r.chance(0.15)) pairs.push({ key: plainScalar(r.pick(['encryptedData', 'data', 'template', 'extra'])), value: g.any(1, 'an unknown field under sealed') });
+  if (shape !== 'valid' && r.chance(0.15))
+    pairs.push({ key: plainScalar(r.pick(['encryptedData', 'data', 'template', 'extra'])), value: g.any(1, 'an unknown field under sealed') });
   if (r.chance(0.1)) {
     const alias = g.sentinelAlias();
     if (alias) pairs.push({ key: plainScalar('copy_of_value'), value: { t: 'alias', name: alias.name } });
@@ -523,7 +674,8 @@ function documentText(g: FileGen, r: Rng, kind: string, opts: GenOptions): strin
   ]);
   if (kindChoice === 'ok') pairs.push({ key: plainScalar('kind'), value: plainScalar(kind) });
   else if (kindChoice === 'hostile') pairs.push({ key: plainScalar('kind'), value: g.scalar() });
-  else if (kindChoice === 'typo') pairs.push({ key: plainScalar('kind'), value: plainScalar(r.pick(['mcptemplate', 'Secrets', 'ResourceLimits', `${kind}\u202e`])) });
+  else if (kindChoice === 'typo')
+    pairs.push({ key: plainScalar('kind'), value: plainScalar(r.pick(['mcptemplate', 'Secrets', 'ResourceLimits', `${kind}\u202e`])) });
   pairs.push({ key: plainScalar('name'), value: r.chance(0.65) ? plainScalar(r.pick(NAME_RULE_OK[kind]!)) : g.scalar() });
   if (kind === 'McpTemplate' || kind === 'Secret') pairs.push({ key: plainScalar('namespace'), value: r.chance(0.8) ? plainScalar('default') : g.scalar() });
   const fields = FIELDS[kind]!;
@@ -539,7 +691,21 @@ function documentText(g: FileGen, r: Rng, kind: string, opts: GenOptions): strin
   return `${blockPairs(pairs, 0)}\n`;
 }
 
-const FILE_NAME_PARTS = ['\x1b[31mred', 'cr\r', '\u202egnp', 'tab\there', 'sp ace', 'ünï', 'bell\x07', 'nl\nname', 'x'.repeat(180), 'del\x7f', '\u2066iso', '$(touch x)', "quote'\""];
+const FILE_NAME_PARTS = [
+  '\x1b[31mred',
+  'cr\r',
+  '\u202egnp',
+  'tab\there',
+  'sp ace',
+  'ünï',
+  'bell\x07',
+  'nl\nname',
+  'x'.repeat(180),
+  'del\x7f',
+  '\u2066iso',
+  '$(touch x)',
+  'quote\'"',
+];
 
 /** One hostile file (index-seeded: the same seed and index give the same file). */
 export function generateFile(root: Rng, index: number, registry: SentinelRegistry, opts: GenOptions = { aliasKeys: true }): HostileFile {

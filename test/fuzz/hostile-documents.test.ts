@@ -25,7 +25,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Diagnostic, formatDiagnostic, isError } from '../../src/core/diagnostic.js';
-import { buildModel, type InputFile } from '../../src/model/build.js';
+import { buildModel } from '../../src/model/build.js';
+import type { InputFile } from '../../src/source/files.js';
 import { createLogger } from '../../src/serve/log.js';
 import { type RunningServer, startServer } from '../../src/serve/server.js';
 import { REPO_ROOT } from '../support/build.js';
@@ -71,7 +72,14 @@ if (process.env.MCPO_FUZZ_DUMP) {
   const dir = process.env.MCPO_FUZZ_DUMP;
   mkdirSync(dir, { recursive: true });
   for (const f of files) writeFileSync(join(dir, `${String(f.index).padStart(4, '0')}.yaml`), f.content);
-  writeFileSync(join(dir, 'index.json'), JSON.stringify(files.map((f) => ({ index: f.index, path: f.path, sentinels: f.sentinels })), null, 2));
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify(
+      files.map((f) => ({ index: f.index, path: f.path, sentinels: f.sentinels })),
+      null,
+      2,
+    ),
+  );
 }
 
 /** Generous bounds for one test under the full suite's load; alone the whole file takes about 30 s of test time. */
@@ -87,10 +95,19 @@ afterAll(async () => {
 /** What one problem a diagnostic reveals about the validator, beyond leaks and control characters. */
 function checkDiagnostic(findings: Findings, output: string, d: Diagnostic, file: HostileFile | undefined): void {
   if (/Maximum call stack|RangeError|TypeError|ReferenceError|Cannot read prop|is not a function|\bundefined\b|\[object /.test(shapeOfMessage(d.message)))
-    findings.add(`CRASH shown as a diagnostic in ${output}: ${d.code}: ${shapeOfMessage(d.message)}`, { file, excerpt: JSON.stringify(d.message.slice(0, 200)), line: d.line });
+    findings.add(`CRASH shown as a diagnostic in ${output}: ${d.code}: ${shapeOfMessage(d.message)}`, {
+      file,
+      excerpt: JSON.stringify(d.message.slice(0, 200)),
+      line: d.line,
+    });
   for (const field of ['message', 'hint'] as const) {
     const text = d[field] ?? '';
-    if (text.length > 1000) findings.add(`UNCUT LONG TEXT in ${output}: ${d.code} at ${shapeOfPath(d.path)}, in the ${field}: ${shapeOfMessage(text).slice(0, 60)}`, { file, excerpt: `${text.length} characters: ${JSON.stringify(`${text.slice(0, 200)}…`)}`, line: d.line });
+    if (text.length > 1000)
+      findings.add(`UNCUT LONG TEXT in ${output}: ${d.code} at ${shapeOfPath(d.path)}, in the ${field}: ${shapeOfMessage(text).slice(0, 60)}`, {
+        file,
+        excerpt: `${text.length} characters: ${JSON.stringify(`${text.slice(0, 200)}…`)}`,
+        line: d.line,
+      });
   }
 }
 
@@ -104,165 +121,190 @@ describe(`hostile declarations (seed ${SEED}, ${COUNT} files)`, () => {
   it.runIf(COUNT >= 200)('generates sentinels of every kind under sealed', () => {
     const types = new Set(files.flatMap((f) => f.sentinels.map((s) => s.type.replace(/ \(%YAML 1.1\)$/, ''))));
     // The generator is the test's reach: if it stops producing these, the test proves less.
-    for (const t of ['int', 'int-hex', 'int-huge', 'float-exponent', 'binary', 'block-literal', 'double-quoted-escapes', 'plain', 'custom-tag', 'timestamp']) expect(types).toContain(t);
+    for (const t of ['int', 'int-hex', 'int-huge', 'float-exponent', 'binary', 'block-literal', 'double-quoted-escapes', 'plain', 'custom-tag', 'timestamp'])
+      expect(types).toContain(t);
     expect(files.flatMap((f) => f.sentinels).length).toBeGreaterThan(COUNT / 2);
   });
 
-  it('validate (in-process, every file with a valid baseline): no secret value, no raw control character, no crash, no hang', () => {
-    const findings = new Findings(SEED);
-    for (const file of files) {
-      const sentinels = [...file.sentinels, ...baselineSentinels];
-      const started = performance.now();
-      let diagnostics: readonly Diagnostic[];
-      try {
-        diagnostics = buildModel([...BASELINE, { path: file.path, content: file.content }]).diagnostics;
-      } catch (err) {
-        const e = err instanceof Error ? err : new Error(String(err));
-        findings.add(`CRASH: buildModel threw ${e.name}: ${shapeOfMessage(e.message)}`, { file, excerpt: JSON.stringify((e.stack ?? e.message).split('\n').slice(0, 4).join(' | ')) });
-        continue;
+  it(
+    'validate (in-process, every file with a valid baseline): no secret value, no raw control character, no crash, no hang',
+    () => {
+      const findings = new Findings(SEED);
+      for (const file of files) {
+        const sentinels = [...file.sentinels, ...baselineSentinels];
+        const started = performance.now();
+        let diagnostics: readonly Diagnostic[];
+        try {
+          diagnostics = buildModel({ files: [...BASELINE, { path: file.path, content: file.content }] }).diagnostics;
+        } catch (err) {
+          const e = err instanceof Error ? err : new Error(String(err));
+          findings.add(`CRASH: buildModel threw ${e.name}: ${shapeOfMessage(e.message)}`, {
+            file,
+            excerpt: JSON.stringify((e.stack ?? e.message).split('\n').slice(0, 4).join(' | ')),
+          });
+          continue;
+        }
+        const ms = performance.now() - started;
+        if (ms > SLOW_FILE_MS) findings.add(`HANG/SLOW: one file took over ${SLOW_FILE_MS} ms to validate`, { file, excerpt: `${Math.round(ms)} ms` });
+        const own = diagnostics.filter((d) => d.file === file.path);
+        if (own.length > 200)
+          findings.add(`FLOOD: one file gave over 200 diagnostics (${[...new Set(own.map((d) => shapeOfMessage(d.message)))].slice(0, 3).join(' / ')})`, {
+            file,
+            excerpt: `${own.length} diagnostics`,
+          });
+        for (const d of diagnostics) {
+          findings.leakInDiagnostic('validate', d, file, sentinels);
+          // --format json carries these fields as they are; the text output prints them all.
+          findings.controlInDiagnostic('validate (text and --format json)', d, file, ['message', 'hint', 'name', 'path']);
+          findings.controlInDiagnostic('validate text output', d, file, ['file']);
+          checkDiagnostic(findings, 'validate', d, file);
+        }
       }
-      const ms = performance.now() - started;
-      if (ms > SLOW_FILE_MS) findings.add(`HANG/SLOW: one file took over ${SLOW_FILE_MS} ms to validate`, { file, excerpt: `${Math.round(ms)} ms` });
-      const own = diagnostics.filter((d) => d.file === file.path);
-      if (own.length > 200) findings.add(`FLOOD: one file gave over 200 diagnostics (${[...new Set(own.map((d) => shapeOfMessage(d.message)))].slice(0, 3).join(' / ')})`, { file, excerpt: `${own.length} diagnostics` });
-      for (const d of diagnostics) {
-        findings.leakInDiagnostic('validate', d, file, sentinels);
-        // --format json carries these fields as they are; the text output prints them all.
-        findings.controlInDiagnostic('validate (text and --format json)', d, file, ['message', 'hint', 'name', 'path']);
-        findings.controlInDiagnostic('validate text output', d, file, ['file']);
-        checkDiagnostic(findings, 'validate', d, file);
-      }
-    }
-    expect(findings.size, findings.report('validate in-process')).toBe(0);
-  }, TEST_TIMEOUT_MS);
+      expect(findings.size, findings.report('validate in-process')).toBe(0);
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('mcpo validate (the real CLI, text and --format json, on repos of batches): exit 0/1, no stack trace, no secret value, no raw control character', async () => {
-    const findings = new Findings(SEED);
-    const REPOS = 4;
-    const perRepo = Math.min(40, Math.floor(COUNT / REPOS / 2));
-    const runs: Promise<void>[] = [];
-    const queue: (() => Promise<void>)[] = [];
-    for (let r = 0; r < REPOS; r++) {
-      const batch = files.filter((f) => f.index % REPOS === r).slice(0, perRepo);
-      const dir = mkdtempSync(join(tmpdir(), 'mcpo-fuzz-cli-'));
-      cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-      for (const f of [...BASELINE, ...batch]) {
-        mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-        writeFileSync(join(dir, f.path), f.content);
+  it(
+    'mcpo validate (the real CLI, text and --format json, on repos of batches): exit 0/1, no stack trace, no secret value, no raw control character',
+    async () => {
+      const findings = new Findings(SEED);
+      const REPOS = 4;
+      const perRepo = Math.min(40, Math.floor(COUNT / REPOS / 2));
+      const runs: Promise<void>[] = [];
+      const queue: (() => Promise<void>)[] = [];
+      for (let r = 0; r < REPOS; r++) {
+        const batch = files.filter((f) => f.index % REPOS === r).slice(0, perRepo);
+        const dir = mkdtempSync(join(tmpdir(), 'mcpo-fuzz-cli-'));
+        cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+        for (const f of [...BASELINE, ...batch]) {
+          mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+          writeFileSync(join(dir, f.path), f.content);
+        }
+        const sentinels = [...batch.flatMap((f) => f.sentinels), ...baselineSentinels];
+        queue.push(async () => {
+          const [text, json] = await Promise.all([runCli(['validate', '--repo', dir]), runCli(['validate', '--repo', dir, '--format', 'json'])]);
+          checkCliRun(findings, text, json, batch, sentinels);
+        });
       }
-      const sentinels = [...batch.flatMap((f) => f.sentinels), ...baselineSentinels];
-      queue.push(async () => {
-        const [text, json] = await Promise.all([runCli(['validate', '--repo', dir]), runCli(['validate', '--repo', dir, '--format', 'json'])]);
-        checkCliRun(findings, text, json, batch, sentinels);
+      // Two at a time (four processes): the machine has two cores.
+      for (let i = 0; i < queue.length; i += 2) {
+        runs.length = 0;
+        for (const job of queue.slice(i, i + 2)) runs.push(job());
+        await Promise.all(runs);
+      }
+      expect(findings.size, findings.report('mcpo validate CLI')).toBe(0);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'mcpo serve (real server, git commits of batches, authenticated client): no secret value in logs, metadata, details or responses; health answers; no raw control character',
+    async () => {
+      const findings = new Findings(SEED);
+      const repo = await TestRepo.create({ prefix: 'mcpo-fuzz-serve-' });
+      cleanups.push(() => repo.dispose());
+      for (const f of BASELINE) repo.write(f.path, f.content);
+      const baseSha = await repo.commit('baseline');
+
+      const logs: string[] = [];
+      const server: RunningServer = await startServer({
+        repo: repo.dir,
+        port: 0,
+        pollIntervalMs: 100,
+        authTokens: [TOKEN],
+        logger: createLogger('debug', (line) => logs.push(line)),
+        shutdownGraceMs: 1000,
       });
-    }
-    // Two at a time (four processes): the machine has two cores.
-    for (let i = 0; i < queue.length; i += 2) {
-      runs.length = 0;
-      for (const job of queue.slice(i, i + 2)) runs.push(job());
-      await Promise.all(runs);
-    }
-    expect(findings.size, findings.report('mcpo validate CLI')).toBe(0);
-  }, TEST_TIMEOUT_MS);
+      cleanups.push(() => server.stop(1000));
+      const client = new PyClient(`127.0.0.1:${server.port}`, { token: TOKEN });
+      cleanups.push(() => client.close());
 
-  it('mcpo serve (real server, git commits of batches, authenticated client): no secret value in logs, metadata, details or responses; health answers; no raw control character', async () => {
-    const findings = new Findings(SEED);
-    const repo = await TestRepo.create({ prefix: 'mcpo-fuzz-serve-' });
-    cleanups.push(() => repo.dispose());
-    for (const f of BASELINE) repo.write(f.path, f.content);
-    const baseSha = await repo.commit('baseline');
+      const requestSentinels: Sentinel[] = [];
+      const calls = (): [string, Record<string, unknown>][] => {
+        const value = looseSentinel(registry, 'CreateSecret/UpdateSecret request data');
+        requestSentinels.push(value);
+        return [
+          ['ListSecrets', {}],
+          ['GetSecret', { name: 'db', namespace: 'default' }],
+          ['ListMcpTemplates', { page_size: 500 }],
+          ['ListNamespaces', {}],
+          ['ListResourceLimits', {}],
+          ['GetSecret', { name: 'evil\x1b[31m\r', namespace: 'default' }],
+          ['GetMcpTemplate', { name: 'a\u202eb', namespace: 'default\x1b]0;x\x07' }],
+          ['GetNamespace', { name: '\x1b[2J\x1b[Hns' }],
+          ['GetResourceLimit', { name: 'p\r\nforged log line' }],
+          ['CreateSecret', { name: 'new\x1b[31m', namespace: 'default', data: { password: value.id } }],
+          ['UpdateSecret', { name: 'db', namespace: 'default', data: { password: value.id }, strategy: 'SECRET_UPDATE_STRATEGY_PATCH' }],
+        ];
+      };
 
-    const logs: string[] = [];
-    const server: RunningServer = await startServer({
-      repo: repo.dir,
-      port: 0,
-      pollIntervalMs: 100,
-      authTokens: [TOKEN],
-      logger: createLogger('debug', (line) => logs.push(line)),
-      shutdownGraceMs: 1000,
-    });
-    cleanups.push(() => server.stop(1000));
-    const client = new PyClient(`127.0.0.1:${server.port}`, { token: TOKEN });
-    cleanups.push(() => client.close());
+      // The baseline is served, its values never shown.
+      const first = await client.call('GetSecret', { name: 'db', namespace: 'default' });
+      expect(first.code, JSON.stringify(first)).toBe('OK');
+      expect(first.response.secret.keys).toEqual(['password', 'username']);
 
-    const requestSentinels: Sentinel[] = [];
-    const calls = (): [string, Record<string, unknown>][] => {
-      const value = looseSentinel(registry, 'CreateSecret/UpdateSecret request data');
-      requestSentinels.push(value);
-      return [
-        ['ListSecrets', {}],
-        ['GetSecret', { name: 'db', namespace: 'default' }],
-        ['ListMcpTemplates', { page_size: 500 }],
-        ['ListNamespaces', {}],
-        ['ListResourceLimits', {}],
-        ['GetSecret', { name: 'evil\x1b[31m\r', namespace: 'default' }],
-        ['GetMcpTemplate', { name: 'a\u202eb', namespace: 'default\x1b]0;x\x07' }],
-        ['GetNamespace', { name: '\x1b[2J\x1b[Hns' }],
-        ['GetResourceLimit', { name: 'p\r\nforged log line' }],
-        ['CreateSecret', { name: 'new\x1b[31m', namespace: 'default', data: { password: value.id } }],
-        ['UpdateSecret', { name: 'db', namespace: 'default', data: { password: value.id }, strategy: 'SECRET_UPDATE_STRATEGY_PATCH' }],
-      ];
-    };
+      const serveFiles = files.slice(Math.floor(COUNT / 2));
+      const COMMITS = 6;
+      const firstErrorLeaks = (f: HostileFile): boolean => {
+        const firstError = buildModel({ files: [...BASELINE, { path: 'resources/a-first/x.yaml', content: f.content }] }).diagnostics.find(isError);
+        return firstError !== undefined && findSentinels(formatDiagnostic(firstError), f.sentinels).length > 0;
+      };
+      const leadPool = files.filter((f) => f.path.startsWith('resources/secrets/') && f.sentinels.length > 0 && firstErrorLeaks(f)).slice(0, COMMITS);
+      const perCommit = Math.ceil(serveFiles.length / COMMITS);
+      let written: string[] = [];
+      let checked = 0;
+      for (let c = 0; c < COMMITS; c++) {
+        let batch = serveFiles.slice(c * perCommit, (c + 1) * perCommit);
+        if (batch.length === 0) break;
+        // The header shows the first diagnostic only: put a Secret with sentinels first in the sort order.
+        // Prefer a Secret whose first diagnostic shows a sentinel on today's code (from any batch), so the header is really tried.
+        const lead =
+          leadPool[c] ??
+          batch.filter((f) => f.path.startsWith('resources/secrets/') && f.sentinels.length > 0).sort((a, b) => b.sentinels.length - a.sentinels.length)[0];
+        if (lead) batch = [{ ...lead, path: `resources/a-first/${lead.path.split('/').pop()}` }, ...batch.filter((f) => f.index !== lead.index)];
+        const logStart = logs.length;
+        for (const p of written) repo.remove(p);
+        for (const f of batch) repo.write(f.path, f.content);
+        written = batch.map((f) => f.path);
+        const sha = await repo.commit(`hostile batch ${c}`);
+        const sentinels = [...batch.flatMap((f) => f.sentinels), ...baselineSentinels, ...requestSentinels];
+        const expected = buildModel({ files: [...BASELINE, ...batch.map((f) => ({ path: f.path, content: f.content }))] }).diagnostics;
+        const byText = new Map(expected.map((d) => [formatDiagnostic(d), d] as const));
 
-    // The baseline is served, its values never shown.
-    const first = await client.call('GetSecret', { name: 'db', namespace: 'default' });
-    expect(first.code, JSON.stringify(first)).toBe('OK');
-    expect(first.response.secret.keys).toEqual(['password', 'username']);
+        try {
+          await server.waitForCommit(sha, COMMIT_TIMEOUT_MS);
+        } catch (err) {
+          findings.add(`HANG: serve did not finish loading a commit within ${COMMIT_TIMEOUT_MS} ms`, { excerpt: String(err) });
+          continue;
+        }
+        const started = performance.now();
+        const health = await client.call('grpc.health.v1.Health/Check', { service: '' });
+        const reloadHealth = await client.call('grpc.health.v1.Health/Check', { service: 'mcpo.reload' });
+        const healthMs = performance.now() - started;
+        if (healthMs > HEALTH_MS || health.response?.status !== 'SERVING')
+          findings.add(`HANG: health did not answer SERVING within ${HEALTH_MS} ms after a hostile commit`, { excerpt: JSON.stringify({ healthMs, health }) });
+        const fails = expected.some(isError);
+        if (reloadHealth.response?.status !== (fails ? 'NOT_SERVING' : 'SERVING'))
+          findings.add('SERVE: mcpo.reload health does not say whether the newest commit loaded', { excerpt: JSON.stringify({ fails, reloadHealth }) });
 
-    const serveFiles = files.slice(Math.floor(COUNT / 2));
-    const COMMITS = 6;
-    const firstErrorLeaks = (f: HostileFile): boolean => {
-      const firstError = buildModel([...BASELINE, { path: 'resources/a-first/x.yaml', content: f.content }]).diagnostics.find(isError);
-      return firstError !== undefined && findSentinels(formatDiagnostic(firstError), f.sentinels).length > 0;
-    };
-    const leadPool = files.filter((f) => f.path.startsWith('resources/secrets/') && f.sentinels.length > 0 && firstErrorLeaks(f)).slice(0, COMMITS);
-    const perCommit = Math.ceil(serveFiles.length / COMMITS);
-    let written: string[] = [];
-    let checked = 0;
-    for (let c = 0; c < COMMITS; c++) {
-      let batch = serveFiles.slice(c * perCommit, (c + 1) * perCommit);
-      if (batch.length === 0) break;
-      // The header shows the first diagnostic only: put a Secret with sentinels first in the sort order.
-      // Prefer a Secret whose first diagnostic shows a sentinel on today's code (from any batch), so the header is really tried.
-      const lead = leadPool[c] ?? batch.filter((f) => f.path.startsWith('resources/secrets/') && f.sentinels.length > 0).sort((a, b) => b.sentinels.length - a.sentinels.length)[0];
-      if (lead) batch = [{ ...lead, path: `resources/a-first/${lead.path.split('/').pop()}` }, ...batch.filter((f) => f.index !== lead.index)];
-      const logStart = logs.length;
-      for (const p of written) repo.remove(p);
-      for (const f of batch) repo.write(f.path, f.content);
-      written = batch.map((f) => f.path);
-      const sha = await repo.commit(`hostile batch ${c}`);
-      const sentinels = [...batch.flatMap((f) => f.sentinels), ...baselineSentinels, ...requestSentinels];
-      const expected = buildModel([...BASELINE, ...batch.map((f) => ({ path: f.path, content: f.content }))]).diagnostics;
-      const byText = new Map(expected.map((d) => [formatDiagnostic(d), d] as const));
-
-      try {
-        await server.waitForCommit(sha, COMMIT_TIMEOUT_MS);
-      } catch (err) {
-        findings.add(`HANG: serve did not finish loading a commit within ${COMMIT_TIMEOUT_MS} ms`, { excerpt: String(err) });
-        continue;
+        const results: [string, CallResult][] = [];
+        for (const [method, request] of calls()) results.push([method, await client.call(method, request)]);
+        for (const [method, r] of results) {
+          if (fails && r.metadata['x-mcpo-commit'] !== baseSha)
+            findings.add(`SERVE: ${method} after a failing commit is not answered from the last good commit`, { excerpt: JSON.stringify(r.metadata) });
+          checkServeResult(findings, method, r, sentinels, expected, batch);
+        }
+        checkServeLogs(findings, logs.slice(logStart), sentinels, byText, batch);
+        checked = logs.length;
       }
-      const started = performance.now();
-      const health = await client.call('grpc.health.v1.Health/Check', { service: '' });
-      const reloadHealth = await client.call('grpc.health.v1.Health/Check', { service: 'mcpo.reload' });
-      const healthMs = performance.now() - started;
-      if (healthMs > HEALTH_MS || health.response?.status !== 'SERVING') findings.add(`HANG: health did not answer SERVING within ${HEALTH_MS} ms after a hostile commit`, { excerpt: JSON.stringify({ healthMs, health }) });
-      const fails = expected.some(isError);
-      if (reloadHealth.response?.status !== (fails ? 'NOT_SERVING' : 'SERVING')) findings.add('SERVE: mcpo.reload health does not say whether the newest commit loaded', { excerpt: JSON.stringify({ fails, reloadHealth }) });
-
-      const results: [string, CallResult][] = [];
-      for (const [method, request] of calls()) results.push([method, await client.call(method, request)]);
-      for (const [method, r] of results) {
-        if (fails && r.metadata['x-mcpo-commit'] !== baseSha) findings.add(`SERVE: ${method} after a failing commit is not answered from the last good commit`, { excerpt: JSON.stringify(r.metadata) });
-        checkServeResult(findings, method, r, sentinels, expected, batch);
-      }
-      checkServeLogs(findings, logs.slice(logStart), sentinels, byText, batch);
-      checked = logs.length;
-    }
-    // What was logged after the last commit's calls, and on stop.
-    await server.stop(1000);
-    checkServeLogs(findings, logs.slice(checked), [...files.flatMap((f) => f.sentinels), ...baselineSentinels, ...requestSentinels], new Map(), []);
-    expect(findings.size, findings.report('mcpo serve')).toBe(0);
-  }, TEST_TIMEOUT_MS);
+      // What was logged after the last commit's calls, and on stop.
+      await server.stop(1000);
+      checkServeLogs(findings, logs.slice(checked), [...files.flatMap((f) => f.sentinels), ...baselineSentinels, ...requestSentinels], new Map(), []);
+      expect(findings.size, findings.report('mcpo serve')).toBe(0);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
 
 // ---------------------------------------------------------------- CLI runs
@@ -301,12 +343,14 @@ function checkCliRun(findings: Findings, text: CliRun, json: CliRun, batch: read
   for (const run of [text, json]) {
     const what = `mcpo ${run.args.filter((a) => !a.startsWith('/')).join(' ')}`;
     if (run.timedOut) findings.add(`HANG: ${what} did not finish within ${CLI_TIMEOUT_MS} ms`, { excerpt: run.stderr.slice(-300) });
-    else if (run.code !== 0 && run.code !== 1) findings.add(`CRASH: ${what} exited with ${run.code ?? run.signal} (only 0 or 1 expected)`, { excerpt: JSON.stringify(run.stderr.slice(-500)) });
+    else if (run.code !== 0 && run.code !== 1)
+      findings.add(`CRASH: ${what} exited with ${run.code ?? run.signal} (only 0 or 1 expected)`, { excerpt: JSON.stringify(run.stderr.slice(-500)) });
     const both = `${run.stdout}\n${run.stderr}`;
     const trace = /^\s+at .+:\d+:\d+\)?$/m.exec(both);
     if (trace) findings.add(`CRASH: ${what} printed a stack trace`, { excerpt: excerptAround(both, trace.index, 300) });
     const internal = /^mcpo: .*$/m.exec(run.stderr);
-    if (internal) findings.add(`CRASH: ${what} stopped on an internal error: ${shapeOfMessage(internal[0])}`, { excerpt: JSON.stringify(internal[0].slice(0, 300)) });
+    if (internal)
+      findings.add(`CRASH: ${what} stopped on an internal error: ${shapeOfMessage(internal[0])}`, { excerpt: JSON.stringify(internal[0].slice(0, 300)) });
   }
 
   let diagnostics: Diagnostic[] = [];
@@ -321,11 +365,15 @@ function checkCliRun(findings: Findings, text: CliRun, json: CliRun, batch: read
     findings.controlInDiagnostic('mcpo validate --format json', d, file, ['message', 'hint', 'name', 'path']);
     checkDiagnostic(findings, 'mcpo validate', d, file);
   }
-  for (const hit of findSentinels(json.stderr, sentinels)) findings.add('SECRET LEAK in mcpo validate --format json stderr', { sentinel: hit.sentinel, excerpt: excerptAround(json.stderr, hit.at) });
+  for (const hit of findSentinels(json.stderr, sentinels))
+    findings.add('SECRET LEAK in mcpo validate --format json stderr', { sentinel: hit.sentinel, excerpt: excerptAround(json.stderr, hit.at) });
 
   // Text: the same diagnostics, one formatted line each, then a summary line, on stderr.
   const expectedText = diagnostics.map((d) => `${formatDiagnostic(d)}\n`).join('');
-  if (!text.stderr.startsWith(expectedText)) findings.add('BROKEN OUTPUT: mcpo validate text output is not the --format json diagnostics, one formatted line each', { excerpt: JSON.stringify(text.stderr.slice(0, 300)) });
+  if (!text.stderr.startsWith(expectedText))
+    findings.add('BROKEN OUTPUT: mcpo validate text output is not the --format json diagnostics, one formatted line each', {
+      excerpt: JSON.stringify(text.stderr.slice(0, 300)),
+    });
   const lines = text.stderr.replace(/\n$/, '').split('\n');
   if (lines.length !== diagnostics.length + 1)
     findings.add('RAW LINE BREAK in mcpo validate (text): more lines than diagnostics (a message, name, path or file name carries a raw line break)', {
@@ -338,13 +386,22 @@ function checkCliRun(findings: Findings, text: CliRun, json: CliRun, batch: read
     if (unsafeChars(line).length > 0) findings.controlInDiagnostic('mcpo validate (text)', d, file, ['file', 'name', 'path', 'message', 'hint']);
   }
   const summary = text.stderr.slice(expectedText.length);
-  for (const hit of findSentinels(summary, sentinels)) findings.add('SECRET LEAK in mcpo validate (text) summary', { sentinel: hit.sentinel, excerpt: excerptAround(summary, hit.at) });
-  for (const hit of findSentinels(text.stdout, sentinels)) findings.add('SECRET LEAK in mcpo validate (text) stdout', { sentinel: hit.sentinel, excerpt: excerptAround(text.stdout, hit.at) });
+  for (const hit of findSentinels(summary, sentinels))
+    findings.add('SECRET LEAK in mcpo validate (text) summary', { sentinel: hit.sentinel, excerpt: excerptAround(summary, hit.at) });
+  for (const hit of findSentinels(text.stdout, sentinels))
+    findings.add('SECRET LEAK in mcpo validate (text) stdout', { sentinel: hit.sentinel, excerpt: excerptAround(text.stdout, hit.at) });
 }
 
 // ---------------------------------------------------------------- serve
 
-function checkServeResult(findings: Findings, method: string, r: CallResult, sentinels: readonly Sentinel[], expected: readonly Diagnostic[], batch: readonly HostileFile[]): void {
+function checkServeResult(
+  findings: Findings,
+  method: string,
+  r: CallResult,
+  sentinels: readonly Sentinel[],
+  expected: readonly Diagnostic[],
+  batch: readonly HostileFile[],
+): void {
   const firstError = expected.find(isError);
   const parts: [string, string][] = [
     ['status details', r.details ?? ''],
@@ -354,18 +411,36 @@ function checkServeResult(findings: Findings, method: string, r: CallResult, sen
   ];
   for (const [part, text] of parts) {
     for (const hit of findSentinels(text, sentinels)) {
-      const header = part === 'metadata x-mcpo-reload-error' && firstError ? ` (its first diagnostic: ${firstError.code} at ${shapeOfPath(firstError.path)}: ${shapeOfMessage(firstError.message)})` : '';
+      const header =
+        part === 'metadata x-mcpo-reload-error' && firstError
+          ? ` (its first diagnostic: ${firstError.code} at ${shapeOfPath(firstError.path)}: ${shapeOfMessage(firstError.message)})`
+          : '';
       // Metadata is the same on every call: one class per header, not per method.
       const where = part.startsWith('metadata') || part.startsWith('trailer') ? part : `${part} of ${method}`;
-      findings.add(`SECRET LEAK in mcpo serve ${where}${header}`, { file: firstError && fileOf(firstError, batch), sentinel: hit.sentinel, excerpt: `${method}: ${excerptAround(text, hit.at)}` });
+      findings.add(`SECRET LEAK in mcpo serve ${where}${header}`, {
+        file: firstError && fileOf(firstError, batch),
+        sentinel: hit.sentinel,
+        excerpt: `${method}: ${excerptAround(text, hit.at)}`,
+      });
     }
     if (part === 'response') continue;
     const chars = unsafeChars(text);
-    if (chars.length) findings.add(`RAW CONTROL CHARACTER in mcpo serve ${part} of ${method} (${r.code}): ${shapeOfMessage(text)}`, { excerpt: JSON.stringify(text.slice(0, 200)) }, { chars });
+    if (chars.length)
+      findings.add(
+        `RAW CONTROL CHARACTER in mcpo serve ${part} of ${method} (${r.code}): ${shapeOfMessage(text)}`,
+        { excerpt: JSON.stringify(text.slice(0, 200)) },
+        { chars },
+      );
   }
 }
 
-function checkServeLogs(findings: Findings, lines: readonly string[], sentinels: readonly Sentinel[], byText: ReadonlyMap<string, Diagnostic>, batch: readonly HostileFile[]): void {
+function checkServeLogs(
+  findings: Findings,
+  lines: readonly string[],
+  sentinels: readonly Sentinel[],
+  byText: ReadonlyMap<string, Diagnostic>,
+  batch: readonly HostileFile[],
+): void {
   for (const line of lines) {
     const hits = findSentinels(line, sentinels);
     let entry: Record<string, unknown>;
@@ -381,19 +456,33 @@ function checkServeLogs(findings: Findings, lines: readonly string[], sentinels:
       const formatted = diagnostics.find((t) => findSentinels(t, [hit.sentinel]).length > 0);
       const d = formatted === undefined ? undefined : byText.get(formatted);
       if (d) findings.leakInDiagnostic(`mcpo serve log ("${msg}")`, d, fileOf(d, batch), [hit.sentinel]);
-      else findings.add(`SECRET LEAK in mcpo serve log line "${msg}"${formatted ? ` (a diagnostic: ${shapeOfMessage(formatted.replace(/^[^:]*:\d+:\d+: /, ''))})` : ''}`, { sentinel: hit.sentinel, excerpt: excerptAround(line, hit.at) });
+      else
+        findings.add(
+          `SECRET LEAK in mcpo serve log line "${msg}"${formatted ? ` (a diagnostic: ${shapeOfMessage(formatted.replace(/^[^:]*:\d+:\d+: /, ''))})` : ''}`,
+          { sentinel: hit.sentinel, excerpt: excerptAround(line, hit.at) },
+        );
     }
     // JSON escapes control characters in the line itself; what a log viewer shows is the decoded strings.
     for (const text of diagnostics) {
       if (unsafeChars(text).length === 0) continue;
       const d = byText.get(text);
       if (d) findings.controlInDiagnostic(`mcpo serve log ("${msg}")`, d, fileOf(d, batch), ['file', 'name', 'path', 'message', 'hint']);
-      else findings.add(`RAW CONTROL CHARACTER in mcpo serve log "${msg}" diagnostics`, { excerpt: JSON.stringify(text.slice(0, 200)) }, { chars: unsafeChars(text) });
+      else
+        findings.add(
+          `RAW CONTROL CHARACTER in mcpo serve log "${msg}" diagnostics`,
+          { excerpt: JSON.stringify(text.slice(0, 200)) },
+          { chars: unsafeChars(text) },
+        );
     }
     for (const [field, value] of Object.entries(entry)) {
       if (field === 'diagnostics' || typeof value !== 'string') continue;
       const chars = unsafeChars(value);
-      if (chars.length) findings.add(`RAW CONTROL CHARACTER in mcpo serve log "${msg}" field ${field}: ${shapeOfMessage(value)}`, { excerpt: JSON.stringify(value.slice(0, 200)) }, { chars });
+      if (chars.length)
+        findings.add(
+          `RAW CONTROL CHARACTER in mcpo serve log "${msg}" field ${field}: ${shapeOfMessage(value)}`,
+          { excerpt: JSON.stringify(value.slice(0, 200)) },
+          { chars },
+        );
     }
   }
 }

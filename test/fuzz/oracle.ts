@@ -14,7 +14,21 @@ export const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u206
 
 export function charName(c: string): string {
   const code = c.charCodeAt(0);
-  const names: Record<number, string> = { 0: 'NUL', 7: 'BEL', 8: 'BS', 9: 'TAB', 10: 'LF', 13: 'CR', 27: 'ESC', 127: 'DEL', 0x85: 'NEL', 0x9b: 'CSI', 0x2028: 'LINE SEPARATOR', 0x202e: 'RLO (bidi override)', 0x2066: 'LRI (bidi isolate)' };
+  const names: Record<number, string> = {
+    0: 'NUL',
+    7: 'BEL',
+    8: 'BS',
+    9: 'TAB',
+    10: 'LF',
+    13: 'CR',
+    27: 'ESC',
+    127: 'DEL',
+    0x85: 'NEL',
+    0x9b: 'CSI',
+    0x2028: 'LINE SEPARATOR',
+    0x202e: 'RLO (bidi override)',
+    0x2066: 'LRI (bidi isolate)',
+  };
   return `${names[code] ?? 'control'} U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
@@ -72,7 +86,12 @@ function fileExcerpt(file: HostileFile, line: number | undefined): string {
   if (line === undefined || line < 1) return JSON.stringify(text.slice(0, 700));
   const lines = text.split('\n');
   const from = Math.max(0, line - 5);
-  return `(lines ${from + 1}-${Math.min(lines.length, line + 2)}) ${JSON.stringify(lines.slice(from, line + 2).join('\n').slice(0, 1200))}`;
+  return `(lines ${from + 1}-${Math.min(lines.length, line + 2)}) ${JSON.stringify(
+    lines
+      .slice(from, line + 2)
+      .join('\n')
+      .slice(0, 1200),
+  )}`;
 }
 
 interface FindingClass {
@@ -117,7 +136,10 @@ export class Findings {
       for (const hit of findSentinels(text, sentinels)) {
         // A value reused as a map key (`? *anchor`) is shown wherever the key is: in the path, and in messages naming the key.
         const aliasKey = hit.sentinel.where.includes('aliased as a key') && (d.path ?? '').includes(hit.needle);
-        this.add(`SECRET LEAK in ${output}: ${d.code} at ${shapeOfPath(d.path)}, in the ${field}${aliasKey ? ' (the value was reused as a key through an alias)' : ''}: ${shapeOfMessage(d[field] ?? '')}`, { file, sentinel: hit.sentinel, excerpt: excerptAround(text, hit.at), line: d.line });
+        this.add(
+          `SECRET LEAK in ${output}: ${d.code} at ${shapeOfPath(d.path)}, in the ${field}${aliasKey ? ' (the value was reused as a key through an alias)' : ''}: ${shapeOfMessage(d[field] ?? '')}`,
+          { file, sentinel: hit.sentinel, excerpt: excerptAround(text, hit.at), line: d.line },
+        );
       }
     }
   }
@@ -133,9 +155,14 @@ export class Findings {
       let what: string;
       if (field === 'file') what = 'a file name, shown as is (the file of every diagnostic about that file)';
       else if (field === 'name') what = 'a declared name, shown as is (the kind/name part of every diagnostic about that document)';
-      else if (field === 'path') what = `a key in the field path, shown as is (${/\[KEY\]$/.test(shapeOfPath(d.path)) ? 'a map key, written with JSON.stringify, which leaves DEL, C1, U+2028 and bidi controls raw' : 'a field name'})`;
+      else if (field === 'path')
+        what = `a key in the field path, shown as is (${/\[KEY\]$/.test(shapeOfPath(d.path)) ? 'a map key, written with JSON.stringify, which leaves DEL, C1, U+2028 and bidi controls raw' : 'a field name'})`;
       else what = `${d.code} at ${shapeOfPath(d.path)}, in the ${field}: ${shapeOfMessage(text)}`;
-      this.add(`RAW CONTROL CHARACTER in ${output}: ${what}`, { file, excerpt: excerptAround(text, at, 80), line: field === 'file' ? undefined : d.line }, { chars });
+      this.add(
+        `RAW CONTROL CHARACTER in ${output}: ${what}`,
+        { file, excerpt: excerptAround(text, at, 80), line: field === 'file' ? undefined : d.line },
+        { chars },
+      );
     }
   }
 
@@ -146,7 +173,9 @@ export class Findings {
   /** One paragraph per class, then where the full report was written. */
   report(title: string): string {
     if (this.classes.size === 0) return `${title}: nothing found (seed ${this.seed})`;
-    const lines = [`${title}: ${this.classes.size} class(es) of failure, seed ${this.seed} (replay: MCPO_FUZZ_SEED=${this.seed} npx vitest run test/fuzz; MCPO_FUZZ_DUMP=DIR writes every generated file)`];
+    const lines = [
+      `${title}: ${this.classes.size} class(es) of failure, seed ${this.seed} (replay: MCPO_FUZZ_SEED=${this.seed} npx vitest run test/fuzz; MCPO_FUZZ_DUMP=DIR writes every generated file)`,
+    ];
     const sorted = [...this.classes.values()].sort((a, b) => a.key.localeCompare(b.key));
     for (const c of sorted) {
       lines.push('', `- ${c.key}  [${c.count}x]`);
@@ -154,9 +183,13 @@ export class Findings {
       if (c.wheres.size) lines.push(`    under sealed: ${[...c.wheres].sort().join('; ')}`);
       if (c.chars.size) lines.push(`    characters: ${[...c.chars].sort().join(', ')}`);
       const e = c.examples[0]!;
-      if (e.sentinel) lines.push(`    sentinel ${e.sentinel.id} (${e.sentinel.type}), written as ${JSON.stringify(e.sentinel.source)}, needles ${JSON.stringify(e.sentinel.needles)}`);
+      if (e.sentinel)
+        lines.push(
+          `    sentinel ${e.sentinel.id} (${e.sentinel.type}), written as ${JSON.stringify(e.sentinel.source)}, needles ${JSON.stringify(e.sentinel.needles)}`,
+        );
       lines.push(`    output: ${e.excerpt}`);
-      if (e.file) lines.push(`    file #${e.file.index} ${JSON.stringify(e.file.path)}${e.line ? ` line ${e.line}` : ''}:`, `      ${fileExcerpt(e.file, e.line)}`);
+      if (e.file)
+        lines.push(`    file #${e.file.index} ${JSON.stringify(e.file.path)}${e.line ? ` line ${e.line}` : ''}:`, `      ${fileExcerpt(e.file, e.line)}`);
     }
     const text = lines.join('\n');
     try {

@@ -3,14 +3,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { KubernetesObjectApi, VersionApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import {
-  installSealedSecretCrd,
-  objectRef,
-  readManifestsDir,
-  serverSideApply,
-  startKubeApiServer,
-  type KubeApiServer,
-} from '../support/kube-apiserver.js';
+import { installSealedSecretCrd, objectRef, readManifestsDir, serverSideApply, startKubeApiServer, type KubeApiServer } from '../support/kube-apiserver.js';
 
 const FIELD_MANAGER = 'mcpo-test';
 const NS = 'mcpo-apply-test';
@@ -100,9 +93,7 @@ describe('real kube-apiserver', () => {
       const live = await api.read(objectRef(m));
       expect(live.metadata?.name).toBe(m.metadata!.name);
       expect(live.metadata?.uid).toBeTruthy();
-      expect(live.metadata?.managedFields?.some((f) => f.manager === FIELD_MANAGER && f.operation === 'Apply')).toBe(
-        true,
-      );
+      expect(live.metadata?.managedFields?.some((f) => f.manager === FIELD_MANAGER && f.operation === 'Apply')).toBe(true);
     }
     const sealed = (await api.read({
       apiVersion: 'bitnami.com/v1alpha1',
@@ -113,9 +104,7 @@ describe('real kube-apiserver', () => {
   });
 
   it('re-applying the same manifests changes nothing', async () => {
-    const before = await Promise.all(
-      manifests.map((m) => api.read(objectRef(m))),
-    );
+    const before = await Promise.all(manifests.map((m) => api.read(objectRef(m))));
     const results = await serverSideApply(kc, manifests, FIELD_MANAGER);
     expect(results.map((r) => r.action)).toEqual(['unchanged', 'unchanged', 'unchanged']);
     results.forEach((r, i) => {
@@ -160,11 +149,7 @@ describe('real kube-apiserver', () => {
           'rules: [{apiGroups: [""], resources: [configmaps], verbs: [get]}]\n',
       );
       const objs = await readManifestsDir(dir);
-      expect(objs.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual([
-        'ConfigMap/echo-config',
-        'Service/echo',
-        'ClusterRole/mcpo-reader',
-      ]);
+      expect(objs.map((o) => `${o.kind}/${o.metadata?.name}`)).toEqual(['ConfigMap/echo-config', 'Service/echo', 'ClusterRole/mcpo-reader']);
       const results = await serverSideApply(kc, objs, FIELD_MANAGER);
       expect(results.map((r) => r.action)).toEqual(['created', 'created', 'created']);
       const svc = (await api.read(objectRef(objs[1]!))) as KubernetesObject & { spec?: { clusterIP?: string } };

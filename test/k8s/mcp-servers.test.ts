@@ -18,7 +18,6 @@ import { installSealedSecretCrd, type KubeApiServer, readManifestsDir, serverSid
 import { mcpo, type Served, startMcpoServe } from '../support/mcpo.js';
 import { type CallResult, clientPython, PyClient, SETUP_TIMEOUT_MS } from '../serve/_support.js';
 
-const TEMPLATE_LABEL = 'mcp-orchestrator.io/template';
 /** The issue's promise: the API reflects a change in the cluster within 2 s. */
 const FRESH_MS = 2000;
 
@@ -42,7 +41,12 @@ beforeAll(async () => {
 
   repo = await TestRepo.create();
   repo.write('resources/.keep', '');
-  for (const file of ['namespaces/default.yaml', 'resource-limits/n1-standard-nano.yaml', 'templates/default/my-memory-server.yaml', 'secrets/default/db-credentials.yaml'])
+  for (const file of [
+    'namespaces/default.yaml',
+    'resource-limits/n1-standard-nano.yaml',
+    'templates/default/my-memory-server.yaml',
+    'secrets/default/db-credentials.yaml',
+  ])
     repo.write(`resources/${file}`, readFileSync(join(REPO_ROOT, 'resources', file)));
   await repo.commit('seed');
   served = await startMcpoServe(['--repo', repo.dir, '--kubeconfig', kube.kubeconfigPath, '--log-level', 'debug']);
@@ -57,7 +61,7 @@ afterAll(async () => {
 });
 
 /** Calls until `accept` holds, at most `within` ms; returns the last result and how long it took. */
-async function until(method: string, request: object, accept: (r: CallResult) => boolean, within = FRESH_MS) {
+async function until(method: string, request: Record<string, unknown>, accept: (r: CallResult) => boolean, within = FRESH_MS) {
   const started = Date.now();
   for (;;) {
     const result = await client.call(method, request);
@@ -72,7 +76,12 @@ async function until(method: string, request: object, accept: (r: CallResult) =>
 function podFromDist(name: string, nodeName?: string): V1Pod {
   const text = readFileSync(join(dist, 'namespaces/default/deployment-my-memory-server.yaml'), 'utf8');
   const deployment = parseAllDocuments(text)[0]!.toJS() as { spec: { template: { metadata: V1Pod['metadata']; spec: V1Pod['spec'] } } };
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { ...deployment.spec.template.metadata, name, namespace: 'default' }, spec: { ...deployment.spec.template.spec, nodeName } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { ...deployment.spec.template.metadata, name, namespace: 'default' },
+    spec: { ...deployment.spec.template.spec!, nodeName },
+  };
 }
 
 async function setStatus(name: string, status: V1Pod['status']): Promise<void> {
@@ -105,7 +114,11 @@ describe('dist/ on a real API server', () => {
     const can = async (verb: string, resource: string) =>
       (
         await authz.createSubjectAccessReview({
-          body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: 'system:serviceaccount:mcp-orchestrator:mcpo-serve', resourceAttributes: { verb, resource, namespace: 'default' } } },
+          body: {
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SubjectAccessReview',
+            spec: { user: 'system:serviceaccount:mcp-orchestrator:mcpo-serve', resourceAttributes: { verb, resource, namespace: 'default' } },
+          },
         })
       ).status?.allowed;
     expect([await can('list', 'pods'), await can('watch', 'pods'), await can('get', 'pods')]).toEqual([true, true, true]);
@@ -117,7 +130,10 @@ describe('GetMcpServer / ListMcpServers follow the cluster', () => {
   it('a new pod appears, with the template it came from and the resources it runs with', async () => {
     await core.createNamespacedPod({ namespace: 'default', body: podFromDist('my-memory-server-7d9f-abcde', 'node-1') });
     // A pod that mcp-orchestrator did not render is never shown.
-    await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'unrelated', labels: { app: 'mcp-server' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } });
+    await core.createNamespacedPod({
+      namespace: 'default',
+      body: { metadata: { name: 'unrelated', labels: { app: 'mcp-server' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
+    });
     const { result } = await until('ListMcpServers', {}, (r) => servers(r).length === 1);
     expect(result.code).toBe('OK');
     expect(result.response.total_count).toBe(1);
@@ -138,10 +154,27 @@ describe('GetMcpServer / ListMcpServers follow the cluster', () => {
       podIP: '10.1.2.3',
       startTime: new Date('2026-01-01T00:00:00Z'),
       conditions: [{ type: 'Ready', status: 'True' }],
-      containerStatuses: [{ name: 'mcp-server', image: 'node:24-alpine3.21', imageID: '', ready: true, restartCount: 0, state: { running: { startedAt: new Date('2026-01-01T00:00:01Z') } } }],
+      containerStatuses: [
+        {
+          name: 'mcp-server',
+          image: 'node:24-alpine3.21',
+          imageID: '',
+          ready: true,
+          restartCount: 0,
+          state: { running: { startedAt: new Date('2026-01-01T00:00:01Z') } },
+        },
+      ],
     });
     const { result } = await until('GetMcpServer', { name: 'my-memory-server-7d9f-abcde', namespace: 'default' }, (r) => r.response?.server?.ready === true);
-    expect(result.response.server).toMatchObject({ phase: 'Running', ready: true, pod_ip: '10.1.2.3', node_name: 'node-1', start_time: '1767225600', restart_count: 0, reason: '' });
+    expect(result.response.server).toMatchObject({
+      phase: 'Running',
+      ready: true,
+      pod_ip: '10.1.2.3',
+      node_name: 'node-1',
+      start_time: '1767225600',
+      restart_count: 0,
+      reason: '',
+    });
   });
 
   it('CrashLoopBackOff after an OOM kill, with restarts', async () => {
@@ -160,8 +193,17 @@ describe('GetMcpServer / ListMcpServers follow the cluster', () => {
         },
       ],
     });
-    const { result } = await until('GetMcpServer', { name: 'my-memory-server-7d9f-abcde', namespace: 'default' }, (r) => r.response?.server?.reason === 'CrashLoopBackOff');
-    expect(result.response.server).toMatchObject({ ready: false, restart_count: 3, reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container' });
+    const { result } = await until(
+      'GetMcpServer',
+      { name: 'my-memory-server-7d9f-abcde', namespace: 'default' },
+      (r) => r.response?.server?.reason === 'CrashLoopBackOff',
+    );
+    expect(result.response.server).toMatchObject({
+      ready: false,
+      restart_count: 3,
+      reason: 'CrashLoopBackOff',
+      message: 'back-off 40s restarting failed container',
+    });
   });
 
   it('filters by namespace, template and labels, and pages like every list', async () => {
@@ -170,7 +212,12 @@ describe('GetMcpServer / ListMcpServers follow the cluster', () => {
     const first = await client.call('ListMcpServers', { page_size: 1, template_name: 'my-memory-server', label_selector: { env: 'prod' } });
     expect(servers(first).map((s) => s.name)).toEqual(['my-memory-server-7d9f-abcde']);
     expect(first.response.total_count).toBe(2);
-    const second = await client.call('ListMcpServers', { page_size: 1, template_name: 'my-memory-server', label_selector: { env: 'prod' }, page_token: first.response.next_page_token });
+    const second = await client.call('ListMcpServers', {
+      page_size: 1,
+      template_name: 'my-memory-server',
+      label_selector: { env: 'prod' },
+      page_token: first.response.next_page_token,
+    });
     expect(servers(second).map((s) => s.name)).toEqual(['my-memory-server-7d9f-fghij']);
     expect(second.response.next_page_token).toBe('');
     expect((await client.call('ListMcpServers', { namespace: 'other' })).response.total_count).toBe(0);

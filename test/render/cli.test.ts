@@ -12,7 +12,9 @@ import { mcpo } from '../support/mcpo.js';
 function findDeclaration(root: string, name: string): string {
   const walk = (rel: string): string[] =>
     readdirSync(join(root, rel), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${rel}/${e.name}`) : [`${rel}/${e.name}`]));
-  const found = walk('resources').filter((p) => /^kind: McpTemplate$/m.test(readFileSync(join(root, p), 'utf8')) && readFileSync(join(root, p), 'utf8').includes(`name: ${name}\n`));
+  const found = walk('resources').filter(
+    (p) => /^kind: McpTemplate$/m.test(readFileSync(join(root, p), 'utf8')) && readFileSync(join(root, p), 'utf8').includes(`name: ${name}\n`),
+  );
   if (found.length !== 1) throw new Error(`expected one declaration of ${name}, found ${found.join(', ')}`);
   return found[0]!;
 }
@@ -147,7 +149,13 @@ describe('mcpo diff (in a real git repository)', () => {
   });
 
   it('shows a removed object against /dev/null', () => {
-    const secretFile = 'resources/' + repo.git('ls-files', 'resources').split('\n').find((p) => p.includes('db-credentials'))!.slice('resources/'.length);
+    const secretFile =
+      'resources/' +
+      repo
+        .git('ls-files', 'resources')
+        .split('\n')
+        .find((p) => p.includes('db-credentials'))!
+        .slice('resources/'.length);
     repo.remove(secretFile);
     const { code, stdout } = mcpo(['diff', head, '--repo', repo.dir]);
     repo.git('checkout', '--', secretFile);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeSealed } from '../declarations/fixtures.js';
-import { TEMPLATE_LABEL } from '../../src/model/queries.js';
+import { TEMPLATE_LABEL } from '../../src/core/names.js';
 import { BRIDGE_PACKAGE } from '../../src/render/stdio-bridge.js';
 import { object, render, splitShellWords } from './helpers.js';
 
@@ -249,7 +249,14 @@ ${extra}`;
       { name: 'HOME', value: '/data/home' },
       { name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'api-token', key: 'token' } } },
     ]);
-    expect(container.env.map((e: { name: string }) => e.name)).toEqual(['TMPDIR', 'XDG_CACHE_HOME', 'npm_config_cache', 'npm_config_update_notifier', 'HOME', 'API_TOKEN']);
+    expect(container.env.map((e: { name: string }) => e.name)).toEqual([
+      'TMPDIR',
+      'XDG_CACHE_HOME',
+      'npm_config_cache',
+      'npm_config_update_notifier',
+      'HOME',
+      'API_TOKEN',
+    ]);
   });
 
   it('rolls the pods when the referenced sealed value changes, and only then', () => {

@@ -98,7 +98,12 @@ describe('determinism', () => {
     const second = render(TWO_NAMESPACES);
     expect([...second.entries()]).toEqual([...first.entries()]);
     const reversed = Object.fromEntries(
-      Object.entries({ 'resources/namespace.yaml': NAMESPACE, 'resources/preset.yaml': PRESET, 'resources/template.yaml': TEMPLATE, ...TWO_NAMESPACES }).reverse(),
+      Object.entries({
+        'resources/namespace.yaml': NAMESPACE,
+        'resources/preset.yaml': PRESET,
+        'resources/template.yaml': TEMPLATE,
+        ...TWO_NAMESPACES,
+      }).reverse(),
     );
     expect([...renderModel(model(reversed, false)).entries()]).toEqual([...first.entries()]);
   });
@@ -132,10 +137,12 @@ describe('writeRendered', () => {
   });
 
   function tree(dir: string, prefix = ''): string[] {
-    return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) => {
-      const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      return e.isDirectory() ? tree(dir, rel) : [rel];
-    }).sort();
+    return readdirSync(join(dir, prefix), { withFileTypes: true })
+      .flatMap((e) => {
+        const rel = prefix ? `${prefix}/${e.name}` : e.name;
+        return e.isDirectory() ? tree(dir, rel) : [rel];
+      })
+      .sort();
   }
 
   it('leaves exactly the rendered files, removing stale ones only inside the folder', async () => {

@@ -16,7 +16,10 @@ describe('shellJoin (the bridge runs the declared command with /bin/sh -c)', () 
   it('gives a real /bin/sh exactly the same argv back', () => {
     const argv = ["it's", 'two words', '$HOME', '$(id)', '`id`', 'a"b', 'back\\slash', '*', '', 'line\nbreak', '~', 'x;y', 'a|b', '#c', "''", 'ünïcode'];
     const script = 'process.stdout.write(JSON.stringify(process.argv.slice(1)))';
-    const result = spawnSync('/bin/sh', ['-c', shellJoin([process.execPath, '-e', script, ...argv])], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    const result = spawnSync('/bin/sh', ['-c', shellJoin([process.execPath, '-e', script, ...argv])], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    });
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual(argv);
   });
@@ -86,18 +89,14 @@ env_vars:
   - name: dotted.name
     value: dotted-value
 `;
-  const container = object(
-    render({ 'resources/secret.yaml': secret, 'resources/t.yaml': template }),
-    'namespaces/default/deployment-with-ref.yaml',
-  ).spec.template.spec.containers[0];
+  const container = object(render({ 'resources/secret.yaml': secret, 'resources/t.yaml': template }), 'namespaces/default/deployment-with-ref.yaml').spec
+    .template.spec.containers[0];
   const args: string[] = container.args;
   const line = args[args.indexOf('--stdio') + 1]!;
 
   /** The container's environment as the kubelet builds it, with `tokenValue` as the secret's value. */
   const containerEnv = (tokenValue: string): Record<string, string> =>
-    Object.fromEntries(
-      (container.env as { name: string; value?: string; valueFrom?: unknown }[]).map((e) => [e.name, e.valueFrom ? tokenValue : e.value!]),
-    );
+    Object.fromEntries((container.env as { name: string; value?: string; valueFrom?: unknown }[]).map((e) => [e.name, e.valueFrom ? tokenValue : e.value!]));
 
   // Values that break out of any shell quoting if the shell ever parses them.
   const hostile = [
@@ -106,7 +105,7 @@ env_vars:
     '`touch "$MARK"`',
     '$(touch "$MARK")',
     `}"; touch "$MARK"; echo "{`,
-    "' || touch \"$MARK\" || '",
+    '\' || touch "$MARK" || \'',
     'two  words\nand a line',
     '*',
     '',

@@ -47,7 +47,7 @@ afterAll(async () => {
   await new Promise((ok) => server.close(ok));
 });
 
-function secretCreate(dir: string, extra: string[], opts = FAST) {
+function secretCreate(dir: string, extra: string[], opts: { timeoutMs: number; addressSpaceKb?: number } = FAST) {
   return mcpoAsync(['secret', 'create', 'x', '-n', 'default', '--from-literal', 'k=v', '--repo', dir, ...extra], opts);
 }
 

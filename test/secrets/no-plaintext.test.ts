@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadWorkingTree } from '../../src/model/build.js';
+import { loadWorkingTree } from '../support/load.js';
 import { sealedSecretManifest } from '../../src/render/sealed-secret.js';
 import { REPO_ROOT } from '../support/build.js';
 import { TestRepo } from '../support/git-repo.js';
@@ -21,7 +21,14 @@ import { mcpo, startMcpoServe } from '../support/mcpo.js';
 import { clientPython, PyClient, SETUP_TIMEOUT_MS } from '../serve/_support.js';
 import { goTool, INSTALL_TIMEOUT_MS } from '../tools/tools.js';
 
-const SENTINELS = ['SENTINEL-literal-7f3a9c', 'SENTINEL-file-b41e07', 'SENTINEL-patch-5d2c88', 'SENTINEL-merge-e9a113', 'SENTINEL-replace-0c6f42', 'SENTINEL-api-91bb3e'];
+const SENTINELS = [
+  'SENTINEL-literal-7f3a9c',
+  'SENTINEL-file-b41e07',
+  'SENTINEL-patch-5d2c88',
+  'SENTINEL-merge-e9a113',
+  'SENTINEL-replace-0c6f42',
+  'SENTINEL-api-91bb3e',
+];
 const FORMS = SENTINELS.flatMap((s) => [s, Buffer.from(s).toString('base64'), Buffer.from(s).toString('base64url')]);
 
 let keys: string;
@@ -44,17 +51,24 @@ function leaks(text: string): string[] {
   return FORMS.filter((f) => text.includes(f));
 }
 
-beforeAll(async () => {
-  clientPython();
-  keys = mkdtempSync(join(tmpdir(), 'mcpo-keys-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2', '-subj', '/CN=sealed-secret', '-keyout', 'key.pem', '-out', 'cert.pem'], { cwd: keys, stdio: 'ignore' });
-  writeFileSync(join(keys, 'value.txt'), SENTINELS[1]!);
-  repo = await TestRepo.create();
-  cpSync(join(REPO_ROOT, 'resources'), join(repo.dir, 'resources'), { recursive: true });
-  cpSync(join(keys, 'cert.pem'), join(repo.dir, 'sealing-cert.pem'));
-  repo.write('mcpo.yaml', 'sealing:\n  certificate: sealing-cert.pem\n');
-  await repo.commit('seed');
-}, Math.max(SETUP_TIMEOUT_MS, INSTALL_TIMEOUT_MS));
+beforeAll(
+  async () => {
+    clientPython();
+    keys = mkdtempSync(join(tmpdir(), 'mcpo-keys-'));
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2', '-subj', '/CN=sealed-secret', '-keyout', 'key.pem', '-out', 'cert.pem'],
+      { cwd: keys, stdio: 'ignore' },
+    );
+    writeFileSync(join(keys, 'value.txt'), SENTINELS[1]!);
+    repo = await TestRepo.create();
+    cpSync(join(REPO_ROOT, 'resources'), join(repo.dir, 'resources'), { recursive: true });
+    cpSync(join(keys, 'cert.pem'), join(repo.dir, 'sealing-cert.pem'));
+    repo.write('mcpo.yaml', 'sealing:\n  certificate: sealing-cert.pem\n');
+    await repo.commit('seed');
+  },
+  Math.max(SETUP_TIMEOUT_MS, INSTALL_TIMEOUT_MS),
+);
 
 afterAll(() => repo?.dispose());
 
@@ -62,10 +76,25 @@ describe('no plaintext secret value anywhere', () => {
   it('every command, synth, diff and serve, with debug logs', async () => {
     run(['secret', 'create', 'api', '-n', 'default', '--from-literal', `token=${SENTINELS[0]}`, '--from-file', `cert=${join(keys, 'value.txt')}`]);
     run(['secret', 'update', 'api', '-n', 'default', '--strategy', 'patch', '--from-literal', `extra=${SENTINELS[2]}`]);
-    run(['secret', 'update', 'api', '-n', 'default', '--strategy', 'merge', '--from-literal', `merged=${SENTINELS[3]}`, '--from-literal', `token=${SENTINELS[3]}`]);
+    run([
+      'secret',
+      'update',
+      'api',
+      '-n',
+      'default',
+      '--strategy',
+      'merge',
+      '--from-literal',
+      `merged=${SENTINELS[3]}`,
+      '--from-literal',
+      `token=${SENTINELS[3]}`,
+    ]);
     run(['secret', 'create', 'gone', '-n', 'default', '--from-literal', `k=${SENTINELS[4]}`]);
     run(['secret', 'update', 'gone', '-n', 'default', '--strategy', 'replace', '--from-literal', `k2=${SENTINELS[4]}`]);
-    writeFileSync(join(keys, 'template.yaml'), 'kind: McpTemplate\nname: uses-secret\nnamespace: default\nimage: node:24\ncommand: [npx]\nresource_limit_name: n1-standard-nano\nenv_vars:\n  - name: TOKEN\n    secret_key_ref: {name: api, key: token}\n');
+    writeFileSync(
+      join(keys, 'template.yaml'),
+      'kind: McpTemplate\nname: uses-secret\nnamespace: default\nimage: node:24\ncommand: [npx]\nresource_limit_name: n1-standard-nano\nenv_vars:\n  - name: TOKEN\n    secret_key_ref: {name: api, key: token}\n',
+    );
     run(['create', '-f', join(keys, 'template.yaml')]);
     run(['validate']);
     run(['validate', '--format', 'json']);

@@ -16,19 +16,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import type { SealingScope, Secret, SecretType } from '../../src/model/types.js';
-import {
-  loadSealingCertificate,
-  parseRepoConfig,
-  resolveCertificateSource,
-} from '../../src/secrets/certificate.js';
-import {
-  checkSealedValue,
-  parseSealingCertificate,
-  sealData,
-  sealingLabel,
-  sealValue,
-  type SealingKey,
-} from '../../src/secrets/seal.js';
+import { loadSealingCertificate, parseRepoConfig, resolveCertificateSource } from '../../src/secrets/certificate.js';
+import { checkSealedValue, parseSealingCertificate, sealData, sealingLabel, sealValue, type SealingKey } from '../../src/secrets/seal.js';
 import { REQUIRED_SECRET_KEYS } from '../../src/core/enums.js';
 import { McpoError } from '../../src/core/errors.js';
 import { CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, sealedSecretManifest } from '../../src/render/sealed-secret.js';
@@ -52,8 +41,20 @@ beforeAll(() => {
   keyFile = join(dir, 'key.pem');
   // Like the controller: a self-signed certificate for an RSA key.
   openssl([
-    'req', '-x509', '-newkey', `rsa:${RSA_BITS}`, '-nodes', '-sha256', '-days', '2',
-    '-subj', '/CN=sealed-secret/O=sealed-secret', '-keyout', 'key.pem', '-out', 'cert.pem',
+    'req',
+    '-x509',
+    '-newkey',
+    `rsa:${RSA_BITS}`,
+    '-nodes',
+    '-sha256',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=sealed-secret/O=sealed-secret',
+    '-keyout',
+    'key.pem',
+    '-out',
+    'cert.pem',
   ]);
   certPem = readFileSync(join(dir, 'cert.pem'), 'utf8');
   key = parseSealingCertificate(certPem);
@@ -63,9 +64,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function secretOf(
-  over: Partial<Secret> & { name: string; namespace: string; encrypted_data: Record<string, string> },
-): Secret {
+function secretOf(over: Partial<Secret> & { name: string; namespace: string; encrypted_data: Record<string, string> }): Secret {
   return {
     kind: 'Secret',
     type: 'SECRET_TYPE_OPAQUE',
@@ -109,15 +108,9 @@ describe('sealValue: format', () => {
   });
 
   it('refuses a target that cannot form a label', () => {
-    expect(() => sealValue(key, { namespace: '', name: 'x', scope: 'SEALING_SCOPE_STRICT' }, Buffer.from('v'))).toThrow(
-      /needs a namespace/,
-    );
-    expect(() => sealValue(key, { namespace: 'ns', name: '', scope: 'SEALING_SCOPE_STRICT' }, Buffer.from('v'))).toThrow(
-      /needs a name/,
-    );
-    expect(() => sealValue(key, { namespace: 'a/b', name: 'c', scope: 'SEALING_SCOPE_STRICT' }, Buffer.from('v'))).toThrow(
-      /must not contain "\/"/,
-    );
+    expect(() => sealValue(key, { namespace: '', name: 'x', scope: 'SEALING_SCOPE_STRICT' }, Buffer.from('v'))).toThrow(/needs a namespace/);
+    expect(() => sealValue(key, { namespace: 'ns', name: '', scope: 'SEALING_SCOPE_STRICT' }, Buffer.from('v'))).toThrow(/needs a name/);
+    expect(() => sealValue(key, { namespace: 'a/b', name: 'c', scope: 'SEALING_SCOPE_STRICT' }, Buffer.from('v'))).toThrow(/must not contain "\/"/);
     // cluster-wide needs neither
     expect(() => sealValue(key, { namespace: '', name: '', scope: 'SEALING_SCOPE_CLUSTER_WIDE' }, Buffer.from('v'))).not.toThrow();
   });
@@ -176,8 +169,21 @@ describe('parseSealingCertificate', () => {
     const broken = [lines[0], lines[1], lines[2]!.replace(/[A-Za-z]/g, 'A'), lines[lines.length - 1]].join('\n');
     expectError(broken, /could not be parsed as X\.509/);
     openssl([
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
-      '-subj', '/CN=ec', '-keyout', 'ec-key.pem', '-out', 'ec-cert.pem',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=ec',
+      '-keyout',
+      'ec-key.pem',
+      '-out',
+      'ec-cert.pem',
     ]);
     expectError(readFileSync(join(dir, 'ec-cert.pem')), /expected an RSA public key, found ec/);
     expectError(certPem, /expired on \d{4}-\d\d-\d\d/, new Date(Date.now() + 10 * 24 * 3600 * 1000));
@@ -282,9 +288,7 @@ describe('certificate loading (--cert, mcpo.yaml, URL)', () => {
     writeFileSync(join(repo, 'mcpo.yaml'), 'sealing:\n  certificate: missing.pem\n');
     const { source } = await loadSealingCertificate({ repoRoot: repo, cert: 'keys/cert.pem', cwd: repo });
     expect(source).toMatchObject({ kind: 'file', origin: '--cert' });
-    await expect(loadSealingCertificate({ repoRoot: repo })).rejects.toThrow(
-      /missing\.pem \(mcpo\.yaml sealing\.certificate\): file not found/,
-    );
+    await expect(loadSealingCertificate({ repoRoot: repo })).rejects.toThrow(/missing\.pem \(mcpo\.yaml sealing\.certificate\): file not found/);
   });
 
   it('fetches the controller certificate from an http URL (mcpo.yaml or --cert)', async () => {
@@ -305,9 +309,7 @@ describe('certificate loading (--cert, mcpo.yaml, URL)', () => {
     await expect(resolveCertificateSource({ repoRoot: repo })).rejects.toThrow(
       /no sealing certificate: pass --cert FILE\|URL, or set sealing\.certificate in mcpo\.yaml/,
     );
-    await expect(resolveCertificateSource({ repoRoot: repo, cert: 'ftp://x/cert.pem' })).rejects.toThrow(
-      /unsupported URL scheme ftp:/,
-    );
+    await expect(resolveCertificateSource({ repoRoot: repo, cert: 'ftp://x/cert.pem' })).rejects.toThrow(/unsupported URL scheme ftp:/);
   });
 });
 
@@ -426,10 +428,14 @@ describe('real kubeseal --recovery-unseal opens what we seal', () => {
       name: 'login',
       namespace: 'default',
       type: 'SECRET_TYPE_BASIC_AUTH',
-      encrypted_data: sealData(key, { namespace: 'default', name: 'login', scope: 'SEALING_SCOPE_STRICT' }, {
-        username: Buffer.from('svc-user'),
-        password: Buffer.from('s3cr3t-pw'),
-      }),
+      encrypted_data: sealData(
+        key,
+        { namespace: 'default', name: 'login', scope: 'SEALING_SCOPE_STRICT' },
+        {
+          username: Buffer.from('svc-user'),
+          password: Buffer.from('s3cr3t-pw'),
+        },
+      ),
     });
     const u = unseal(sealedSecretManifest(basic));
     expect(u.secret?.type).toBe('kubernetes.io/basic-auth');
@@ -438,10 +444,14 @@ describe('real kubeseal --recovery-unseal opens what we seal', () => {
       name: 'web-tls',
       namespace: 'default',
       type: 'SECRET_TYPE_TLS',
-      encrypted_data: sealData(key, { namespace: 'default', name: 'web-tls', scope: 'SEALING_SCOPE_STRICT' }, {
-        'tls.crt': Buffer.from(certPem),
-        'tls.key': Buffer.from('not really a key'),
-      }),
+      encrypted_data: sealData(
+        key,
+        { namespace: 'default', name: 'web-tls', scope: 'SEALING_SCOPE_STRICT' },
+        {
+          'tls.crt': Buffer.from(certPem),
+          'tls.key': Buffer.from('not really a key'),
+        },
+      ),
     });
     const t = unseal(sealedSecretManifest(tls));
     expect(t.secret?.type).toBe('kubernetes.io/tls');
@@ -450,11 +460,11 @@ describe('real kubeseal --recovery-unseal opens what we seal', () => {
 
   it('kubeseal --raw output has exactly our layout and length, and passes checkSealedValue', () => {
     const plaintext = 'same-length-value';
-    const r = spawnSync(
-      kubeseal,
-      ['--raw', '--cert', join(dir, 'cert.pem'), '--scope', 'strict', '--namespace', 'ns', '--name', 'n'],
-      { input: plaintext, encoding: 'utf8', env: { ...process.env, KUBECONFIG: join(dir, 'no-kubeconfig') } },
-    );
+    const r = spawnSync(kubeseal, ['--raw', '--cert', join(dir, 'cert.pem'), '--scope', 'strict', '--namespace', 'ns', '--name', 'n'], {
+      input: plaintext,
+      encoding: 'utf8',
+      env: { ...process.env, KUBECONFIG: join(dir, 'no-kubeconfig') },
+    });
     expect(r.status, r.stderr).toBe(0);
     const theirs = r.stdout.trim();
     const ours = sealValue(key, { namespace: 'ns', name: 'n', scope: 'SEALING_SCOPE_STRICT' }, Buffer.from(plaintext));
@@ -467,17 +477,18 @@ describe('real kubeseal --recovery-unseal opens what we seal', () => {
   });
 
   it('a value sealed with another key pair does not unseal', () => {
-    openssl([
-      'req', '-x509', '-newkey', `rsa:${RSA_BITS}`, '-nodes', '-days', '1', '-subj', '/CN=other',
-      '-keyout', 'other-key.pem', '-out', 'other-cert.pem',
-    ]);
+    openssl(['req', '-x509', '-newkey', `rsa:${RSA_BITS}`, '-nodes', '-days', '1', '-subj', '/CN=other', '-keyout', 'other-key.pem', '-out', 'other-cert.pem']);
     const otherKey = parseSealingCertificate(readFileSync(join(dir, 'other-cert.pem')));
     const s = secretOf({
       name: 'x',
       namespace: 'default',
-      encrypted_data: sealData(otherKey, { namespace: 'default', name: 'x', scope: 'SEALING_SCOPE_STRICT' }, {
-        v: Buffer.from('value'),
-      }),
+      encrypted_data: sealData(
+        otherKey,
+        { namespace: 'default', name: 'x', scope: 'SEALING_SCOPE_STRICT' },
+        {
+          v: Buffer.from('value'),
+        },
+      ),
     });
     expect(unseal(sealedSecretManifest(s)).ok).toBe(false);
   });

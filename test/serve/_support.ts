@@ -37,7 +37,6 @@ export interface CallResult {
   details: string;
   metadata: Record<string, string>;
   trailers: Record<string, string>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   response: any;
 }
 
@@ -190,4 +189,3 @@ export function rawConnection(port: number): Promise<{ maxConcurrentStreams: num
     setTimeout(() => session.destroy(), 10_000).unref();
   });
 }
-

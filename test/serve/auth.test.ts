@@ -181,7 +181,15 @@ describe('--auth-token-file', () => {
     try {
       const status = (token: string) =>
         new Promise<grpc.status>((resolve) => {
-          const call = c.makeUnaryRequest(get.path, get.requestSerialize, get.responseDeserialize, { name: 'default' }, bearer(`Bearer ${token}`), {}, () => undefined);
+          const call = c.makeUnaryRequest(
+            get.path,
+            get.requestSerialize,
+            get.responseDeserialize,
+            { name: 'default' },
+            bearer(`Bearer ${token}`),
+            {},
+            () => undefined,
+          );
           call.on('status', (st: grpc.StatusObject) => resolve(st.code));
         });
       // The repository's newest commit is broken, so a let-in call is UNAVAILABLE (nothing loaded yet).

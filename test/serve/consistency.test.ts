@@ -23,7 +23,10 @@ beforeAll(() => {
 async function serve(repo: TestRepo, opts: { retain?: number } = {}): Promise<{ server: RunningServer; client: PyClient }> {
   const server = await startServer({ repo: repo.dir, port: 0, pollIntervalMs: 50, logger: silentLogger, retain: opts.retain });
   const client = new PyClient(`127.0.0.1:${server.port}`);
-  cleanups.push(() => server.stop(), () => client.close());
+  cleanups.push(
+    () => server.stop(),
+    () => client.close(),
+  );
   return { server, client };
 }
 

@@ -65,8 +65,15 @@ describe('a commit that cannot be read', () => {
     expect(failed.sha).toBe(second);
     expect(failed.reloadError?.sha).toBe(late);
     expect(await health(client, 'mcpo.reload')).toBe('NOT_SERVING');
-    await until(() => rec.lines().filter((l) => l.msg === 'commit failed to load; still serving the last good commit' && l.commit === late).length >= 3, 10_000, 'retries');
-    const delays = rec.lines().filter((l) => l.commit === late && l.retryInMs !== undefined).map((l) => l.retryInMs);
+    await until(
+      () => rec.lines().filter((l) => l.msg === 'commit failed to load; still serving the last good commit' && l.commit === late).length >= 3,
+      10_000,
+      'retries',
+    );
+    const delays = rec
+      .lines()
+      .filter((l) => l.commit === late && l.retryInMs !== undefined)
+      .map((l) => l.retryInMs);
     expect(delays.slice(0, 3)).toEqual([100, 200, 400]);
 
     writeFileSync(object, saved);
@@ -167,8 +174,18 @@ describe('a slow commit followed by a newer one', () => {
     process.stderr.write(`[faults] newer commit loaded ${Math.round(ms)} ms after it arrived, the 12,000-template commit abandoned\n`);
     expect(server.current().sha).toBe(fast);
     expect((await client.call('GetNamespace', { name: 'late' })).code).toBe('OK');
-    expect(rec.lines().filter((l) => l.msg === 'abandoning the build of an older commit for a newer one').map((l) => l.commit)).toEqual([slow]);
-    expect(rec.lines().filter((l) => l.msg === 'loaded commit').map((l) => l.commit)).not.toContain(slow);
+    expect(
+      rec
+        .lines()
+        .filter((l) => l.msg === 'abandoning the build of an older commit for a newer one')
+        .map((l) => l.commit),
+    ).toEqual([slow]);
+    expect(
+      rec
+        .lines()
+        .filter((l) => l.msg === 'loaded commit')
+        .map((l) => l.commit),
+    ).not.toContain(slow);
     expect(server.current().retained).not.toContain(slow);
   }, 120_000);
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { McpoError } from '../../src/core/errors.js';
-import { readWorkingTreeFiles, MAX_FILE_BYTES } from '../../src/source/working-tree.js';
+import { MAX_FILE_BYTES } from '../../src/core/limits.js';
+import { readWorkingTreeFiles } from '../../src/source/working-tree.js';
 import { RepoFollower, isRemoteSource, redactUrl } from '../../src/source/follow.js';
 import { applyLog, creationTime, fileCreationTimes } from '../../src/source/history.js';
 import { readCommitFiles } from '../../src/source/commit.js';
@@ -64,7 +65,7 @@ describe('readCommitFiles', () => {
     repo.write('resources/a.yaml', 'v1\n');
     await repo.commit('one');
     await expect(readCommitFiles(repo.dir, 'no-such-branch')).rejects.toThrow(McpoError);
-    await expect(readCommitFiles(repo.dir, '--output=/tmp/x')).rejects.toMatchObject({ code: 'usage' });
+    await expect(readCommitFiles(repo.dir, '--output=/tmp/x')).rejects.toMatchObject({ kind: 'usage' });
   });
 
   it('reports a commit without resources/', async () => {
@@ -184,7 +185,10 @@ describe('fileCreationTimes', () => {
 
   it('parses log output with odd file names', () => {
     const times = new Map<string, number>();
-    applyLog('\x01abc 10\0\nA\0resources/with space.yaml\0A\0resources/tab\there.yaml\0\x01def 20\0\nR100\0resources/with space.yaml\0resources/x.yaml\0', times);
+    applyLog(
+      '\x01abc 10\0\nA\0resources/with space.yaml\0A\0resources/tab\there.yaml\0\x01def 20\0\nR100\0resources/with space.yaml\0resources/x.yaml\0',
+      times,
+    );
     expect(Object.fromEntries(times)).toEqual({ 'resources/tab\there.yaml': 10, 'resources/x.yaml': 10 });
   });
 });
@@ -205,7 +209,11 @@ describe('RepoFollower', () => {
     expect(await follower.head()).toBe(one);
     const seen: string[] = [];
     const errors: Error[] = [];
-    follower.start((sha) => seen.push(sha), (e) => errors.push(e), one);
+    follower.start(
+      (sha) => seen.push(sha),
+      (e) => errors.push(e),
+      one,
+    );
     try {
       repo.write('resources/b.yaml', 'b\n');
       const two = await repo.commit('two');
@@ -243,7 +251,11 @@ describe('RepoFollower', () => {
     expect((await readCommitFiles(follower.repoDir, one)).files.map((f) => f.path)).toEqual(['resources/a.yaml']);
 
     const seen: string[] = [];
-    follower.start((sha) => seen.push(sha), () => undefined, one);
+    follower.start(
+      (sha) => seen.push(sha),
+      () => undefined,
+      one,
+    );
     try {
       upstream.write('resources/b.yaml', 'b\n');
       const two = await upstream.commit('two');

@@ -72,13 +72,21 @@ describe('grpcurl through server reflection', async () => {
   it('describes a method and an enum', async () => {
     const m = await run(target(), 'describe', 'mcp.orchestrator.v1.McpOrchestratorService.ListMcpTemplates');
     expect(m.code, m.stderr).toBe(0);
-    expect(m.stdout).toMatch(/rpc ListMcpTemplates \( \.mcp\.orchestrator\.v1\.ListMcpTemplatesRequest \) returns \( \.mcp\.orchestrator\.v1\.ListMcpTemplatesResponse \);/);
+    expect(m.stdout).toMatch(
+      /rpc ListMcpTemplates \( \.mcp\.orchestrator\.v1\.ListMcpTemplatesRequest \) returns \( \.mcp\.orchestrator\.v1\.ListMcpTemplatesResponse \);/,
+    );
     const e = await run(target(), 'describe', 'mcp.orchestrator.v1.SecretType');
     expect(e.stdout).toContain('SECRET_TYPE_BASIC_AUTH = 3;');
   });
 
   it('calls Get and List with JSON built from reflection, and shows the commit header', async () => {
-    const get = await run('-v', '-d', '{"name":"my-memory-server","namespace":"default"}', target(), 'mcp.orchestrator.v1.McpOrchestratorService/GetMcpTemplate');
+    const get = await run(
+      '-v',
+      '-d',
+      '{"name":"my-memory-server","namespace":"default"}',
+      target(),
+      'mcp.orchestrator.v1.McpOrchestratorService/GetMcpTemplate',
+    );
     expect(get.code, get.stderr).toBe(0);
     expect(get.stdout).toContain(`x-mcpo-commit: ${repo.head()}`);
     const body = JSON.parse(get.stdout.slice(get.stdout.indexOf('{'), get.stdout.lastIndexOf('}') + 1));
@@ -117,7 +125,12 @@ describe('grpcurl through server reflection', async () => {
   it('describes through the v1alpha protocol too', async () => {
     // grpcurl tries v1 first; an older client only knows v1alpha. Check the
     // v1alpha service answers the same descriptors with a raw call.
-    const r = await run('-d', '{"file_containing_symbol":"mcp.orchestrator.v1.McpTemplate"}', target(), 'grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo');
+    const r = await run(
+      '-d',
+      '{"file_containing_symbol":"mcp.orchestrator.v1.McpTemplate"}',
+      target(),
+      'grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo',
+    );
     expect(r.code, r.stderr).toBe(0);
     const answer = JSON.parse(r.stdout);
     expect(answer.fileDescriptorResponse.fileDescriptorProto.length).toBe(2); // mcp_template.proto + common.proto

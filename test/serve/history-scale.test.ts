@@ -51,7 +51,9 @@ beforeAll(async () => {
     if (c > 0 && c % 10 === 0) {
       // Edit one earlier file (keeps its time), rename another (keeps its time), delete a third and add it back later.
       const edited = `resources/templates/ns-${(c - 10) % NAMESPACES}/t-${(c - 10) * FILES_PER_COMMIT}.yaml`;
-      parts.push(`M 100644 inline ${edited}\n${data(template(`t-${(c - 10) * FILES_PER_COMMIT}`, { namespace: `ns-${(c - 10) % NAMESPACES}`, labels: { edited: 'yes' } }))}`);
+      parts.push(
+        `M 100644 inline ${edited}\n${data(template(`t-${(c - 10) * FILES_PER_COMMIT}`, { namespace: `ns-${(c - 10) % NAMESPACES}`, labels: { edited: 'yes' } }))}`,
+      );
       const from = `resources/templates/ns-${(c * FILES_PER_COMMIT - 19) % NAMESPACES}/t-${c * FILES_PER_COMMIT - 19}.yaml`;
       const to = `resources/templates/ns-${(c * FILES_PER_COMMIT - 19) % NAMESPACES}/renamed-t-${c * FILES_PER_COMMIT - 19}.yaml`;
       parts.push(`R ${from} ${to}\n`);
@@ -97,7 +99,9 @@ describe('history at scale', () => {
       expect(built.snapshot.templateByKey.get('ns-0/t-0')!.created_at).toBe(T0);
       expect(built.snapshot.templateByKey.get('ns-0/t-0')!.labels).toEqual({ edited: 'yes' });
     }
-    process.stderr.write(`[history-scale] readCommitFiles ${read.files.length} files: ${Math.round(readMs)} ms; whole snapshot (read + validate + history): ${Math.round(buildMs)} ms\n`);
+    process.stderr.write(
+      `[history-scale] readCommitFiles ${read.files.length} files: ${Math.round(readMs)} ms; whole snapshot (read + validate + history): ${Math.round(buildMs)} ms\n`,
+    );
   }, 120_000);
 });
 
@@ -133,7 +137,9 @@ describe('reloading a large commit', () => {
       await loaded;
       expect(server.current().sha).toBe(next);
       const max = Math.max(...latencies);
-      process.stderr.write(`[history-scale] reload of 10,000 templates in a worker: ${latencies.length} calls answered meanwhile, slowest ${Math.round(max)} ms\n`);
+      process.stderr.write(
+        `[history-scale] reload of 10,000 templates in a worker: ${latencies.length} calls answered meanwhile, slowest ${Math.round(max)} ms\n`,
+      );
       expect(latencies.length).toBeGreaterThan(10);
       // Validating in-process blocks calls for the whole build (~3 s here); only the hand-over is left.
       expect(max).toBeLessThan(2000);

@@ -44,7 +44,11 @@ describe('concurrent streams', () => {
   it('beyond the cap wait: a Python grpcio client with 6 open streams and a cap of 4 gets 4 answered, the rest after streams close', async () => {
     const server = await serve({ maxConcurrentStreams: 4 });
     // Not spawnSync: the server answers from this process's event loop.
-    const run = await execFileAsync(clientPython(), [join(CLIENT_DIR, 'mcpo_client.py'), '--target', `127.0.0.1:${server.port}`, 'streams', '6', '--wait', '1.5'], { timeout: 60_000 });
+    const run = await execFileAsync(
+      clientPython(),
+      [join(CLIENT_DIR, 'mcpo_client.py'), '--target', `127.0.0.1:${server.port}`, 'streams', '6', '--wait', '1.5'],
+      { timeout: 60_000 },
+    );
     const result = JSON.parse(run.stdout.trim()) as Record<string, unknown>;
     expect(result).toEqual({ answered: 4, check_while_open: 'DEADLINE_EXCEEDED', answered_after_cancel: 6, check_after: 'OK' });
   });

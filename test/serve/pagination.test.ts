@@ -34,7 +34,9 @@ describe('page tokens', () => {
   });
 
   it('hash filters canonically: map order does not matter, values and method do', () => {
-    expect(filterHash('ListX', { label_selector: { a: '1', b: '2' }, namespace: '' })).toBe(filterHash('ListX', { namespace: '', label_selector: { b: '2', a: '1' } }));
+    expect(filterHash('ListX', { label_selector: { a: '1', b: '2' }, namespace: '' })).toBe(
+      filterHash('ListX', { namespace: '', label_selector: { b: '2', a: '1' } }),
+    );
     expect(filterHash('ListX', { namespace: 'a' })).not.toBe(filterHash('ListX', { namespace: 'b' }));
     expect(filterHash('ListX', { namespace: 'a' })).not.toBe(filterHash('ListY', { namespace: 'a' }));
   });

@@ -20,7 +20,10 @@ beforeAll(async () => {
   ({ repo, first, second } = await seededRepo());
   // More templates for pagination: 12 in "bulk" namespace... kept in default to test filters.
   for (let i = 0; i < 12; i++) {
-    repo.write(`resources/templates/default/bulk-${String(i).padStart(2, '0')}.yaml`, template(`bulk-${String(i).padStart(2, '0')}`, { labels: { app: 'bulk', env: i % 2 ? 'dev' : 'prod' } }));
+    repo.write(
+      `resources/templates/default/bulk-${String(i).padStart(2, '0')}.yaml`,
+      template(`bulk-${String(i).padStart(2, '0')}`, { labels: { app: 'bulk', env: i % 2 ? 'dev' : 'prod' } }),
+    );
   }
   await repo.commit('bulk templates', { time: 1_700_172_800 });
   server = await startServer({ repo: repo.dir, port: 0, pollIntervalMs: 100, logger: silentLogger });
@@ -246,7 +249,11 @@ describe('errors', () => {
       ['DeleteMcpTemplate', { name: 'git', namespace: 'tools' }, [/resources\/templates\/tools\/git\.yaml/, /mcpo delete template git -n tools/]],
       ['CreateNamespace', { namespace: { name: 'team-a' } }, [/resources\/namespaces\/team-a\.yaml/, /mcpo create -f/]],
       ['DeleteNamespace', { name: 'tools' }, [/resources\/namespaces\/tools\.yaml/, /mcpo delete namespace tools --force/, /1 template/]],
-      ['CreateSecret', { name: 'api', namespace: 'default', data: { token: 'c2VjcmV0LXZhbHVl' } }, [/resources\/secrets\/default\/api\.yaml/, /mcpo secret create api -n default/]],
+      [
+        'CreateSecret',
+        { name: 'api', namespace: 'default', data: { token: 'c2VjcmV0LXZhbHVl' } },
+        [/resources\/secrets\/default\/api\.yaml/, /mcpo secret create api -n default/],
+      ],
       [
         'UpdateSecret',
         { name: 'db-credentials', namespace: 'default', data: { password: 'c2VjcmV0LXZhbHVl' }, strategy: 'SECRET_UPDATE_STRATEGY_PATCH' },

@@ -19,7 +19,7 @@ beforeAll(async () => {
   clientPython();
   repo = await TestRepo.create();
   cpSync(join(REPO_ROOT, 'resources'), join(repo.dir, 'resources'), { recursive: true });
-  await repo.commit('this repository\'s resources');
+  await repo.commit("this repository's resources");
   served = await startMcpoServe(['--repo', repo.dir]);
   client = new PyClient(`127.0.0.1:${served.port}`);
 }, SETUP_TIMEOUT_MS);
@@ -51,7 +51,11 @@ describe('mcpo serve on this repository', () => {
 
   it('gets preset n1-standard-nano with usage_count 1', async () => {
     const r = await client.call('GetResourceLimit', { name: 'n1-standard-nano' });
-    expect(r.response.resource_limit).toMatchObject({ name: 'n1-standard-nano', usage_count: 1, limits: { cpu: '100m', memory: '256Mi', cpu_limit: '200m', memory_limit: '512Mi' } });
+    expect(r.response.resource_limit).toMatchObject({
+      name: 'n1-standard-nano',
+      usage_count: 1,
+      limits: { cpu: '100m', memory: '256Mi', cpu_limit: '200m', memory_limit: '512Mi' },
+    });
   });
 
   it('gets secret db-credentials with its keys and no data', async () => {

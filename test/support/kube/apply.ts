@@ -1,11 +1,5 @@
 /** Server-side apply of manifests (like `kubectl apply --server-side`), CRDs first and waited for. */
-import {
-  ApiException,
-  KubeConfig,
-  KubernetesObjectApi,
-  PatchStrategy,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { sleep } from './process.js';
 
 /** KubernetesObjectApi with the discovery lookup (protected upstream) made usable. */
@@ -94,23 +88,18 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   }
 }
 
-async function applyOne(
-  api: DiscoveringObjectApi,
-  manifest: KubernetesObject,
-  fieldManager: string,
-  force: boolean,
-): Promise<ApplyResult> {
+async function applyOne(api: DiscoveringObjectApi, manifest: KubernetesObject, fieldManager: string, force: boolean): Promise<ApplyResult> {
   let before: string | undefined;
   try {
     before = (await api.read(objectRef(manifest))).metadata?.resourceVersion;
   } catch (e) {
-    if (!isNotFound(e)) throw new Error(`reading ${describeObject(manifest)}: ${errorText(e)}`);
+    if (!isNotFound(e)) throw new Error(`reading ${describeObject(manifest)}: ${errorText(e)}`, { cause: e });
   }
   let applied: KubernetesObject;
   try {
     applied = await api.patch(manifest, undefined, undefined, fieldManager, force, PatchStrategy.ServerSideApply);
   } catch (e) {
-    throw new Error(`server-side apply of ${describeObject(manifest)} failed: ${errorText(e)}`);
+    throw new Error(`server-side apply of ${describeObject(manifest)} failed: ${errorText(e)}`, { cause: e });
   }
   const after = applied.metadata?.resourceVersion;
   return {
@@ -133,8 +122,7 @@ async function waitForCrd(api: DiscoveringObjectApi, crd: KubernetesObject, time
     })) as KubernetesObject & { status?: { conditions?: { type?: string; status?: string }[] } };
     return live.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') ? true : undefined;
   });
-  const spec = (crd as { spec?: { group?: string; names?: { kind?: string }; versions?: { name?: string; served?: boolean }[] } })
-    .spec;
+  const spec = (crd as { spec?: { group?: string; names?: { kind?: string }; versions?: { name?: string; served?: boolean }[] } }).spec;
   for (const v of spec?.versions ?? []) {
     if (v.served === false || !spec?.group || !v.name || !spec.names?.kind) continue;
     const apiVersion = `${spec.group}/${v.name}`;
@@ -149,12 +137,7 @@ async function waitForCrd(api: DiscoveringObjectApi, crd: KubernetesObject, time
  * Established and served), then other cluster-scoped objects, then namespaced ones.
  * Results come back in the order of `manifests`.
  */
-export async function serverSideApply(
-  kc: KubeConfig,
-  manifests: object[],
-  fieldManager: string,
-  opts: ServerSideApplyOptions = {},
-): Promise<ApplyResult[]> {
+export async function serverSideApply(kc: KubeConfig, manifests: object[], fieldManager: string, opts: ServerSideApplyOptions = {}): Promise<ApplyResult[]> {
   const force = opts.force ?? true;
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const api = DiscoveringObjectApi.make(kc);
@@ -170,8 +153,7 @@ export async function serverSideApply(
     for (const i of indexes) results[i] = await applyOne(api, objs[i]!, fieldManager, force);
   };
   const all = objs.map((_, i) => i);
-  const isCrd = (o: KubernetesObject) =>
-    o.kind === 'CustomResourceDefinition' && o.apiVersion?.startsWith('apiextensions.k8s.io/');
+  const isCrd = (o: KubernetesObject) => o.kind === 'CustomResourceDefinition' && o.apiVersion?.startsWith('apiextensions.k8s.io/');
   const namespaces = all.filter((i) => objs[i]!.kind === 'Namespace' && objs[i]!.apiVersion === 'v1');
   const crds = all.filter((i) => isCrd(objs[i]!));
   await applyIndexes(namespaces);

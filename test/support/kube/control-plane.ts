@@ -69,8 +69,7 @@ export async function startKubeApiServer(opts: StartKubeApiServerOptions = {}): 
   let apiserver: Proc | undefined;
   let stopped = false;
 
-  const writePids = () =>
-    writeFile(pidFile, [etcd, apiserver].flatMap((p) => (p?.child.pid ? [String(p.child.pid)] : [])).join(' ') + '\n');
+  const writePids = () => writeFile(pidFile, [etcd, apiserver].flatMap((p) => (p?.child.pid ? [String(p.child.pid)] : [])).join(' ') + '\n');
 
   const cleanup = async () => {
     await stopProcess(apiserver);
@@ -127,8 +126,7 @@ export async function startKubeApiServer(opts: StartKubeApiServerOptions = {}): 
 
     const failure = (what: string, extra = '') =>
       new Error(
-        `${what}${extra ? `: ${extra}` : ''}\n--- etcd log (tail) ---\n${tail(etcdLog)}\n` +
-          `--- kube-apiserver log (tail) ---\n${tail(apiserverLog)}`,
+        `${what}${extra ? `: ${extra}` : ''}\n--- etcd log (tail) ---\n${tail(etcdLog)}\n` + `--- kube-apiserver log (tail) ---\n${tail(apiserverLog)}`,
       );
 
     const startEtcd = async () => {
@@ -153,7 +151,7 @@ export async function startKubeApiServer(opts: StartKubeApiServerOptions = {}): 
       apiserver = startProcess(apiserverBin, apiserverArgs, apiserverLog);
       await writePids();
       const deadline = Date.now() + timeoutMs;
-      let last = '';
+      let last: string;
       // /readyz, then the "default" namespace (made by a post-start controller) so that
       // namespaced requests without a namespace work straight away.
       for (const probe of ['/readyz', '/api/v1/namespaces/default']) {

@@ -29,23 +29,17 @@ export async function sealedSecretCrdPath(version = SEALED_SECRETS_VERSION): Pro
     }));
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`go mod download ${mod} failed: ${err.stdout || err.stderr || err.message}`);
+    throw new Error(`go mod download ${mod} failed: ${err.stdout || err.stderr || err.message}`, { cause: e });
   }
   const info = JSON.parse(stdout) as { Dir?: string; Error?: string };
   if (!info.Dir) throw new Error(`go mod download ${mod}: ${info.Error ?? 'no Dir'}`);
-  const candidates = [
-    path.join(info.Dir, 'helm', 'sealed-secrets', 'crds', 'bitnami.com_sealedsecrets.yaml'),
-    path.join(info.Dir, 'schema-v1alpha1.yaml'),
-  ];
+  const candidates = [path.join(info.Dir, 'helm', 'sealed-secrets', 'crds', 'bitnami.com_sealedsecrets.yaml'), path.join(info.Dir, 'schema-v1alpha1.yaml')];
   for (const c of candidates) if (existsSync(c)) return c;
   throw new Error(`no SealedSecret CRD found in ${info.Dir} (looked at ${candidates.join(', ')})`);
 }
 
 /** Installs the SealedSecret CRD (bitnami.com/v1alpha1) and waits until it is served. */
-export async function installSealedSecretCrd(
-  kc: KubeConfig,
-  opts: { version?: string; fieldManager?: string } = {},
-): Promise<ApplyResult> {
+export async function installSealedSecretCrd(kc: KubeConfig, opts: { version?: string; fieldManager?: string } = {}): Promise<ApplyResult> {
   const file = await sealedSecretCrdPath(opts.version);
   const docs = parseAllDocuments(await readFile(file, 'utf8'))
     .map((d) => d.toJSON() as KubernetesObject | null)

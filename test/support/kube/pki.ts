@@ -15,7 +15,7 @@ async function openssl(args: string[], cwd: string): Promise<void> {
     await execFileAsync('openssl', args, { cwd });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
-    throw new Error(`openssl ${args.join(' ')} failed: ${err.stderr ?? err.message}`);
+    throw new Error(`openssl ${args.join(' ')} failed: ${err.stderr ?? err.message}`, { cause: e });
   }
 }
 
@@ -32,10 +32,25 @@ export async function makePki(dir: string): Promise<Pki> {
   await mkdir(dir, { recursive: true });
   await openssl(
     [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '3650', '-subj', '/CN=mcpo-test-ca',
-      '-addext', 'basicConstraints=critical,CA:TRUE',
-      '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '3650',
+      '-subj',
+      '/CN=mcpo-test-ca',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
     ],
     dir,
   );
@@ -52,15 +67,38 @@ export async function makePki(dir: string): Promise<Pki> {
   );
   await openssl(
     [
-      'req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', 'apiserver.key', '-out', 'apiserver.csr', '-subj', '/CN=kube-apiserver',
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'apiserver.key',
+      '-out',
+      'apiserver.csr',
+      '-subj',
+      '/CN=kube-apiserver',
     ],
     dir,
   );
   await openssl(
     [
-      'x509', '-req', '-in', 'apiserver.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
-      '-out', 'apiserver.crt', '-days', '3650', '-extfile', 'serving.ext',
+      'x509',
+      '-req',
+      '-in',
+      'apiserver.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'apiserver.crt',
+      '-days',
+      '3650',
+      '-extfile',
+      'serving.ext',
     ],
     dir,
   );

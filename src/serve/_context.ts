@@ -23,7 +23,8 @@ export class CallContext {
       const failure = this.store.failure();
       if (failure) {
         // The failed commit's diagnostics travel as the status details (status.ts).
-        throw new CommitError('unavailable',
+        throw new CommitError(
+          'unavailable',
           `no valid commit loaded yet: commit ${failure.sha.slice(0, 12)} has ${failure.diagnostics.length} error(s) (see x-mcpo-reload-error, the server log, or \`mcpo validate\`)`,
           failure.sha,
           { diagnostics: failure.diagnostics },
@@ -47,7 +48,8 @@ export class CallContext {
     if (sha === undefined) return this.snapshot();
     const snapshot = this.store.get(sha);
     if (!snapshot) {
-      throw new McpoError('precondition',
+      throw new McpoError(
+        'precondition',
         `page token expired: the listing started on commit ${sha.slice(0, 12)}, which this server no longer keeps; restart the listing without a page_token`,
       );
     }
@@ -63,7 +65,11 @@ export class CallContext {
   list<T>(method: string, req: ListRequest, filters: Record<string, unknown>, select: (snapshot: Snapshot) => readonly T[]): Page<T> {
     const start = startPage(method, req, filters);
     const snapshot = this.snapshotAt(start.sha);
-    return cutPage(selected(snapshot, start.filters, () => select(snapshot)), start, snapshot.sha);
+    return cutPage(
+      selected(snapshot, start.filters, () => select(snapshot)),
+      start,
+      snapshot.sha,
+    );
   }
 }
 
@@ -124,7 +130,8 @@ export function normalizedSelector(selector: Record<string, string> | undefined)
  * to edit, the mcpo command that does it, and that it lands by pull request.
  */
 export function readOnly(what: string, how: string, command: string): never {
-  throw new McpoError('unimplemented',
+  throw new McpoError(
+    'unimplemented',
     `mcpo serve is read-only; changes are pull requests to the config repository. To ${what}, ${how} (\`${command}\`), then open a pull request; the server picks up the commit once it is merged.`,
   );
 }

@@ -80,7 +80,11 @@ export function createInterceptor(opts: InterceptorOptions): grpc.ServerIntercep
       const fields = { service, method: name, code: grpc.status[status.code], ms: Math.round((performance.now() - started) * 10) / 10, peer: call.getPeer() };
       if (status.code === grpc.status.INTERNAL || status.code === grpc.status.UNKNOWN) {
         const err = state.error;
-        log.error('call failed', { ...fields, details: status.details, error: err instanceof Error ? (err.stack ?? err.message) : err === undefined ? undefined : String(err) });
+        log.error('call failed', {
+          ...fields,
+          details: status.details,
+          error: err instanceof Error ? (err.stack ?? err.message) : err === undefined ? undefined : String(err),
+        });
       } else if (log.enabled('debug')) {
         log.debug('call', { ...fields, commit: ours ? state.ctx.sha : undefined, details: status.code === grpc.status.OK ? undefined : status.details });
       }

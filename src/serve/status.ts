@@ -53,7 +53,11 @@ function types(): NonNullable<typeof rpcTypes> {
   );
   root.resolveAll();
   const spec = loadSpec();
-  rpcTypes = { status: root.lookupType('google.rpc.Status'), diagnostics: spec.lookupType(`${PROTO_PACKAGE}.Diagnostics`), diagnostic: spec.lookupType(`${PROTO_PACKAGE}.Diagnostic`) };
+  rpcTypes = {
+    status: root.lookupType('google.rpc.Status'),
+    diagnostics: spec.lookupType(`${PROTO_PACKAGE}.Diagnostics`),
+    diagnostic: spec.lookupType(`${PROTO_PACKAGE}.Diagnostic`),
+  };
   return rpcTypes;
 }
 

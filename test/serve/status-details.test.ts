@@ -34,10 +34,13 @@ type Result = CallResult & { status_details?: Details | { error: string } | null
 const cleanups: (() => Promise<void> | void)[] = [];
 let grpcurl: string;
 
-beforeAll(() => {
-  clientPython();
-  grpcurl = goTool('grpcurl');
-}, Math.max(SETUP_TIMEOUT_MS, INSTALL_TIMEOUT_MS));
+beforeAll(
+  () => {
+    clientPython();
+    grpcurl = goTool('grpcurl');
+  },
+  Math.max(SETUP_TIMEOUT_MS, INSTALL_TIMEOUT_MS),
+);
 
 afterAll(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -101,7 +104,10 @@ describe('a call while the only commit is invalid', () => {
     const expected = (JSON.parse(validate.stdout) as { diagnostics: WireDiagnostic[] }).diagnostics.filter((d) => d.severity === 'error');
     expect([...new Set(expected.map((d) => d.file))].sort()).toEqual(['resources/resource-limits/nano.yaml', 'resources/templates/default/memory.yaml']);
 
-    for (const [method, request] of [['ListMcpTemplates', {}], ['GetNamespace', { name: 'default' }]] as const) {
+    for (const [method, request] of [
+      ['ListMcpTemplates', {}],
+      ['GetNamespace', { name: 'default' }],
+    ] as const) {
       const r = (await client(server).call(method, request)) as Result;
       expect(r.code).toBe('UNAVAILABLE');
       expect(r.details).toContain(`commit ${sha.slice(0, 12)} has ${expected.length} error(s)`);
@@ -124,8 +130,11 @@ describe('a call while the only commit is invalid', () => {
 
   it('grpcurl shows the details, resolving the type through reflection', async () => {
     const r = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
-      execFile(grpcurl, ['-plaintext', '-d', '{}', `127.0.0.1:${server.port}`, 'mcp.orchestrator.v1.McpOrchestratorService/ListMcpTemplates'], { encoding: 'utf8', timeout: 30_000 }, (_err, stdout, stderr) =>
-        resolve({ stdout, stderr }),
+      execFile(
+        grpcurl,
+        ['-plaintext', '-d', '{}', `127.0.0.1:${server.port}`, 'mcp.orchestrator.v1.McpOrchestratorService/ListMcpTemplates'],
+        { encoding: 'utf8', timeout: 30_000 },
+        (_err, stdout, stderr) => resolve({ stdout, stderr }),
       );
     });
     const out = r.stdout + r.stderr;
@@ -156,7 +165,8 @@ describe('a commit with very many problems', () => {
   it('sends the first diagnostics within the bounds, says how many there were, and the client still decodes them', async () => {
     // 300 files, each with an unknown field whose long name makes the message long.
     const files: Record<string, string> = { 'resources/namespaces/default.yaml': NAMESPACE_DEFAULT };
-    for (let i = 0; i < 300; i++) files[`resources/namespaces/ns-${String(i).padStart(3, '0')}.yaml`] = `kind: Namespace\nname: ns-${i}\n${'x'.repeat(100)}_${i}: 1\n`;
+    for (let i = 0; i < 300; i++)
+      files[`resources/namespaces/ns-${String(i).padStart(3, '0')}.yaml`] = `kind: Namespace\nname: ns-${i}\n${'x'.repeat(100)}_${i}: 1\n`;
     const { repo, sha } = await invalidRepo(files);
     const server = await serve(repo, sha);
     const r = (await client(server).call('ListNamespaces')) as Result;

@@ -12,6 +12,8 @@
  *   `x-mcpo-reload-error`; health and reflection answers carry nothing of ours.
  * - Every status message leaving the server has control characters escaped
  *   and is cut (a handler already quotes what it echoes; this is the net).
+ * - Error details (`grpc-status-details-bin`, see status.ts) come only from a
+ *   handler's error, so a call refused for auth never gets any.
  */
 import * as grpc from '@grpc/grpc-js';
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostic.js';

@@ -17,9 +17,9 @@ export const DIAGNOSTICS_TYPE_URL = `type.googleapis.com/${PROTO_PACKAGE}.Diagno
 /** At most this many diagnostics travel as details; Diagnostics.total_count says how many there were. */
 export const MAX_DETAIL_DIAGNOSTICS = 100;
 /**
- * Bound of the encoded google.rpc.Status. It travels base64 in a trailer
- * next to grpc-message (up to 2 KiB): gRPC C-core clients (Python, C++,
- * grpcurl's peers) start refusing header lists above 8 KiB.
+ * Bound of the encoded google.rpc.Status. It travels base64 (about 5.5 KiB)
+ * in the trailers next to grpc-message (up to 2 KiB): gRPC C-core clients
+ * (Python, C++, Ruby) may refuse metadata above 8 KiB, their default limit.
  */
 export const MAX_DETAILS_BYTES = 4096;
 

@@ -16,6 +16,7 @@ import { editDeclaration, newDeclarationFile } from './documents.js';
 import { findDeclaration } from './find.js';
 import { canonicalPath } from '../core/repository.js';
 import { type ChangeOutcome, changeRepository, refused } from './working-tree.js';
+import { compareStrings } from '../core/order.js';
 
 export type UpdateStrategy = 'SECRET_UPDATE_STRATEGY_REPLACE' | 'SECRET_UPDATE_STRATEGY_MERGE' | 'SECRET_UPDATE_STRATEGY_PATCH';
 
@@ -176,7 +177,7 @@ export async function updateSecret(repoDir: string, request: UpdateSecretRequest
 
 function sortKeys(doc: Document, path: string[]): void {
   const map = doc.getIn(path, true) as { items?: Array<{ key: unknown }> } | undefined;
-  map?.items?.sort((a, b) => String((a.key as { value?: unknown })?.value ?? a.key).localeCompare(String((b.key as { value?: unknown })?.value ?? b.key)));
+  map?.items?.sort((a, b) => compareStrings(String((a.key as { value?: unknown })?.value ?? a.key), String((b.key as { value?: unknown })?.value ?? b.key)));
 }
 
 function noData(): Diagnostic {

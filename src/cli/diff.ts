@@ -17,7 +17,7 @@ import { readCommitFiles } from '../source/commit.js';
 import { readWorkingTreeFiles } from '../source/working-tree.js';
 import type { LoadResult } from '../model/types.js';
 import { renderModel } from '../render/app.js';
-import { compareStrings } from '../render/layout.js';
+import { compareStrings } from '../core/order.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { printDiagnostics } from './output.js';

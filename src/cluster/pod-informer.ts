@@ -12,6 +12,7 @@ import { TEMPLATE_LABEL } from '../core/names.js';
 import type { ClusterReader, McpServerMessage } from './reader.js';
 import { McpoError } from '../core/errors.js';
 import { toMcpServer } from './pod-status.js';
+import { compareStrings } from '../core/order.js';
 
 const MIN_BACKOFF_MS = 200;
 const MAX_BACKOFF_MS = 5_000;
@@ -68,7 +69,7 @@ export class PodInformer implements ClusterReader {
     this.sorted ??= this.informer
       .list()
       .map(toMcpServer)
-      .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+      .sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name));
     return this.sorted;
   }
 

@@ -4,6 +4,7 @@
  * their code to a status.
  */
 import { escapeControl } from './echo.js';
+import { compareStrings } from './order.js';
 
 export type DiagnosticCode =
   | 'yaml.syntax'
@@ -116,5 +117,7 @@ export function formatDiagnostic(diagnostic: Diagnostic): string {
 
 /** Stable order: by file, line, column, then message. */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
-  return (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.message.localeCompare(b.message);
+  return (
+    compareStrings(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || compareStrings(a.message, b.message)
+  );
 }

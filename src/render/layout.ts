@@ -36,8 +36,3 @@ export function objectPath(id: ObjectIdentity): string {
   const file = `${id.kind.toLowerCase()}-${id.name}.yaml`;
   return id.namespace === undefined ? `${CLUSTER_DIR}/${file}` : `${NAMESPACES_DIR}/${id.namespace}/${file}`;
 }
-
-/** Byte-wise (code unit) order: the same on every machine and locale. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

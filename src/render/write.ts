@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { lstat, mkdir, readFile, readdir, rmdir, unlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join, parse, resolve, sep } from 'node:path';
 import type { RenderedFiles } from './app.js';
-import { compareStrings } from './layout.js';
+import { compareStrings } from '../core/order.js';
 import { McpoError } from '../core/errors.js';
 
 export interface WriteResult {

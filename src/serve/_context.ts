@@ -9,6 +9,7 @@ import { cutPage, type ListRequest, matchesLabels, type Page, startPage } from '
 import type { Snapshot, SnapshotStore } from './snapshot.js';
 import { McpoError } from '../core/errors.js';
 import { CommitError } from './status.js';
+import { compareStrings } from '../core/order.js';
 
 export class CallContext {
   /** The commit the answer came from (set when a snapshot is taken). */
@@ -122,7 +123,7 @@ export function labelFilter<T extends { labels: Readonly<Record<string, string>>
 
 /** Sorted copy of a label selector (so token hashes do not depend on map order). */
 export function normalizedSelector(selector: Record<string, string> | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(selector ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(selector ?? {}).sort(([a], [b]) => compareStrings(a, b)));
 }
 
 /**

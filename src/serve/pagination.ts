@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { McpoError } from '../core/errors.js';
+import { compareStrings } from '../core/order.js';
 
 /** page_size 0 means this (service.proto). */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -36,7 +37,7 @@ function canonical(value: unknown): string {
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => compareStrings(a, b));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value ?? null);

@@ -10,6 +10,8 @@ import { creationTime, type CreationTimes, fileCreationTimes } from '../source/h
 import { BuildAbandoned, ModelBuilder } from './model-builder.js';
 import { containerResources, namespacedKey } from '../model/queries.js';
 import type { Labels, McpTemplate, Model, Namespace, ResourceLimitPreset, Secret } from '../model/types.js';
+import { deepFreeze } from '../core/freeze.js';
+import { compareStrings } from '../core/order.js';
 
 /** The McpTemplate message as served. */
 export interface TemplateMessage {
@@ -91,18 +93,7 @@ export interface Snapshot {
   readonly warnings: readonly Diagnostic[];
 }
 
-const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** Freezes objects, arrays and the values of Maps (a model that crossed a thread boundary arrives unfrozen). */
-function deepFreeze<T>(value: T): T {
-  if (value instanceof Map) {
-    for (const item of value.values()) deepFreeze(item);
-  } else if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value as object)) deepFreeze(item);
-  }
-  return value;
-}
+// A model that crossed the worker thread boundary arrives unfrozen: the snapshot freezes all of it again.
 
 function templateMessage(t: McpTemplate, preset: ResourceLimitPreset | undefined, createdAt: number): TemplateMessage {
   const resolved = preset ? containerResources(preset, t) : undefined;
@@ -179,7 +170,7 @@ export function assembleSnapshot(sha: string, model: Model, times: CreationTimes
   const templatesByPreset = new Map<string, string[]>();
   const templateCount = new Map<string, number>();
   const secretCount = new Map<string, number>();
-  const templateKeys = [...model.templates.keys()].sort(byString);
+  const templateKeys = [...model.templates.keys()].sort(compareStrings);
   for (const key of templateKeys) {
     const t = model.templates.get(key)!;
     const list = templatesByPreset.get(t.resource_limit_name) ?? [];
@@ -194,12 +185,12 @@ export function assembleSnapshot(sha: string, model: Model, times: CreationTimes
     return templateMessage(t, model.presets.get(t.resource_limit_name), created(t.source.file));
   });
   const presets = [...model.presets.values()]
-    .sort((a, b) => byString(a.name, b.name))
+    .sort((a, b) => compareStrings(a.name, b.name))
     .map((p) => presetMessage(p, templatesByPreset.get(p.name)?.length ?? 0, created(p.source.file)));
   const namespaces = [...model.namespaces.values()]
-    .sort((a, b) => byString(a.name, b.name))
+    .sort((a, b) => compareStrings(a.name, b.name))
     .map((n) => namespaceMessage(n, templateCount.get(n.name) ?? 0, secretCount.get(n.name) ?? 0, created(n.source.file)));
-  const secrets = [...model.secrets.keys()].sort(byString).map((key) => {
+  const secrets = [...model.secrets.keys()].sort(compareStrings).map((key) => {
     const s = model.secrets.get(key)!;
     return secretMessage(s, created(s.source.file));
   });

@@ -1,5 +1,5 @@
 /**
- * Running git for the git/ modules: one clean environment (variables that
+ * Running git for the source stage: one environment policy (variables that
  * redirect git to another repository are dropped, so a hook's GIT_DIR or
  * GIT_INDEX_FILE never leaks into our reads), no prompts, and binary-safe
  * output where content is read.
@@ -39,16 +39,23 @@ export function gitEnv(): Record<string, string> {
   return env;
 }
 
-/** Variables passed to simple-git's children (it refuses pager, editor, ssh and askpass overrides). */
-const SIMPLE_GIT_VARS = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TMPDIR', 'TZ', 'SYSTEMROOT'];
+/**
+ * What simple-git's unsafe-operations guard refuses to pass on: variables
+ * that make git run another program (pager, editor, ssh, askpass, proxy) or
+ * read other configuration. The local, read-only commands run through
+ * simple-git (log, show, config) use none of them, so they are left out
+ * rather than allowed.
+ */
+const REFUSED_BY_SIMPLE_GIT =
+  /^(GIT_(ASKPASS|CONFIG(_.*)?|EDITOR|EXEC_PATH|EXTERNAL_DIFF|PAGER|PROXY_COMMAND|SEQUENCE_EDITOR|SSH|SSH_COMMAND|TEMPLATE_DIR)|EDITOR|VISUAL|PAGER|SSH_ASKPASS)$/i;
 
-/** A simple-git instance for a repository (read-only local commands: log, show, config); `signal` kills its commands. */
+/**
+ * A simple-git instance for a repository, for the local read-only commands
+ * whose output is text (log, show, config); `signal` kills its commands. Same
+ * environment policy as runGit, less what the commands cannot use.
+ */
 export function gitFor(baseDir: string, signal?: AbortSignal): SimpleGit {
-  const env: Record<string, string> = { GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' };
-  for (const k of SIMPLE_GIT_VARS) {
-    const v = process.env[k];
-    if (v !== undefined) env[k] = v;
-  }
+  const env = Object.fromEntries(Object.entries(gitEnv()).filter(([k]) => !REFUSED_BY_SIMPLE_GIT.test(k)));
   return simpleGit({ baseDir, config: ['core.quotePath=false'], trimmed: false, maxConcurrentProcesses: 4, ...(signal ? { abort: signal } : {}) }).env(env);
 }
 
@@ -59,7 +66,14 @@ function gitFailed(args: readonly string[], exitCode: number | null, stderr: str
   });
 }
 
-/** Runs `git -C repoDir ...args`, feeding `input` to stdin; resolves with stdout bytes. `signal` kills it. */
+/**
+ * Runs `git -C repoDir ...args`, feeding `input` to stdin; resolves with
+ * stdout bytes. `signal` kills it. The raw process, not simple-git, because
+ * these calls need what simple-git does not give: binary-safe stdout
+ * (`cat-file --batch` contents, `ls-tree -z` names that are not UTF-8),
+ * batches on stdin, and for clone/fetch the non-interactive GIT_SSH_COMMAND
+ * that simple-git's guard refuses.
+ */
 export function runGit(repoDir: string, args: readonly string[], input?: string | Buffer, signal?: AbortSignal): Promise<Buffer> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn('git', ['-C', repoDir, '-c', 'core.quotePath=false', ...args], {

@@ -48,6 +48,12 @@ const DEFAULT_PARTS = 'validate,synth,grpc,history';
 
 // ---- options ----
 const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  // The usage is this file's header comment.
+  const header = readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0] ?? '';
+  process.stdout.write(`${header.replace(/^#!.*\n|^\/\/ @ts-check\n|^\/\*\*\n/gm, '').replace(/^ \* ?/gm, '')}\n`);
+  process.exit(0);
+}
 /** @type {(name: string, fallback?: string) => string | undefined} */
 const opt = (name, fallback) => {
   const i = argv.indexOf(name);

@@ -11,9 +11,7 @@
 import { join, relative, resolve, sep } from 'node:path';
 import { type Diagnostic, isError } from '../core/diagnostic.js';
 import { echo } from '../core/echo.js';
-import { MAX_FILE_BYTES } from '../core/limits.js';
 import { RESOURCES_DIR } from '../core/repository.js';
-import { tooLarge } from '../source/files.js';
 import { type InputFile, readWorkingTreeFiles } from '../source/working-tree.js';
 import { buildModel } from '../model/build.js';
 import type { Model } from '../model/types.js';
@@ -89,19 +87,12 @@ export async function changeRepository(repoDir: string, plan: (tree: Tree) => Pl
 
 async function apply(repoDir: string, byPath: Map<string, InputFile>, problems: Diagnostic[], plan: Plan, dryRun = false): Promise<ChangeOutcome> {
   const { changes } = plan;
-  const oversized: Diagnostic[] = [];
   for (const change of changes) {
     assertInsideResources(repoDir, change.path);
-    if (change.content === null) {
-      byPath.delete(change.path);
-      continue;
-    }
-    const content = Buffer.from(change.content);
-    // The validator refuses a file over the limit unread: so must the change that would write it.
-    if (content.length > MAX_FILE_BYTES) oversized.push(tooLarge(change.path, content.length));
-    byPath.set(change.path, { path: change.path, content });
+    if (change.content === null) byPath.delete(change.path);
+    // buildModel refuses a file over the size limit, so a change cannot write one.
+    else byPath.set(change.path, { path: change.path, content: Buffer.from(change.content) });
   }
-  if (oversized.length > 0) return { applied: false, changes, diagnostics: oversized, notes: ['nothing was written'] };
   const { diagnostics } = buildModel({ files: [...byPath.values()], problems });
   const blocking = diagnostics.filter((d) => isError(d) && !plan.accept?.(d));
   if (blocking.length > 0)

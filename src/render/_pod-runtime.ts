@@ -4,9 +4,6 @@
  * (HOME with its caches, /tmp) as emptyDir volumes.
  */
 import type { k8s } from 'cdk8s-plus-28';
-import { HOME_VOLUME, TMP_VOLUME } from '../core/names.js';
-
-export { HOME_VOLUME, TMP_VOLUME };
 
 /** No passwd entry is needed: HOME comes from the environment. 65532 is the usual "nonroot" id. */
 export const RUN_AS_USER = 65532;

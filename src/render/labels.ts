@@ -16,7 +16,6 @@ import type { Labels, McpTemplate, Namespace } from '../model/types.js';
 import { ANNOTATION_PREFIX, MANAGED_BY_LABELS, TEMPLATE_LABEL, templateOwnLabels } from '../core/names.js';
 import { sortedRecord } from '../core/order.js';
 
-export { ANNOTATION_PREFIX, sortedRecord };
 export const DISPLAY_NAME_ANNOTATION = `${ANNOTATION_PREFIX}display-name`;
 export const DESCRIPTION_ANNOTATION = `${ANNOTATION_PREFIX}description`;
 

@@ -14,11 +14,11 @@
 import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { CONTAINER_NAME, PORT_NAME } from '../core/names.js';
+import { ANNOTATION_PREFIX, CONTAINER_NAME, HOME_VOLUME, PORT_NAME, RESERVED_VOLUME_NAMES, TMP_VOLUME } from '../core/names.js';
 import { containerResources, namespacedKey } from '../model/queries.js';
 import type { McpTemplate, ResourceLimitPreset, Secret } from '../model/types.js';
-import { ANNOTATION_PREFIX, descriptiveAnnotations, nonEmpty, selectorLabels, templateLabels } from './labels.js';
-import { HOME_DIR, HOME_VOLUME, RUNTIME_ENV, TMP_DIR, TMP_VOLUME, containerSecurityContext, imagePullPolicy, podSecurityContext } from './_pod-runtime.js';
+import { descriptiveAnnotations, nonEmpty, selectorLabels, templateLabels } from './labels.js';
+import { HOME_DIR, RUNTIME_ENV, TMP_DIR, containerSecurityContext, imagePullPolicy, podSecurityContext } from './_pod-runtime.js';
 import { BRIDGE_HEALTH_PATH, containerCommand } from './stdio-bridge.js';
 
 /**
@@ -135,7 +135,7 @@ function podVolumes(template: McpTemplate, preset: ResourceLimitPreset): { volum
   const volumes: k8s.Volume[] = [];
   const volumeMounts: k8s.VolumeMount[] = [];
   for (const v of preset.volumes) {
-    if (v.name === HOME_VOLUME || v.name === TMP_VOLUME) {
+    if (RESERVED_VOLUME_NAMES.has(v.name)) {
       throw new Error(
         `ResourceLimit ${preset.name}: volume name "${v.name}" is reserved by mcp-orchestrator (template ${template.namespace}/${template.name})`,
       );

@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createLogger, type Logger } from '../../src/serve/log.js';
 import { TestRepo } from '../support/git-repo.js';
+import { afterEach } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const CLIENT_DIR = join(here, '..', 'client');
@@ -188,4 +189,16 @@ export function rawConnection(port: number): Promise<{ maxConcurrentStreams: num
     session.once('remoteSettings', (settings) => resolve({ maxConcurrentStreams: settings.maxConcurrentStreams, closed }));
     setTimeout(() => session.destroy(), 10_000).unref();
   });
+}
+
+/**
+ * What a test registers to undo (servers, repositories, clients), run after
+ * each test in reverse order of registration.
+ */
+export function cleanupsAfterEach(): (() => Promise<void> | void)[] {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return cleanups;
 }

@@ -7,17 +7,14 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isLoopback } from '../../src/serve/server.js';
 import { REPO_ROOT } from '../support/build.js';
 import { mcpo, type Served, startMcpoServe } from '../support/mcpo.js';
 import type { TestRepo } from '../support/git-repo.js';
-import { clientPython, fakeSealed, PyClient, rawConnection, SETUP_TIMEOUT_MS, seededRepo } from './_support.js';
+import { clientPython, fakeSealed, PyClient, rawConnection, SETUP_TIMEOUT_MS, seededRepo, cleanupsAfterEach } from './_support.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 beforeAll(() => {
   clientPython();

@@ -4,17 +4,14 @@
  * two commits, a bad commit keeps the last good one (and says so), and page
  * tokens outlive a reload until their snapshot is evicted.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_NAME } from '../../src/spec/proto.js';
 import { silentLogger } from '../../src/serve/log.js';
 import { type RunningServer, startServer } from '../../src/serve/server.js';
 import type { TestRepo } from '../support/git-repo.js';
-import { clientPython, PyClient, SETUP_TIMEOUT_MS, seededRepo, template } from './_support.js';
+import { clientPython, PyClient, SETUP_TIMEOUT_MS, seededRepo, template, cleanupsAfterEach } from './_support.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 beforeAll(() => {
   clientPython();

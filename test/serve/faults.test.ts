@@ -7,16 +7,13 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../src/serve/server.js';
 import { REPO_ROOT } from '../support/build.js';
 import type { TestRepo } from '../support/git-repo.js';
-import { clientPython, PyClient, recordingLogger, SETUP_TIMEOUT_MS, seededRepo, template, until } from './_support.js';
+import { clientPython, PyClient, recordingLogger, SETUP_TIMEOUT_MS, seededRepo, template, until, cleanupsAfterEach } from './_support.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupsAfterEach();
 
 beforeAll(() => {
   clientPython();

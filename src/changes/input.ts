@@ -14,10 +14,9 @@
  */
 import { closeSync, fstatSync, openSync, type Stats, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { MAX_FILE_BYTES } from '../core/limits.js';
+import { MAX_FILE_BYTES, MAX_SECRET_DATA_BYTES, SECRET_LIMIT_REASON } from '../core/limits.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { echo, quoted } from '../core/echo.js';
-import { MAX_SECRET_DATA_BYTES, SECRET_LIMIT_REASON } from '../secrets/limits.js';
 import { readFdBounded, readStdinBounded } from '../source/read-bounded.js';
 
 /** How long a just-changed input file must stay unchanged to count as complete. */

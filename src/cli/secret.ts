@@ -6,7 +6,7 @@ import { createSecret, type UpdateStrategy, updateSecret } from '../changes/secr
 import { refused } from '../changes/working-tree.js';
 import type { SealingScope, SecretType } from '../model/types.js';
 import { loadSealingCertificate } from '../secrets/certificate.js';
-import { MAX_SECRET_DATA_BYTES } from '../secrets/limits.js';
+import { MAX_SECRET_DATA_BYTES } from '../core/limits.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { SealingKey } from '../secrets/seal.js';
 import { action } from './command.js';

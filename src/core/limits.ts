@@ -24,3 +24,7 @@ export const MAX_QUANTITY_CHARS = 64;
  * MAX_FILE_BYTES.
  */
 export const MAX_SECRET_DATA_BYTES = 512 * 1024;
+
+/** Why MAX_SECRET_DATA_BYTES, for the hint of every refusal of that limit. */
+export const SECRET_LIMIT_REASON =
+  'Kubernetes caps a Secret at 1 MiB, and sealed values grow by a third in a declaration file limited to 1 MiB; split the data into several secrets';

@@ -13,9 +13,9 @@ import { isOutputOnly, isSensitive } from '../spec/proto.js';
 import { QUANTITY_FIELDS } from '../core/kinds.js';
 import { nearest } from './names.js';
 import { type ParsedDocument, type Position, positionAt } from './parse-yaml.js';
+import { MAX_NESTING_DEPTH } from '../core/limits.js';
 
 // The node count is bounded before the walk (parse-yaml's MAX_EXPANDED_NODES).
-const MAX_DEPTH = 32;
 /** How many separators of a reported path are indexed for `reportedUnder` (rules ask about short paths). */
 const MAX_INDEXED_SEGMENTS = 8;
 
@@ -179,8 +179,8 @@ export function checkMessage(
 ): PlainMessage | undefined {
   const node = resolve(ctx, rawNode, path);
   if (node === undefined) return undefined;
-  if (depth > MAX_DEPTH) {
-    report(ctx, 'field.type', node, path, `nesting deeper than ${MAX_DEPTH} levels`);
+  if (depth > MAX_NESTING_DEPTH) {
+    report(ctx, 'field.type', node, path, `nesting deeper than ${MAX_NESTING_DEPTH} levels`);
     return undefined;
   }
   if (!isMap(node)) {

@@ -4,6 +4,7 @@
  */
 import { type Document, type ErrorCode, isAlias, isCollection, isPair, isScalar, LineCounter, type Node, parseAllDocuments, visit } from 'yaml';
 import type { Diagnostic } from '../core/diagnostic.js';
+import { MAX_EXPANDED_NODES } from '../core/limits.js';
 
 export interface ParsedDocument {
   readonly file: string;
@@ -20,12 +21,6 @@ export function positionAt(lineCounter: LineCounter, offset: number): Position {
   const { line, col } = lineCounter.linePos(offset);
   return { line, column: col };
 }
-
-/**
- * A document may expand to at most this many nodes once aliases are followed
- * (alias bombs). The only node limit: the shape walk visits fewer nodes than this.
- */
-export const MAX_EXPANDED_NODES = 100_000;
 
 /**
  * Our own words for each error of the `yaml` package: its messages quote the

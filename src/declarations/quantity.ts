@@ -17,13 +17,11 @@
  * (Kubernetes keeps 19 significant digits; longer text is a mistake or an attack),
  * and the quirks of its parser that read "+", "." or "e3" as 0 are refused.
  */
+import { MAX_QUANTITY_CHARS } from '../core/limits.js';
 export interface Quantity {
   readonly numerator: bigint;
   readonly denominator: bigint;
 }
-
-/** Longest quantity text accepted (checked before any parsing). */
-export const MAX_QUANTITY_CHARS = 64;
 
 const BINARY: Record<string, bigint> = { Ki: 1n << 10n, Mi: 1n << 20n, Gi: 1n << 30n, Ti: 1n << 40n, Pi: 1n << 50n, Ei: 1n << 60n };
 const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };

@@ -13,7 +13,8 @@ import type { RawDeclaration } from './documents.js';
 import type { PlainMessage, PlainValue } from './check-shape.js';
 import { KINDS } from '../core/kinds.js';
 import { checkEnvVarName, checkLabelKey, checkLabelValue, checkName, checkSecretKey, nearest } from './names.js';
-import { compareQuantities, isPositive, MAX_QUANTITY_CHARS, parseQuantity, type Quantity } from './quantity.js';
+import { compareQuantities, isPositive, parseQuantity, type Quantity } from './quantity.js';
+import { MAX_QUANTITY_CHARS } from '../core/limits.js';
 
 /** Names listed in a hint ("its keys: ...") before the rest is only counted. */
 const MAX_LISTED = 20;

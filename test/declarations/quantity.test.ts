@@ -4,7 +4,8 @@
  * cluster applies, so that comparisons agree with what Kubernetes will do.
  */
 import { describe, expect, it } from 'vitest';
-import { compareQuantities, MAX_QUANTITY_CHARS, parseQuantity } from '../../src/declarations/quantity.js';
+import { MAX_QUANTITY_CHARS } from '../../src/core/limits.js';
+import { compareQuantities, parseQuantity } from '../../src/declarations/quantity.js';
 import { check, PRESET } from './fixtures.js';
 
 /** The value in nanos, as a string, or undefined when not a quantity. */

@@ -3,7 +3,7 @@
  * the CLI prints them, `--format json` emits them, and the gRPC server maps
  * their code to a status.
  */
-import { escapeControl } from './echo.js';
+import { bounded } from './echo.js';
 import { compareStrings } from './order.js';
 
 export type DiagnosticCode =
@@ -73,14 +73,6 @@ export const MAX_DIAGNOSTIC_FIELD_CHARS = 2000;
 
 /** Each text field and its bound: a name is at most namespace/name (63 + 1 + 253) when valid. */
 const TEXT_FIELDS = { message: MAX_DIAGNOSTIC_FIELD_CHARS, hint: MAX_DIAGNOSTIC_FIELD_CHARS, file: 1000, path: 1000, kind: 64, name: 320 } as const;
-
-/** `text` with control characters escaped, cut to at most `max` characters (idempotent). */
-function bounded(text: string, max: number): string {
-  const escaped = escapeControl(text);
-  if (escaped.length <= max) return escaped;
-  const marker = `… (${escaped.length} characters, cut)`;
-  return escaped.slice(0, max - marker.length) + marker;
-}
 
 /**
  * The diagnostic with every text field safe to print: control characters

@@ -35,3 +35,16 @@ export function echo(text: string, max: number = MAX_ECHO_CHARS): string {
 export function quoted(text: string, max: number = MAX_ECHO_CHARS): string {
   return `"${echo(text, max)}"`;
 }
+
+/**
+ * Text made safe as a whole field (a status message, a diagnostic's file or
+ * message): control characters escaped, and when longer than `max`, cut with
+ * a marker so the result is exactly `max` characters. Idempotent: applying it
+ * twice gives the same text, so every face that prints a field may apply it.
+ */
+export function bounded(text: string, max: number): string {
+  const escaped = escapeControl(text);
+  if (escaped.length <= max) return escaped;
+  const marker = `… (${escaped.length} characters, cut)`;
+  return escaped.slice(0, max - marker.length) + marker;
+}

@@ -8,7 +8,7 @@
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { type Diagnostic, safeDiagnostic } from '../core/diagnostic.js';
-import { escapeControl } from '../core/echo.js';
+import { bounded } from '../core/echo.js';
 import { ERROR_KINDS, McpoError, type McpoErrorOptions, type ErrorKind } from '../core/errors.js';
 import { loadSpec, PROTO_PACKAGE } from '../spec/proto.js';
 
@@ -105,10 +105,7 @@ export const MAX_STATUS_CHARS = 2048;
  * grpc-message the interceptor sends are the same text.
  */
 export function statusMessage(text: string): string {
-  const escaped = escapeControl(text);
-  if (escaped.length <= MAX_STATUS_CHARS) return escaped;
-  const marker = `… (${escaped.length} characters in all)`;
-  return escaped.slice(0, MAX_STATUS_CHARS - marker.length) + marker;
+  return bounded(text, MAX_STATUS_CHARS);
 }
 
 /** Metadata values are ASCII; keep them short and printable. */

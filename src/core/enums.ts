@@ -18,7 +18,15 @@ export const DEFAULTS = {
   transport: 'TRANSPORT_STDIO',
   secretType: 'SECRET_TYPE_OPAQUE',
   sealingScope: 'SEALING_SCOPE_STRICT',
-} as const satisfies { replicas: number; port: number; path: string; ssePath: string; transport: Transport; secretType: SecretType; sealingScope: SealingScope };
+} as const satisfies {
+  replicas: number;
+  port: number;
+  path: string;
+  ssePath: string;
+  transport: Transport;
+  secretType: SecretType;
+  sealingScope: SealingScope;
+};
 
 /** The declared enum value, or the default when it is left out ('' or *_UNSPECIFIED). The value is assumed checked. */
 export function enumOrDefault<T extends string>(declared: unknown, fallback: T): T {

@@ -291,7 +291,7 @@ function checkTemplate(
       'command',
       'a stdio MCP server needs "command"',
       "the stdio bridge replaces the image's entrypoint and starts the server with command + args, e.g. command: [uvx], args: [mcp-server-fetch]; " +
-        "for a catalog image whose server is its entrypoint, put that entrypoint in command and its CMD in args " +
+        'for a catalog image whose server is its entrypoint, put that entrypoint in command and its CMD in args ' +
         "(`docker inspect -f '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' IMAGE` shows them)",
     );
   if (v.path !== undefined) {

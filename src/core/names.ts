@@ -3,6 +3,7 @@
  * objects (the validator refuses them in declarations, the cluster reader
  * selects pods by them) and the names render reserves in every pod.
  */
+import { posix } from 'node:path';
 
 /** Label every rendered object carries to tie it to its template. */
 export const TEMPLATE_LABEL = 'mcp-orchestrator.io/template';
@@ -56,9 +57,9 @@ export const BRIDGE_DIR = '/mcpo/bin';
  */
 export const RESERVED_MOUNT_PATHS: readonly string[] = ['/mcpo'];
 
-/** The reserved mount path `path` is at or below, if any (trailing and doubled slashes ignored). */
+/** The reserved mount path `path` is at or below, if any, however it is spelled (`//`, `.`, `..`, a trailing `/`). */
 export function reservedMountPath(path: string): string | undefined {
-  const normalized = path.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
+  const normalized = posix.normalize(path).replace(/(.)\/$/, '$1');
   return RESERVED_MOUNT_PATHS.find((r) => normalized === r || normalized.startsWith(`${r}/`));
 }
 

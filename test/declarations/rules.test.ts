@@ -160,7 +160,7 @@ describe('semantic rules', () => {
   });
 
   it('presets: no volume at or below /mcpo, where the bridge binary is mounted (any spelling of the path)', () => {
-    for (const path of ['/mcpo/bin', '/mcpo', '/mcpo/', '/mcpo/bin/', '//mcpo//bin', '/mcpo/bin/extra', '/mcpo/other']) {
+    for (const path of ['/mcpo/bin', '/mcpo', '/mcpo/', '/mcpo/bin/', '//mcpo//bin', '/./mcpo/./bin', '/mcpo/bin/extra', '/mcpo/other']) {
       const { lines } = check({ [P]: `${PRESET}volumes:\n  - {name: data, mount_path: "${path}", empty_dir: {}}\n` });
       expect(lines, path).toEqual([
         `resources/preset.yaml:9:30: ResourceLimit/n1-standard-nano: volumes[0].mount_path: mount path "${path}" is inside /mcpo, where mcp-orchestrator puts the stdio bridge (mount the volume somewhere else; /mcpo is reserved in every pod)`,

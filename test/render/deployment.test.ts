@@ -334,7 +334,7 @@ describe('reserved names and paths, even in a model the validator did not see', 
   });
 
   it('a preset volume never hides the bridge at /mcpo/bin, nor takes one of our volume names', () => {
-    for (const mount_path of ['/mcpo/bin', '/mcpo', '/mcpo/bin/', '/mcpo/x'])
+    for (const mount_path of ['/mcpo/bin', '/mcpo', '/mcpo/bin/', '/mcpo/x', '/data/../mcpo/bin'])
       expect(() => renderModel(withVolume({ name: 'data', mount_path }), { bridgeImage: DEFAULT_BRIDGE_IMAGE }), mount_path).toThrow(
         /mount path ".*" is inside \/mcpo, reserved by mcp-orchestrator/,
       );

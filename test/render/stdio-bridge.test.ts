@@ -1,36 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BRIDGE_DIR } from '../../src/core/names.js';
 import { fakeSealed } from '../declarations/fixtures.js';
-import { object, render } from './helpers.js';
-
-/**
- * Stands in for the kubelet: its expansion of `$(VAR)` in a container's command and args,
- * written from the rules the Kubernetes API documents for Container.args, not from src/:
- * "Variable references $(VAR_NAME) are expanded using the container's environment. If a
- * variable cannot be resolved, the reference in the input string will be unchanged. Double $$
- * are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e.
- * "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never
- * be expanded, regardless of whether the variable exists or not." A `$(` with no `)` is not a
- * reference.
- */
-function kubeletExpand(input: string, env: Readonly<Record<string, string>>): string {
-  let out = '';
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i]!;
-    if (c === '$' && input[i + 1] === '$') {
-      out += '$';
-      i++;
-    } else if (c === '$' && input[i + 1] === '(' && input.indexOf(')', i + 2) >= 0) {
-      const close = input.indexOf(')', i + 2);
-      const name = input.slice(i + 2, close);
-      out += Object.hasOwn(env, name) ? env[name] : `$(${name})`;
-      i = close;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+import { kubeletExpand, object, render } from './helpers.js';
 
 describe('$(VAR) references in a stdio template (Kubernetes expands them in args before the container starts)', () => {
   const secret = `kind: Secret

@@ -5,18 +5,20 @@
  *
  * Renders the declarations of git revision BASE and of HEAD (a revision, or
  * the working tree when omitted) straight from the object store, without a
- * checkout, and prints a unified diff per rendered file (one object per
+ * checkout, each with the mcpo.yaml of its side, and prints a unified diff per rendered file (one object per
  * file, plus the kustomization.yaml files). Like diff(1): exit 0 when equal,
  * 1 when different, 2 on trouble (usage, a revision that is not a commit,
  * invalid declarations at either side).
  */
 import type { Command } from 'commander';
 import { FILE_HEADERS_ONLY, createTwoFilesPatch } from 'diff';
+import { bridgeImage, readCommitRepoConfig, readRepoConfig, type RepoConfig } from '../declarations/repo-config.js';
 import { buildModel } from '../model/build.js';
 import { readCommitFiles } from '../source/commit.js';
 import { readWorkingTreeFiles } from '../source/working-tree.js';
 import type { LoadResult } from '../model/types.js';
 import { renderModel } from '../render/app.js';
+import { echo } from '../core/echo.js';
 import { compareStrings } from '../core/order.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -32,15 +34,19 @@ interface Side {
 async function loadSide(repo: string, rev: string | undefined): Promise<Side> {
   let result: LoadResult;
   let label: string;
+  let config: RepoConfig;
   if (rev === undefined) {
     label = 'working tree';
     result = buildModel(await readWorkingTreeFiles(repo));
+    config = readRepoConfig(repo);
   } else {
     let commit: LoadResult & { sha: string };
     try {
       const read = await readCommitFiles(repo, rev);
       commit = { sha: read.sha, ...buildModel(read) };
+      config = await readCommitRepoConfig(repo, read.sha);
     } catch (err) {
+      if (err instanceof McpoError && err.kind === 'invalid') throw new McpoError('invalid', `${echo(rev)}: ${err.message}`, { hint: err.hint });
       if (err instanceof McpoError && err.kind === 'usage') throw err;
       throw new McpoError('unavailable', `cannot read ${JSON.stringify(rev)} in ${repo}: ${errorMessage(err)}`, { cause: err });
     }
@@ -49,7 +55,7 @@ async function loadSide(repo: string, rev: string | undefined): Promise<Side> {
   }
   if (!result.model) throw new McpoError('invalid', `the declarations at ${label} are invalid; nothing to compare`, { diagnostics: result.diagnostics });
   try {
-    return { label, files: renderModel(result.model) };
+    return { label, files: renderModel(result.model, { bridgeImage: bridgeImage(config) }) };
   } catch (err) {
     throw new McpoError('internal', `cannot render ${label}: ${errorMessage(err)}`, { cause: err });
   }
@@ -105,7 +111,7 @@ export function registerDiff(program: Command): void {
           // diff's exit codes: 1 means "different", so every kind of trouble is 2.
           if (!(err instanceof McpoError)) throw err;
           printDiagnostics(err.diagnostics, 'text');
-          process.stderr.write(`mcpo diff: ${err.message}\n`);
+          process.stderr.write(`mcpo diff: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
           return EXIT_USAGE;
         }
         const [from, to] = sides;

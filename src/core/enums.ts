@@ -12,10 +12,21 @@ export type SealingScope = 'SEALING_SCOPE_STRICT' | 'SEALING_SCOPE_NAMESPACE_WID
 export const DEFAULTS = {
   replicas: 1,
   port: 8000,
+  /** The MCP endpoint path; SSE servers conventionally serve theirs at /sse. */
+  path: '/mcp',
+  ssePath: '/sse',
   transport: 'TRANSPORT_STDIO',
   secretType: 'SECRET_TYPE_OPAQUE',
   sealingScope: 'SEALING_SCOPE_STRICT',
-} as const satisfies { replicas: number; port: number; transport: Transport; secretType: SecretType; sealingScope: SealingScope };
+} as const satisfies {
+  replicas: number;
+  port: number;
+  path: string;
+  ssePath: string;
+  transport: Transport;
+  secretType: SecretType;
+  sealingScope: SealingScope;
+};
 
 /** The declared enum value, or the default when it is left out ('' or *_UNSPECIFIED). The value is assumed checked. */
 export function enumOrDefault<T extends string>(declared: unknown, fallback: T): T {

@@ -105,3 +105,71 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
   }
   return best !== undefined && bestDistance <= limit ? best : undefined;
 }
+
+/** Characters of an image reference; Docker caps the name at 255 and a tag at 128, a digest adds ~72. */
+export const MAX_IMAGE_CHARS = 512;
+const IMAGE_PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const IMAGE_DOMAIN_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+const IMAGE_TAG = /^[\w][\w.-]{0,127}$/;
+const IMAGE_DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+
+/**
+ * A container image reference as the kubelet reads it (distribution's
+ * grammar: `[domain[:port]/]path[:tag][@digest]`, the path in lowercase):
+ * undefined when valid, else what is wrong. A reference the kubelet cannot
+ * parse leaves the pod in InvalidImageName, long after a green check.
+ */
+export function checkImageReference(image: string): string | undefined {
+  if (/\s/.test(image)) return `image ${quoted(image)} must not contain white space`;
+  if (image.length > MAX_IMAGE_CHARS) return `an image reference of ${image.length} characters is over the limit of ${MAX_IMAGE_CHARS}`;
+  const bad = (why: string) => `${quoted(image)} is not an image reference: ${why}`;
+  const at = image.indexOf('@');
+  const digest = at >= 0 ? image.slice(at + 1) : undefined;
+  let rest = at >= 0 ? image.slice(0, at) : image;
+  if (digest !== undefined && !IMAGE_DIGEST.test(digest)) return bad(`the digest ${quoted(digest)} is not ALGORITHM:HEX (e.g. sha256: and 64 hex digits)`);
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    const tag = rest.slice(colon + 1);
+    if (!IMAGE_TAG.test(tag)) return bad(`the tag ${quoted(tag)} must be 1 to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'`);
+    rest = rest.slice(0, colon);
+  }
+  if (rest === '') return bad('the repository name is missing');
+  if (rest.length > 255) return bad(`the repository name is ${rest.length} characters, over 255`);
+  const components = rest.split('/');
+  const first = components[0]!;
+  if (components.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase())) {
+    components.shift();
+    const [host = '', port, ...more] = first.split(':');
+    if (more.length > 0 || (port !== undefined && !/^[0-9]{1,5}$/.test(port)) || !host.split('.').every((l) => IMAGE_DOMAIN_LABEL.test(l)))
+      return bad(`the registry ${quoted(first)} is not a host name with an optional :port`);
+  }
+  for (const component of components) {
+    if (!IMAGE_PATH_COMPONENT.test(component))
+      return bad(
+        `the path component ${quoted(component)} must be lowercase letters and digits, separated by '.', '_', '__' or '-'${component !== component.toLowerCase() ? ' (no capitals)' : ''}`,
+      );
+  }
+  return undefined;
+}
+
+/** Characters of an MCP endpoint path. */
+export const MAX_ENDPOINT_PATH_CHARS = 256;
+/** RFC 3986 path characters (pchar and '/'), '%' only as %XX; no '?' or '#'. */
+const ENDPOINT_PATH = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$/;
+
+/**
+ * An MCP endpoint path (`path` of a template): undefined when valid, else
+ * what is wrong. Besides the URL syntax, no empty, "." or ".." segment: an
+ * HTTP server (Go's ServeMux in the bridge among them) redirects such a path
+ * to its cleaned form and never serves it as written.
+ */
+export function checkEndpointPath(path: string): string | undefined {
+  if (path.length > MAX_ENDPOINT_PATH_CHARS) return `a path of ${path.length} characters is over the limit of ${MAX_ENDPOINT_PATH_CHARS}`;
+  if (!path.startsWith('/')) return `path ${quoted(path)} must start with "/"`;
+  if (path.includes('?') || path.includes('#')) return `path ${quoted(path)} must not have a query or fragment ("?" or "#")`;
+  if (!ENDPOINT_PATH.test(path)) return `path ${quoted(path)} may hold only URL path characters: letters, digits, "-._~!$&'()*+,;=:@/" and %XX escapes`;
+  const segments = path.slice(1).split('/');
+  if (segments.some((s, i) => s === '.' || s === '..' || (s === '' && i < segments.length - 1)))
+    return `path ${quoted(path)} must not have "." or ".." segments or "//"`;
+  return undefined;
+}

@@ -7,12 +7,12 @@
 import type { Diagnostic, DiagnosticCode } from '../core/diagnostic.js';
 import { echo, quoted } from '../core/echo.js';
 import { DEFAULTS, enumOrDefault, REQUIRED_SECRET_KEYS, type SecretType, type Transport } from '../core/enums.js';
-import { RESERVED_LABEL_KEYS, RESERVED_VOLUME_NAMES } from '../core/names.js';
+import { RESERVED_LABEL_KEYS, RESERVED_VOLUME_NAMES, reservedMountPath } from '../core/names.js';
 import { checkSealedValue } from './sealed-value.js';
 import type { RawDeclaration } from './documents.js';
 import type { PlainMessage, PlainValue } from './check-shape.js';
 import { KINDS } from '../core/kinds.js';
-import { checkEnvVarName, checkLabelKey, checkLabelValue, checkName, checkSecretKey, nearest } from './names.js';
+import { checkEndpointPath, checkEnvVarName, checkImageReference, checkLabelKey, checkLabelValue, checkName, checkSecretKey, nearest } from './names.js';
 import { compareQuantities, isPositive, parseQuantity, type Quantity } from './quantity.js';
 import { MAX_QUANTITY_CHARS } from '../core/limits.js';
 
@@ -205,7 +205,7 @@ function checkPreset(d: RawDeclaration, report: Report): void {
           d,
           'name.invalid',
           `${path}.name`,
-          `volume name ${quoted(name)} is used by mcp-orchestrator for the writable home and /tmp of every pod`,
+          `volume name ${quoted(name)} is used by mcp-orchestrator (the writable home and /tmp of every pod, the bridge of a stdio server)`,
           'pick another name; to replace one of them, mount your volume at its path',
         );
       else if (names.has(name)) report(d, 'resource.duplicate', `${path}.name`, `volume ${quoted(name)} is declared twice`);
@@ -215,6 +215,14 @@ function checkPreset(d: RawDeclaration, report: Report): void {
     if (mountPath === undefined) report(d, 'field.required', `${path}.mount_path`, '"mount_path" is required');
     else if (!mountPath.startsWith('/') || mountPath.split('/').includes('..'))
       report(d, 'field.type', `${path}.mount_path`, `${quoted(mountPath)} must be an absolute path without ".."`);
+    else if (reservedMountPath(mountPath))
+      report(
+        d,
+        'field.type',
+        `${path}.mount_path`,
+        `mount path ${quoted(mountPath)} is inside ${reservedMountPath(mountPath)}, where mcp-orchestrator puts the stdio bridge`,
+        `mount the volume somewhere else; ${reservedMountPath(mountPath)} is reserved in every pod`,
+      );
     else if (paths.has(mountPath)) report(d, 'resource.duplicate', `${path}.mount_path`, `mount path ${quoted(mountPath)} is used twice`);
     else paths.add(mountPath);
     if (v.empty_dir === undefined) report(d, 'field.required', path, 'a volume needs a source', 'set empty_dir: {}');
@@ -233,7 +241,10 @@ function checkTemplate(
   const v = d.value;
   const image = str(v.image);
   if (image === undefined) report(d, 'field.required', 'image', '"image" is required');
-  else if (/\s/.test(image)) report(d, 'field.type', 'image', `image ${quoted(image)} must not contain white space`);
+  else {
+    const problem = checkImageReference(image);
+    if (problem) report(d, 'field.type', 'image', problem, 'write it like "ghcr.io/org/server:1.2.3" or "python:3.12-slim@sha256:<64 hex digits>"');
+  }
 
   const preset = str(v.resource_limit_name);
   if (preset === undefined)
@@ -274,7 +285,19 @@ function checkTemplate(
   }
 
   if (enumOrDefault<Transport>(v.transport, DEFAULTS.transport) === 'TRANSPORT_STDIO' && arr(v.command).length === 0)
-    report(d, 'field.required', 'command', 'a stdio MCP server needs "command"', 'the stdio bridge starts the server with it, e.g. command: [npx]');
+    report(
+      d,
+      'field.required',
+      'command',
+      'a stdio MCP server needs "command"',
+      "the stdio bridge replaces the image's entrypoint and starts the server with command + args, e.g. command: [uvx], args: [mcp-server-fetch]; " +
+        'for a catalog image whose server is its entrypoint, put that entrypoint in command and its CMD in args ' +
+        "(`docker inspect -f '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' IMAGE` shows them)",
+    );
+  if (v.path !== undefined) {
+    const problem = typeof v.path === 'string' ? checkEndpointPath(v.path) : undefined;
+    if (problem) report(d, 'field.type', 'path', problem, 'write the MCP endpoint path like "/mcp"');
+  }
   if (typeof v.port === 'number' && (v.port < 1 || v.port > 65535)) report(d, 'field.range', 'port', `port ${v.port} must be between 1 and 65535`);
   if (typeof v.replicas === 'number' && v.replicas < 0) report(d, 'field.range', 'replicas', `replicas must not be negative, got ${v.replicas}`);
 

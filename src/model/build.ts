@@ -89,6 +89,7 @@ function assemble(declarations: readonly RawDeclaration[]): Model {
         break;
       }
       case 'McpTemplate': {
+        const transport = enumOrDefault<Transport>(v.transport, DEFAULTS.transport);
         templates.push({
           kind: 'McpTemplate',
           ...common,
@@ -102,8 +103,9 @@ function assemble(declarations: readonly RawDeclaration[]): Model {
           display_name: s(v.display_name),
           description: s(v.description),
           replicas: typeof v.replicas === 'number' ? v.replicas : DEFAULTS.replicas,
-          transport: enumOrDefault<Transport>(v.transport, DEFAULTS.transport),
+          transport,
           port: typeof v.port === 'number' ? v.port : DEFAULTS.port,
+          path: typeof v.path === 'string' && v.path !== '' ? v.path : transport === 'TRANSPORT_SSE' ? DEFAULTS.ssePath : DEFAULTS.path,
         });
         break;
       }

@@ -85,6 +85,8 @@ export interface McpTemplate {
   readonly transport: Transport;
   /** Defaulted to 8000. */
   readonly port: number;
+  /** The MCP endpoint path; defaulted to /mcp (/sse for SSE). */
+  readonly path: string;
   readonly source: SourceRef;
 }
 

@@ -6,8 +6,8 @@
  * stale files and name them by chart: the files and their layout are ours
  * (see layout.ts), written by write.ts.
  *
- * renderModel is pure and deterministic: the same model gives the same map,
- * byte for byte. Nothing in it depends on time, randomness, the machine or
+ * renderModel is pure and deterministic: the same model and options (the
+ * repository's settings, read by the caller) give the same map, byte for byte. Nothing in it depends on time, randomness, the machine or
  * the commit.
  */
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
@@ -16,7 +16,7 @@ import type { Model, SourceRef } from '../model/types.js';
 import { kustomizations } from './kustomization.js';
 import { compareStrings } from '../core/order.js';
 import { objectPath, type ObjectIdentity } from './layout.js';
-import { renderDeployment } from './mcp-server-workload.js';
+import { type RenderOptions, renderDeployment } from './mcp-server-workload.js';
 import { renderNamespace } from './namespace.js';
 import { renderSealedSecret } from './sealed-secret.js';
 import { renderService } from './service.js';
@@ -53,7 +53,7 @@ function canonical(value: unknown, top = false): unknown {
 }
 
 /** Builds the cdk8s app for a model; exposed for tests and tools that want the constructs. */
-export function buildApp(model: Model): { app: App; charts: Placed[] } {
+export function buildApp(model: Model, options: RenderOptions): { app: App; charts: Placed[] } {
   const app = new App();
   const charts: Placed[] = [];
   const chart = (id: string, namespace?: string): Placed => {
@@ -83,7 +83,7 @@ export function buildApp(model: Model): { app: App; charts: Placed[] } {
     if (!preset) throw new Error(`McpTemplate ${template.namespace}/${template.name}: preset "${template.resource_limit_name}" is not in the model`);
     const placed = scopeFor(template.namespace);
     const scope: Construct = placed.chart;
-    renderDeployment(scope, template, preset, model.secrets);
+    renderDeployment(scope, template, preset, model.secrets, options);
     renderService(scope, template);
     record(placed, { kind: 'Deployment', namespace: template.namespace, name: template.name }, template.source);
     record(placed, { kind: 'Service', namespace: template.namespace, name: template.name }, template.source);
@@ -97,8 +97,8 @@ export function buildApp(model: Model): { app: App; charts: Placed[] } {
 }
 
 /** Renders a model into its files, sorted by path. Pure: writes nothing. */
-export function renderModel(model: Model): Map<string, string> {
-  const { app, charts } = buildApp(model);
+export function renderModel(model: Model, options: RenderOptions): Map<string, string> {
+  const { app, charts } = buildApp(model, options);
   // Chart.toJson() resolves and validates the whole app again for every chart;
   // our objects have no dependencies between them, so validate once and ask each object.
   const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `${c.node.path}: ${e}`));

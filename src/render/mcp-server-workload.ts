@@ -1,7 +1,7 @@
 /**
  * An McpTemplate becomes a Deployment running exactly the declared image,
- * command, args and env (wrapped by the stdio bridge for STDIO servers), with
- * the preset's resources and volumes.
+ * command, args and env (behind the stdio bridge for STDIO servers, which an
+ * init container brings into the pod), with the preset's resources and volumes.
  *
  * Rendered with the typed L1 construct (k8s.KubeDeployment from
  * cdk8s-plus-28), not the L2 `Deployment`: every field is written here on
@@ -14,12 +14,12 @@
 import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { ANNOTATION_PREFIX, CONTAINER_NAME, HOME_VOLUME, PORT_NAME, RESERVED_VOLUME_NAMES, TMP_VOLUME } from '../core/names.js';
+import { ANNOTATION_PREFIX, CONTAINER_NAME, HOME_VOLUME, PORT_NAME, RESERVED_VOLUME_NAMES, TMP_VOLUME, reservedMountPath } from '../core/names.js';
 import { containerResources, namespacedKey } from '../model/queries.js';
 import type { McpTemplate, ResourceLimitPreset, Secret } from '../model/types.js';
 import { descriptiveAnnotations, nonEmpty, selectorLabels, templateLabels } from './labels.js';
 import { HOME_DIR, RUNTIME_ENV, TMP_DIR, containerSecurityContext, imagePullPolicy, podSecurityContext } from './_pod-runtime.js';
-import { BRIDGE_HEALTH_PATH, containerCommand } from './stdio-bridge.js';
+import { BRIDGE_HEALTH_PATH, BRIDGE_READY_PATH, bridgeInitContainer, bridgeVolume, containerCommand } from './stdio-bridge.js';
 
 /**
  * Pod template annotation: a digest of the sealed values the pod reads
@@ -29,16 +29,24 @@ import { BRIDGE_HEALTH_PATH, containerCommand } from './stdio-bridge.js';
  */
 export const SECRETS_DIGEST_ANNOTATION = `${ANNOTATION_PREFIX}secrets-sha256`;
 
-/** Seconds the pod gets to stop; the bridge needs more than 5 to stop its children. */
+/** Seconds the pod gets to stop; the bridge drains its children within its 10 s grace, well inside this. */
 export const TERMINATION_GRACE_SECONDS = 30;
+
+/** What rendering takes besides the model: decided per repository (mcpo.yaml), passed in so render stays pure. */
+export interface RenderOptions {
+  /** The mcpo-bridge image of stdio templates' init container. */
+  readonly bridgeImage: string;
+}
 
 export function renderDeployment(
   scope: Construct,
   template: McpTemplate,
   preset: ResourceLimitPreset,
   secrets: ReadonlyMap<string, Secret>,
+  options: RenderOptions,
 ): k8s.KubeDeployment {
   const labels = templateLabels(template);
+  const stdio = template.transport === 'TRANSPORT_STDIO';
   const { volumes, volumeMounts } = podVolumes(template, preset);
   const secretsDigest = referencedSecretsDigest(template, secrets);
   return new k8s.KubeDeployment(scope, `Deployment-${template.name}`, {
@@ -66,6 +74,7 @@ export function renderDeployment(
           enableServiceLinks: false,
           securityContext: podSecurityContext(),
           terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+          ...(stdio && { initContainers: [bridgeInitContainer(options.bridgeImage)] }),
           containers: [
             {
               name: CONTAINER_NAME,
@@ -75,6 +84,7 @@ export function renderDeployment(
               env: env(template),
               ports: [{ name: PORT_NAME, containerPort: template.port, protocol: 'TCP' }],
               readinessProbe: readinessProbe(template),
+              ...(stdio && { livenessProbe: livenessProbe() }),
               resources: resources(template, preset),
               securityContext: containerSecurityContext(),
               terminationMessagePolicy: 'FallbackToLogsOnError',
@@ -113,33 +123,46 @@ function resources(template: McpTemplate, preset: ResourceLimitPreset): k8s.Reso
   return { requests: quantities(r.requests), limits: quantities(r.limits) };
 }
 
+const PROBE_TIMING = { periodSeconds: 10, timeoutSeconds: 2, successThreshold: 1, failureThreshold: 3 } as const;
+
 /**
- * Ready when the port answers: the bridge's health endpoint for STDIO (up
- * once the bridge listens), a TCP connect for servers that listen themselves
- * (we do not know their HTTP paths). No liveness or startup probe: the first
- * start may download packages for minutes, and a process that dies restarts
- * the container anyway.
+ * STDIO: ready once the bridge's warm child has answered `initialize` (the
+ * server really speaks MCP; a first start that downloads packages just stays
+ * unready). STREAMABLE_HTTP/SSE: a TCP connect, since an HTTP GET on an MCP
+ * endpoint is no health check (400/405/406 without a session, or an SSE
+ * stream that never ends). No startup probe: nothing here restarts a slow start.
  */
 function readinessProbe(template: McpTemplate): k8s.Probe {
   const port = k8s.IntOrString.fromString(PORT_NAME);
-  const timing = { periodSeconds: 10, timeoutSeconds: 2, successThreshold: 1, failureThreshold: 3 };
-  if (template.transport === 'TRANSPORT_STDIO') return { httpGet: { path: BRIDGE_HEALTH_PATH, port, scheme: 'HTTP' }, ...timing };
-  return { tcpSocket: { port }, ...timing };
+  if (template.transport === 'TRANSPORT_STDIO') return { httpGet: { path: BRIDGE_READY_PATH, port, scheme: 'HTTP' }, ...PROBE_TIMING };
+  return { tcpSocket: { port }, ...PROBE_TIMING };
+}
+
+/**
+ * STDIO only: the bridge's /healthz answers from its first instant, whatever
+ * the server behind it does, so a bridge that stops serving is restarted and
+ * a slow server is not. Servers that listen themselves get none: we cannot
+ * tell a slow start from a hang.
+ */
+function livenessProbe(): k8s.Probe {
+  return { httpGet: { path: BRIDGE_HEALTH_PATH, port: k8s.IntOrString.fromString(PORT_NAME), scheme: 'HTTP' }, ...PROBE_TIMING };
 }
 
 /**
  * The preset's volumes (declared order), then HOME and /tmp as emptyDirs
- * unless a preset volume is mounted at that very path.
+ * unless a preset volume is mounted at that very path, then (STDIO) the
+ * bridge's read-only emptyDir. Reserved names and paths are refused by the
+ * validator; the checks here keep a model built some other way from
+ * rendering a pod whose bridge a preset volume hides.
  */
 function podVolumes(template: McpTemplate, preset: ResourceLimitPreset): { volumes: k8s.Volume[]; volumeMounts: k8s.VolumeMount[] } {
   const volumes: k8s.Volume[] = [];
   const volumeMounts: k8s.VolumeMount[] = [];
   for (const v of preset.volumes) {
-    if (RESERVED_VOLUME_NAMES.has(v.name)) {
-      throw new Error(
-        `ResourceLimit ${preset.name}: volume name "${v.name}" is reserved by mcp-orchestrator (template ${template.namespace}/${template.name})`,
-      );
-    }
+    const where = `ResourceLimit ${preset.name} (template ${template.namespace}/${template.name})`;
+    if (RESERVED_VOLUME_NAMES.has(v.name)) throw new Error(`${where}: volume name "${v.name}" is reserved by mcp-orchestrator`);
+    const reserved = reservedMountPath(v.mount_path);
+    if (reserved) throw new Error(`${where}: mount path "${v.mount_path}" is inside ${reserved}, reserved by mcp-orchestrator`);
     const emptyDir: k8s.EmptyDirVolumeSource = {
       ...(v.empty_dir?.memory && { medium: 'Memory' }),
       ...(v.empty_dir?.size_limit && { sizeLimit: k8s.Quantity.fromString(v.empty_dir.size_limit) }),
@@ -155,6 +178,11 @@ function podVolumes(template: McpTemplate, preset: ResourceLimitPreset): { volum
     if (taken.has(path)) continue;
     volumes.push({ name, emptyDir: {} });
     volumeMounts.push({ name, mountPath: path });
+  }
+  if (template.transport === 'TRANSPORT_STDIO') {
+    const bridge = bridgeVolume();
+    volumes.push(bridge.volume);
+    volumeMounts.push(bridge.mount);
   }
   return { volumes, volumeMounts };
 }

@@ -4,54 +4,40 @@
  * reachable over the network.
  *
  * A container whose stdin is closed sees EOF at once and a stdio MCP server
- * exits. So the container does not run the declared command directly: it runs
- * supergateway (npm package, MIT), pinned, in the same container, which
- * listens on the template's port and speaks MCP Streamable HTTP at /mcp. In
- * stateful mode it starts the declared command once per MCP session (on the
- * session's `initialize`) and pipes JSON-RPC between the HTTP session and the
- * child's stdin/stdout. The declared command and args are handed to it as
- * one POSIX-shell-quoted string (supergateway runs it with `/bin/sh -c`), so
- * the child's argv is exactly the argv Kubernetes would give a container
- * running the declared command directly — including its `$(VAR)` expansion,
- * which here the shell does from the environment (see bridgeCommandLine).
+ * exits. So the pod gets mcpo-bridge, our static binary (bridge/): an init
+ * container from the bridge image copies it into an emptyDir, and the main
+ * container (the template's image, unchanged) runs it from there. The bridge
+ * serves MCP Streamable HTTP on the template's port and path and runs the
+ * declared command and args, exec'd with no shell, as one child per MCP
+ * session. The declared argv is handed over as the bridge's own argv after
+ * `--`, so Kubernetes' `$(VAR)` expansion applies to it exactly as to a
+ * container running it directly, and the image needs neither a shell nor
+ * Node nor the network at start.
  *
  * See docs/render.md for why this design and its limits.
  */
+import { k8s } from 'cdk8s-plus-28';
+import { BRIDGE_CONTAINER_NAME, BRIDGE_DIR, BRIDGE_VOLUME } from '../core/names.js';
 import type { McpTemplate } from '../model/types.js';
-import { RUNTIME_ENV } from './_pod-runtime.js';
+import { containerSecurityContext, imagePullPolicy } from './_pod-runtime.js';
 
-/** The bridge package, pinned: same input, same pod, whatever npm publishes later. */
-export const BRIDGE_PACKAGE = 'supergateway@4.0.0';
-/** Path of the Streamable HTTP endpoint the bridge serves. */
-export const BRIDGE_MCP_PATH = '/mcp';
-/** Path that answers "ok" once the bridge listens; the readiness probe uses it. */
+/** Where the main container finds the binary the init container copied. */
+export const BRIDGE_BINARY = `${BRIDGE_DIR}/mcpo-bridge`;
+/** The binary's path inside the bridge image (FROM scratch, the binary only). */
+export const BRIDGE_IMAGE_BINARY = '/mcpo-bridge';
+/** 200 while the bridge process serves: the liveness probe. */
 export const BRIDGE_HEALTH_PATH = '/healthz';
+/** 200 once a warm child has answered `initialize` (the server really speaks MCP): the readiness probe. */
+export const BRIDGE_READY_PATH = '/readyz';
+/** The emptyDir holds one static binary (~10 MB); the limit keeps a runaway copy from filling the node. */
+export const BRIDGE_VOLUME_SIZE = '64Mi';
 /**
- * Idle time after which a session's server process is stopped (ms). Bounds
- * what abandoned sessions hold in a small container; a client that comes back
- * later gets 404 for its session id and starts a new session, as MCP says.
+ * The init container only copies a file. Its requests are below any preset's
+ * (the pod's effective request is the larger of the init container's and the
+ * sum of the others', so these add nothing); explicit limits keep it
+ * admissible in namespaces whose ResourceQuota or LimitRange demands them.
  */
-export const BRIDGE_SESSION_TIMEOUT_MS = 600_000;
-/** supergateway's default; it logs connections, child stderr and message bodies. */
-export const BRIDGE_LOG_LEVEL = 'info';
-
-/** Characters that never need quoting in a POSIX shell word. */
-const SAFE_WORD = /^[A-Za-z0-9@%+=:,./_-]+$/;
-
-/**
- * Quotes one argument for `/bin/sh -c`: left bare when it has only safe
- * characters, else in single quotes (inside which the shell interprets
- * nothing), with each `'` written as `'\''`.
- */
-export function shellQuote(word: string): string {
-  if (SAFE_WORD.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/** A command line for `/bin/sh -c` that runs exactly argv (no globbing, no expansion). */
-export function shellJoin(argv: readonly string[]): string {
-  return argv.map(shellQuote).join(' ');
-}
+export const BRIDGE_INIT_RESOURCES = { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } } as const;
 
 export interface ContainerCommand {
   /** undefined: keep the image's ENTRYPOINT. */
@@ -60,86 +46,15 @@ export interface ContainerCommand {
   readonly args?: string[];
 }
 
-/** A name `${NAME}` can expand in a POSIX shell. */
-const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/**
- * What the kubelet adds to every container's environment even with
- * enableServiceLinks: false: the `kubernetes` Service of the default
- * namespace (KUBERNETES_SERVICE_HOST, KUBERNETES_PORT_443_TCP, ...).
- */
-const KUBERNETES_SERVICE_ENV = /^KUBERNETES_[A-Z0-9_]*$/;
-
-/**
- * One word of a container's command or args as Kubernetes reads it: literal
- * text and `$(NAME)` references. Follows the kubelet's expansion: `$$` is a
- * literal `$`, `$(NAME)` is a reference, an unterminated `$(` and any other
- * `$` are literal.
- */
-function kubernetesReferences(word: string): ({ text: string } | { name: string })[] {
-  const parts: ({ text: string } | { name: string })[] = [];
-  let text = '';
-  for (let i = 0; i < word.length; i++) {
-    if (word[i] !== '$' || i + 1 >= word.length) {
-      text += word[i];
-      continue;
-    }
-    const next = word[i + 1];
-    const close = next === '(' ? word.indexOf(')', i + 2) : -1;
-    if (next === '$') text += '$';
-    else if (close >= 0) {
-      if (text) parts.push({ text });
-      text = '';
-      parts.push({ name: word.slice(i + 2, close) });
-      i = close;
-      continue;
-    } else text += `$${next}`;
-    i++;
-  }
-  if (text || parts.length === 0) parts.push({ text });
-  return parts;
+/** Text the kubelet passes through unchanged: `$$` is its escape for `$`. */
+function kubernetesLiteral(text: string): string {
+  return text.replace(/\$/g, '$$$$');
 }
 
 /**
- * Escapes a string for the kubelet's `$(VAR)` expansion so that it comes out
- * unchanged: `$` doubled where the kubelet would read it (before `(` or `$`).
- */
-function kubernetesLiteral(line: string): string {
-  return line.replace(/\$(?=[($])/g, '$$$$');
-}
-
-/**
- * The command line the bridge gets for a declared argv. Kubernetes expands
- * `$(NAME)` in container args before the container starts; done to this line
- * the value would land inside shell quoting and be parsed by the shell (a
- * value with `'` ends the quote and runs a command). So each reference the
- * kubelet would resolve becomes `"${NAME}"`, expanded by the shell from the
- * environment (never parsed), literal text is single-quoted as by shellQuote,
- * and the line is escaped so that the kubelet changes nothing in it. The
- * server's argv is what Kubernetes gives a container running `argv` directly:
- * `$$(NAME)` stays the literal `$(NAME)`, and a reference to a name not in the
- * container's environment stays as written. A defined name that the shell
- * cannot expand (with `-` or `.`) stays literal text too: inert, not expanded.
- */
-export function bridgeCommandLine(argv: readonly string[], defined: (name: string) => boolean): string {
-  const words = argv.map((word) =>
-    kubernetesReferences(word)
-      .map((part) =>
-        'name' in part && SHELL_NAME.test(part.name) && defined(part.name) ? `"\${${part.name}}"` : shellQuote('name' in part ? `$(${part.name})` : part.text),
-      )
-      .join(''),
-  );
-  return kubernetesLiteral(words.join(' '));
-}
-
-/** The declared command line of a stdio template, as the bridge receives it. */
-export function stdioCommandLine(template: McpTemplate): string {
-  const names = new Set([...RUNTIME_ENV.map((e) => e.name), ...template.env_vars.map((e) => e.name)]);
-  return bridgeCommandLine([...template.command, ...template.args], (name) => names.has(name) || KUBERNETES_SERVICE_ENV.test(name));
-}
-
-/**
- * What the container runs for a template: the bridge wrapping the declared
- * command for STDIO, the declared command and args unchanged otherwise.
+ * What the container runs for a template: the bridge in front of the
+ * declared command for STDIO, the declared command and args unchanged
+ * otherwise.
  */
 export function containerCommand(template: McpTemplate): ContainerCommand {
   if (template.transport !== 'TRANSPORT_STDIO') {
@@ -153,25 +68,38 @@ export function containerCommand(template: McpTemplate): ContainerCommand {
     throw new Error(`McpTemplate ${template.namespace}/${template.name}: a stdio server needs a command`);
   }
   return {
-    command: ['npx'],
-    args: [
-      '--yes',
-      BRIDGE_PACKAGE,
-      '--stdio',
-      stdioCommandLine(template),
-      '--outputTransport',
-      'streamableHttp',
-      '--stateful',
-      '--sessionTimeout',
-      String(BRIDGE_SESSION_TIMEOUT_MS),
-      '--port',
-      String(template.port),
-      '--streamableHttpPath',
-      BRIDGE_MCP_PATH,
-      '--healthEndpoint',
-      BRIDGE_HEALTH_PATH,
-      '--logLevel',
-      BRIDGE_LOG_LEVEL,
-    ],
+    command: [BRIDGE_BINARY],
+    // Our own words are literal (a path may hold "$"); the declared ones mean what Kubernetes says.
+    args: ['--listen', `:${template.port}`, '--path', kubernetesLiteral(template.path), '--', ...template.command, ...template.args],
   };
+}
+
+/** The init container that puts the bridge binary into the pod's BRIDGE_VOLUME. */
+export function bridgeInitContainer(bridgeImage: string): k8s.Container {
+  return {
+    name: BRIDGE_CONTAINER_NAME,
+    image: bridgeImage,
+    imagePullPolicy: imagePullPolicy(bridgeImage),
+    command: [BRIDGE_IMAGE_BINARY],
+    args: ['--copy-self', BRIDGE_BINARY],
+    resources: {
+      requests: quantities(BRIDGE_INIT_RESOURCES.requests),
+      limits: quantities(BRIDGE_INIT_RESOURCES.limits),
+    },
+    securityContext: containerSecurityContext(),
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+    volumeMounts: [{ name: BRIDGE_VOLUME, mountPath: BRIDGE_DIR }],
+  };
+}
+
+/** The emptyDir the init container fills and the main container reads. */
+export function bridgeVolume(): { volume: k8s.Volume; mount: k8s.VolumeMount } {
+  return {
+    volume: { name: BRIDGE_VOLUME, emptyDir: { sizeLimit: k8s.Quantity.fromString(BRIDGE_VOLUME_SIZE) } },
+    mount: { name: BRIDGE_VOLUME, mountPath: BRIDGE_DIR, readOnly: true },
+  };
+}
+
+function quantities(side: Readonly<Record<string, string>>): Record<string, k8s.Quantity> {
+  return Object.fromEntries(Object.entries(side).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
 }

@@ -1,6 +1,7 @@
 /**
  * Finding the sealing certificate: `--cert FILE|URL` on the command line, or
- * once per repository in `mcpo.yaml` at the repo root:
+ * once per repository in `mcpo.yaml` at the repo root (read by
+ * declarations/repo-config.ts):
  *
  *   sealing:
  *     # a path relative to mcpo.yaml, or the controller's http(s) URL for /v1/cert.pem
@@ -8,29 +9,16 @@
  *
  * Only the public certificate is ever read; nothing here can decrypt.
  */
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { readRepoConfig, REPO_CONFIG_FILE } from '../declarations/repo-config.js';
 import { readFileBounded } from '../source/read-bounded.js';
 import { parseSealingCertificate, type SealingKey } from './seal.js';
 import { McpoError } from '../core/errors.js';
 
-export const REPO_CONFIG_FILE = 'mcpo.yaml';
 /** A certificate is a few KiB; anything much larger is not one. */
 const MAX_CERTIFICATE_BYTES = 1024 * 1024;
-/** mcpo.yaml holds a few settings. */
-const MAX_CONFIG_BYTES = 64 * 1024;
 const DEFAULT_TIMEOUT_MS = 15_000;
-
-export interface SealingConfig {
-  /** Path (relative to the repo root) or http(s) URL of the controller's certificate. */
-  readonly certificate?: string;
-}
-
-/** The repository settings file. Sections other than `sealing` belong to other parts of the tool. */
-export interface RepoConfig {
-  readonly sealing?: SealingConfig;
-}
 
 export type CertificateSource =
   | { readonly kind: 'file'; readonly path: string; readonly origin: CertificateOrigin }
@@ -38,55 +26,6 @@ export type CertificateSource =
 
 /** Where the setting came from, for messages. */
 export type CertificateOrigin = '--cert' | `${typeof REPO_CONFIG_FILE} sealing.certificate`;
-
-const SEALING_KEYS = ['certificate'] as const;
-
-/**
- * Read `mcpo.yaml` at the repo root. A missing file is an empty config; a
- * file that is not valid YAML, or a `sealing` section with unknown or
- * mistyped fields, is an error.
- */
-export async function readRepoConfig(repoRoot: string): Promise<RepoConfig> {
-  const file = join(repoRoot, REPO_CONFIG_FILE);
-  let read;
-  try {
-    read = readFileBounded(file, MAX_CONFIG_BYTES);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new McpoError('invalid', `${REPO_CONFIG_FILE}: cannot read (${(err as Error).message})`);
-  }
-  if (!read.ok) throw new McpoError('invalid', `${REPO_CONFIG_FILE}: over the ${MAX_CONFIG_BYTES}-byte limit for a settings file`);
-  return parseRepoConfig(read.content.toString('utf8'));
-}
-
-/** Parse and check the text of `mcpo.yaml`. */
-export function parseRepoConfig(text: string): RepoConfig {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new McpoError('invalid', `${REPO_CONFIG_FILE}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
-  }
-  if (doc === null || doc === undefined) return {};
-  if (!isPlainObject(doc)) throw new McpoError('invalid', `${REPO_CONFIG_FILE}: expected a mapping at the top level`);
-  const sealing = doc.sealing;
-  if (sealing === undefined || sealing === null) return {};
-  if (!isPlainObject(sealing)) throw new McpoError('invalid', `${REPO_CONFIG_FILE}: sealing: expected a mapping`);
-  for (const k of Object.keys(sealing)) {
-    if (!(SEALING_KEYS as readonly string[]).includes(k)) {
-      throw new McpoError('invalid', `${REPO_CONFIG_FILE}: sealing.${k}: unknown field (known: ${SEALING_KEYS.join(', ')})`);
-    }
-  }
-  const certificate = sealing.certificate;
-  if (certificate !== undefined && (typeof certificate !== 'string' || certificate.trim() === '')) {
-    throw new McpoError('invalid', `${REPO_CONFIG_FILE}: sealing.certificate: expected a file path or an http(s) URL`);
-  }
-  return { sealing: certificate === undefined ? {} : { certificate: certificate.trim() } };
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 
@@ -125,7 +64,7 @@ export async function resolveCertificateSource(options: CertificateOptions): Pro
   if (options.cert !== undefined && options.cert.trim() !== '') {
     return toSource(options.cert.trim(), options.cwd ?? process.cwd(), '--cert');
   }
-  const config = await readRepoConfig(options.repoRoot);
+  const config = readRepoConfig(options.repoRoot);
   const configured = config.sealing?.certificate;
   if (!configured) {
     throw new McpoError(

@@ -28,6 +28,7 @@ export interface TemplateMessage {
   readonly replicas: number;
   readonly transport: string;
   readonly port: number;
+  readonly path: string;
   readonly created_at: number;
   readonly resources?: { readonly cpu: string; readonly memory: string };
   readonly resolved_requests: { readonly cpu: string; readonly memory: string };
@@ -115,6 +116,7 @@ function templateMessage(t: McpTemplate, preset: ResourceLimitPreset | undefined
     replicas: t.replicas,
     transport: t.transport,
     port: t.port,
+    path: t.path,
     created_at: createdAt,
     // As rendered: the preset, with the template's own requests on top. An empty
     // limit means none is set (the container is not limited).

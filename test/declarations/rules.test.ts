@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RESERVED_VOLUME_NAMES } from '../../src/core/names.js';
 import { check, fakeSealed, PRESET, TEMPLATE } from './fixtures.js';
 
 const T = 'resources/template.yaml';
@@ -147,7 +148,115 @@ describe('semantic rules', () => {
       'resources/preset.yaml:10:31: ResourceLimit/n1-standard-nano: volumes[1].mount_path: "relative" must be an absolute path without ".."',
     ]);
     expect(check({ [P]: `${PRESET}volumes:\n  - {name: mcpo-home, mount_path: /data, empty_dir: {}}\n` }).lines).toEqual([
-      'resources/preset.yaml:9:12: ResourceLimit/n1-standard-nano: volumes[0].name: volume name "mcpo-home" is used by mcp-orchestrator for the writable home and /tmp of every pod (pick another name; to replace one of them, mount your volume at its path)',
+      'resources/preset.yaml:9:12: ResourceLimit/n1-standard-nano: volumes[0].name: volume name "mcpo-home" is used by mcp-orchestrator (the writable home and /tmp of every pod, the bridge of a stdio server) (pick another name; to replace one of them, mount your volume at its path)',
     ]);
+  });
+
+  it('presets: every volume name render adds to a pod is reserved', () => {
+    for (const name of new Set([...RESERVED_VOLUME_NAMES, 'mcpo-home', 'mcpo-tmp', 'mcpo-bridge'])) {
+      const { lines } = check({ [P]: `${PRESET}volumes:\n  - {name: ${name}, mount_path: /data, empty_dir: {}}\n` });
+      expect(lines, name).toEqual([expect.stringContaining(`volumes[0].name: volume name "${name}" is used by mcp-orchestrator`)]);
+    }
+  });
+
+  it('presets: no volume at or below /mcpo, where the bridge binary is mounted (any spelling of the path)', () => {
+    for (const path of ['/mcpo/bin', '/mcpo', '/mcpo/', '/mcpo/bin/', '//mcpo//bin', '/./mcpo/./bin', '/mcpo/bin/extra', '/mcpo/other']) {
+      const { lines } = check({ [P]: `${PRESET}volumes:\n  - {name: data, mount_path: "${path}", empty_dir: {}}\n` });
+      expect(lines, path).toEqual([
+        `resources/preset.yaml:9:30: ResourceLimit/n1-standard-nano: volumes[0].mount_path: mount path "${path}" is inside /mcpo, where mcp-orchestrator puts the stdio bridge (mount the volume somewhere else; /mcpo is reserved in every pod)`,
+      ]);
+    }
+    for (const path of ['/mcpobin', '/opt/mcpo', '/data/mcpo/bin', '/tmp', '/home/mcp'])
+      expect(check({ [P]: `${PRESET}volumes:\n  - {name: data, mount_path: "${path}", empty_dir: {}}\n` }).lines, path).toEqual([]);
+  });
+});
+
+describe('templates: path', () => {
+  const withPath = (path: string, transport = '') => check({ [T]: `${TEMPLATE}${transport}path: ${JSON.stringify(path)}\n` });
+
+  it('takes an endpoint path and defaults it to /mcp, /sse for SSE', () => {
+    for (const path of ['/mcp', '/', '/v1/mcp/', "/a-b_c.d~e/!$&'()*+,;=:@/%2F"]) {
+      const { model, lines } = withPath(path);
+      expect(lines, path).toEqual([]);
+      expect(model!.templates.get('default/my-memory-server')!.path).toBe(path);
+    }
+    expect(check({}).model!.templates.get('default/my-memory-server')!.path).toBe('/mcp');
+    const http = check({ [T]: `${TEMPLATE}transport: TRANSPORT_STREAMABLE_HTTP\n` });
+    expect(http.model!.templates.get('default/my-memory-server')!.path).toBe('/mcp');
+    const sse = check({ [T]: `${TEMPLATE}transport: TRANSPORT_SSE\n` });
+    expect(sse.model!.templates.get('default/my-memory-server')!.path).toBe('/sse');
+  });
+
+  it('refuses what is not an absolute URL path a server serves as written, naming the field', () => {
+    const cases: [string, string][] = [
+      ['mcp', 'path "mcp" must start with "/"'],
+      ['', 'path "" must start with "/"'],
+      ['/mcp?session=1', 'path "/mcp?session=1" must not have a query or fragment ("?" or "#")'],
+      ['/mcp#x', 'path "/mcp#x" must not have a query or fragment ("?" or "#")'],
+      ['/a/../mcp', 'path "/a/../mcp" must not have "." or ".." segments or "//"'],
+      ['/..', 'path "/.." must not have "." or ".." segments or "//"'],
+      ['/./mcp', 'path "/./mcp" must not have "." or ".." segments or "//"'],
+      ['//mcp', 'path "//mcp" must not have "." or ".." segments or "//"'],
+      ['/m p', `path "/m p" may hold only URL path characters: letters, digits, "-._~!$&'()*+,;=:@/" and %XX escapes`],
+      ['/%zz', `path "/%zz" may hold only URL path characters: letters, digits, "-._~!$&'()*+,;=:@/" and %XX escapes`],
+      ['/\u001b[2J', `path "/\\x1b[2J" may hold only URL path characters: letters, digits, "-._~!$&'()*+,;=:@/" and %XX escapes`],
+      [`/${'a'.repeat(300)}`, 'a path of 301 characters is over the limit of 256'],
+    ];
+    for (const [path, message] of cases) {
+      expect(withPath(path).lines, path).toEqual([
+        `resources/template.yaml:14:7: McpTemplate/default/my-memory-server: path: ${message} (write the MCP endpoint path like "/mcp")`,
+      ]);
+    }
+  });
+});
+
+describe('templates: image', () => {
+  const withImage = (image: string) => check({ [T]: TEMPLATE.replace('image: node:24-alpine3.21', `image: ${JSON.stringify(image)}`) });
+
+  it('takes every form of reference the kubelet pulls', () => {
+    for (const image of [
+      'node',
+      'node:24-alpine3.21',
+      'library/node:24',
+      'ghcr.io/astral-sh/uv:python3.12-bookworm-slim',
+      'localhost:5000/mcp/fetch',
+      'registry.example.com:443/a/b/c:1.0',
+      'mcp/fetch@sha256:' + 'ab'.repeat(32),
+      'mcp/fetch:1.0@sha256:' + 'ab'.repeat(32),
+      'my_org/my__repo-x.y:V1_2',
+    ])
+      expect(withImage(image).lines, image).toEqual([]);
+  });
+
+  it('refuses what the kubelet could not parse (InvalidImageName), saying what is wrong', () => {
+    const cases: [string, RegExp][] = [
+      ['Node:24', /path component "Node" must be lowercase letters and digits.*\(no capitals\)/],
+      ['ghcr.io/Org/server', /path component "Org" must be lowercase/],
+      ['node:', /the tag "" must be 1 to 128/],
+      ['node:-x', /the tag "-x" must be 1 to 128/],
+      ['node@sha256:abc', /the digest "sha256:abc" is not ALGORITHM:HEX/],
+      ['ghcr.io//server', /path component "" must be/],
+      ['bad_host.io:port/x', /the registry "bad_host\.io:port" is not a host name/],
+      [':1.0', /the repository name is missing/],
+      ['node 24', /must not contain white space/],
+    ];
+    for (const [image, message] of cases) {
+      const { lines } = withImage(image);
+      expect(lines, image).toHaveLength(1);
+      expect(lines[0], image).toMatch(/^resources\/template\.yaml:4:8: McpTemplate\/default\/my-memory-server: image: /);
+      expect(lines[0], image).toMatch(message);
+    }
+  });
+});
+
+describe('templates: a stdio server needs a command', () => {
+  it('keeps its kind, and says the bridge replaces the entrypoint: name it, as for a catalog image', () => {
+    const { diagnostics, lines } = check({
+      [T]: TEMPLATE.replace('command: [npx]\n', '').replace('args: ["-y", "@modelcontextprotocol/server-memory"]\n', ''),
+    });
+    expect(diagnostics.map((d) => d.code)).toEqual(['field.required']);
+    expect(lines[0]).toMatch(/: command: a stdio MCP server needs "command" \(the stdio bridge replaces the image's entrypoint/);
+    expect(diagnostics[0]!.hint).toContain('command: [uvx], args: [mcp-server-fetch]');
+    expect(diagnostics[0]!.hint).toContain('put that entrypoint in command');
   });
 });

@@ -107,6 +107,40 @@ describe('dist/ on a real API server', () => {
     expect(again.map((r) => `${r.kind}/${r.name}: ${r.action}`)).toEqual(manifests.map((m) => `${m.kind}/${m.metadata?.name}: unchanged`));
   });
 
+  it('the rendered pod (init container with the bridge, main container running it) meets Pod Security "restricted"', async () => {
+    const namespace = 'mcpo-restricted';
+    await serverSideApply(
+      kc,
+      [
+        {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: namespace, labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' } },
+        },
+      ],
+      'mcpo',
+    );
+    const pod = podFromDist('restricted-ok');
+    expect(pod.spec!.initContainers!.map((c) => [c.name, c.command, c.args])).toEqual([
+      ['mcpo-bridge', ['/mcpo-bridge'], ['--copy-self', '/mcpo/bin/mcpo-bridge']],
+    ]);
+    expect(pod.spec!.containers[0]!.command).toEqual(['/mcpo/bin/mcpo-bridge']);
+    // Dry run: admission (Pod Security included) decides, nothing is stored for the informer of the tests below.
+    const created = await core.createNamespacedPod({ namespace, body: { ...pod, metadata: { ...pod.metadata, namespace } }, dryRun: 'All' });
+    expect(created.spec?.initContainers?.[0]?.image).toBe('ghcr.io/mcp-orchestrator/mcpo-bridge:0.1.0');
+    expect(created.spec?.volumes?.find((v) => v.name === 'mcpo-bridge')?.emptyDir).toEqual({ sizeLimit: '64Mi' });
+
+    // The namespace really enforces: the same pod with an init container that may escalate privileges is refused.
+    const loose = podFromDist('restricted-refused');
+    loose.spec!.initContainers![0]!.securityContext = {};
+    const refused = await core.createNamespacedPod({ namespace, body: { ...loose, metadata: { ...loose.metadata, namespace } }, dryRun: 'All' }).then(
+      () => undefined,
+      (err: { code?: number; body?: unknown }) => err,
+    );
+    expect(refused?.code).toBe(403);
+    expect((JSON.parse(String(refused?.body)) as { message: string }).message).toMatch(/violates PodSecurity "restricted:latest".*container "mcpo-bridge"/);
+  });
+
   it('the RBAC in docs/rbac.yaml lets the server read pods and nothing more', async () => {
     const docs = parseAllDocuments(readFileSync(join(REPO_ROOT, 'docs/rbac.yaml'), 'utf8')).map((d) => d.toJS());
     await serverSideApply(kc, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'mcp-orchestrator' } }, ...docs], 'mcpo');

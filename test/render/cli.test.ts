@@ -83,6 +83,28 @@ describe('mcpo synth', () => {
     expect(existsSync(join(dir, 'dist'))).toBe(false);
   });
 
+  it('renders the init container from bridge.image in mcpo.yaml; a bad one is refused naming the field, nothing rendered', () => {
+    const dir = copyOfResources();
+    const mirror = 'registry.example.com/mirror/mcpo-bridge:0.1.0';
+    writeFileSync(join(dir, 'mcpo.yaml'), `bridge:\n  image: ${mirror}\n`);
+    expect(mcpo(['synth', '--repo', dir]).code).toBe(0);
+    const pod = parse(readFileSync(join(dir, 'dist', DEPLOYMENT), 'utf8')).spec.template.spec;
+    expect(pod.initContainers.map((c: { image: string }) => c.image)).toEqual([mirror]);
+    expect(pod.containers[0].image).toBe('node:24-alpine3.21');
+
+    rmSync(join(dir, 'dist'), { recursive: true });
+    writeFileSync(join(dir, 'mcpo.yaml'), 'bridge:\n  image: Registry.example.com/Mirror/mcpo-bridge\n');
+    const bad = mcpo(['synth', '--repo', dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('mcpo.yaml: bridge.image: "Registry.example.com/Mirror/mcpo-bridge" is not an image reference: the path component "Mirror"');
+    expect(existsSync(join(dir, 'dist'))).toBe(false);
+
+    writeFileSync(join(dir, 'mcpo.yaml'), 'brigde:\n  image: x\n');
+    const typo = mcpo(['synth', '--repo', dir]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('mcpo.yaml: "brigde": unknown section (known: sealing, bridge) (did you mean "bridge"?)');
+  });
+
   it('refuses an output folder that holds the repository (exit 2)', () => {
     const dir = copyOfResources();
     const { code, stderr } = mcpo(['synth', '--repo', dir, '--out', dir]);
@@ -183,5 +205,25 @@ describe('mcpo diff (in a real git repository)', () => {
 
   it('is a usage error without BASE (exit 2)', () => {
     expect(mcpo(['diff', '--repo', repo.dir]).code).toBe(2);
+  });
+
+  it("renders each side with its own commit's mcpo.yaml: a new bridge.image shows in the Deployment", async () => {
+    repo.write(TEMPLATE_FILE, template.replace('node:24-alpine3.21', 'node:24-alpine3.22'));
+    repo.write('mcpo.yaml', 'bridge:\n  image: registry.example.com/mirror/mcpo-bridge:0.1.0\n');
+    const mirrored = await repo.commit('mirror the bridge image');
+    const { code, stdout } = mcpo(['diff', head, mirrored, '--repo', repo.dir]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      '\n-          image: ghcr.io/mcp-orchestrator/mcpo-bridge:0.1.0\n+          image: registry.example.com/mirror/mcpo-bridge:0.1.0\n',
+    );
+    expect(stdout.match(/^--- /gm)).toHaveLength(1);
+    // The working tree's mcpo.yaml does not leak into the side read from a commit.
+    repo.write('mcpo.yaml', 'bridge:\n  image: elsewhere.example.com/mcpo-bridge:9\n');
+    const again = mcpo(['diff', head, mirrored, '--repo', repo.dir]);
+    expect(again.stdout).toBe(stdout);
+    repo.write('mcpo.yaml', 'bridge: [\n');
+    const broken = mcpo(['diff', mirrored, '--repo', repo.dir]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('mcpo.yaml: not valid YAML');
   });
 });

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { fakeSealed } from '../declarations/fixtures.js';
-import { TEMPLATE_LABEL } from '../../src/core/names.js';
-import { BRIDGE_PACKAGE } from '../../src/render/stdio-bridge.js';
-import { object, render, splitShellWords } from './helpers.js';
+import { DEFAULT_BRIDGE_IMAGE, RESERVED_VOLUME_NAMES, TEMPLATE_LABEL, reservedMountPath } from '../../src/core/names.js';
+import { renderModel } from '../../src/render/app.js';
+import type { Model } from '../../src/model/types.js';
+import { model, object, render } from './helpers.js';
 
 const DEPLOYMENT = 'namespaces/default/deployment-my-memory-server.yaml';
 const SERVICE = 'namespaces/default/service-my-memory-server.yaml';
-
-/** The value following `flag` in an argv. */
-function flag(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i < 0 ? undefined : args[i + 1];
-}
 
 const HTTP_TEMPLATE = `kind: McpTemplate
 name: fetch
@@ -68,18 +63,63 @@ describe('the Deployment of the seed template my-memory-server', () => {
     expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '200m', memory: '512Mi' } });
   });
 
-  it('wraps the declared stdio command in the bridge, which still runs exactly command + args', () => {
-    expect(container.command).toEqual(['npx']);
-    const args: string[] = container.args;
-    expect(args.slice(0, 2)).toEqual(['--yes', BRIDGE_PACKAGE]);
-    expect(flag(args, '--stdio')).toBe('npx -y @modelcontextprotocol/server-memory');
-    expect(splitShellWords(flag(args, '--stdio')!)).toEqual(['npx', '-y', '@modelcontextprotocol/server-memory']);
-    expect(flag(args, '--outputTransport')).toBe('streamableHttp');
-    expect(args).toContain('--stateful');
-    expect(flag(args, '--port')).toBe('8000');
-    expect(flag(args, '--healthEndpoint')).toBe('/healthz');
+  it('runs the bridge from the init container in front of exactly the declared command + args, no shell, no npm package of ours', () => {
+    expect(container.command).toEqual(['/mcpo/bin/mcpo-bridge']);
+    expect(container.args).toEqual(['--listen', ':8000', '--path', '/mcp', '--', 'npx', '-y', '@modelcontextprotocol/server-memory']);
     expect(container.ports).toEqual([{ name: 'mcp', containerPort: 8000, protocol: 'TCP' }]);
-    expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'mcp', scheme: 'HTTP' });
+    for (const text of files.values()) expect(text).not.toMatch(/supergateway|\/bin\/sh/);
+  });
+
+  it('gets the bridge binary from an init container of the bridge image, into a read-only emptyDir', () => {
+    expect(pod.initContainers).toEqual([
+      {
+        name: 'mcpo-bridge',
+        image: 'ghcr.io/mcp-orchestrator/mcpo-bridge:0.1.0',
+        imagePullPolicy: 'IfNotPresent',
+        command: ['/mcpo-bridge'],
+        args: ['--copy-self', '/mcpo/bin/mcpo-bridge'],
+        resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+        securityContext: container.securityContext,
+        terminationMessagePolicy: 'FallbackToLogsOnError',
+        volumeMounts: [{ name: 'mcpo-bridge', mountPath: '/mcpo/bin' }],
+      },
+    ]);
+    expect(pod.volumes).toContainEqual({ name: 'mcpo-bridge', emptyDir: { sizeLimit: '64Mi' } });
+    expect(container.volumeMounts).toContainEqual({ name: 'mcpo-bridge', mountPath: '/mcpo/bin', readOnly: true });
+  });
+
+  it('is ready once the server answered initialize (/readyz), alive while the bridge serves (/healthz)', () => {
+    expect(container.readinessProbe).toEqual({
+      httpGet: { path: '/readyz', port: 'mcp', scheme: 'HTTP' },
+      periodSeconds: 10,
+      timeoutSeconds: 2,
+      successThreshold: 1,
+      failureThreshold: 3,
+    });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'mcp', scheme: 'HTTP' });
+    expect(container.startupProbe).toBeUndefined();
+  });
+
+  it('takes the bridge image it is given (bridge.image in mcpo.yaml), pulled by the same rule as any image', () => {
+    const digest = `registry.example.com/mirror/mcpo-bridge@sha256:${'a'.repeat(64)}`;
+    const init = (image: string) => object(render({}, true, image), DEPLOYMENT).spec.template.spec.initContainers[0];
+    expect(init(digest)).toMatchObject({ image: digest, imagePullPolicy: 'IfNotPresent' });
+    expect(init('registry.example.com/mcpo-bridge:latest')).toMatchObject({ imagePullPolicy: 'Always' });
+  });
+
+  it('serves the declared path', () => {
+    const template = `kind: McpTemplate
+name: pathed
+namespace: default
+image: node:24-alpine3.21
+command: [npx]
+args: [-y, some-mcp]
+path: /v1/mcp
+port: 9100
+resource_limit_name: n1-standard-nano
+`;
+    const args: string[] = object(render({ 'resources/p.yaml': template }), 'namespaces/default/deployment-pathed.yaml').spec.template.spec.containers[0].args;
+    expect(args.slice(0, 5)).toEqual(['--listen', ':9100', '--path', '/v1/mcp', '--']);
   });
 
   it('keeps the declared env (after HOME and the cache locations)', () => {
@@ -112,10 +152,12 @@ describe('the Deployment of the seed template my-memory-server', () => {
     expect(container.volumeMounts).toEqual([
       { name: 'mcpo-home', mountPath: '/home/mcp' },
       { name: 'mcpo-tmp', mountPath: '/tmp' },
+      { name: 'mcpo-bridge', mountPath: '/mcpo/bin', readOnly: true },
     ]);
     expect(pod.volumes).toEqual([
       { name: 'mcpo-home', emptyDir: {} },
       { name: 'mcpo-tmp', emptyDir: {} },
+      { name: 'mcpo-bridge', emptyDir: { sizeLimit: '64Mi' } },
     ]);
   });
 
@@ -137,7 +179,6 @@ describe('the Deployment of the seed template my-memory-server', () => {
   it('has none of the cdk8s-plus-28 defaults', () => {
     for (const text of files.values()) expect(text).not.toContain('cdk8s.io/metadata.addr');
     expect(container.startupProbe).toBeUndefined();
-    expect(container.livenessProbe).toBeUndefined();
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(pod.enableServiceLinks).toBe(false);
     expect(pod.terminationGracePeriodSeconds).toBe(30);
@@ -173,6 +214,8 @@ describe('templates that listen themselves, presets with volumes', () => {
     expect(container.ports).toEqual([{ name: 'mcp', containerPort: 9000, protocol: 'TCP' }]);
     expect(container.readinessProbe.tcpSocket).toEqual({ port: 'mcp' });
     expect(container.readinessProbe.httpGet).toBeUndefined();
+    expect(container.livenessProbe).toBeUndefined();
+    expect(pod.initContainers).toBeUndefined();
     expect(object(files, 'namespaces/default/service-fetch.yaml').spec.ports[0]).toMatchObject({ port: 9000, targetPort: 'mcp' });
   });
 
@@ -204,9 +247,9 @@ describe('templates that listen themselves, presets with volumes', () => {
   });
 });
 
-describe('stdio command lines with characters the shell would interpret', () => {
-  it('are quoted so that the server still gets exactly its declared argv', () => {
-    const tricky = ['-y', 'pkg@1.0.0', "it's", 'two words', '$HOME', '`id`', 'a"b', 'back\\slash', '*', '', 'line\nbreak'];
+describe('stdio arguments with characters a shell would interpret', () => {
+  it('reach the server as the declared words, one argv entry each', () => {
+    const tricky = ['-y', 'pkg@1.0.0', "it's", 'two words', '$HOME', '`id`', 'a"b', 'back\\slash', '*', '', 'line\nbreak', '--', ';rm'];
     const template = `kind: McpTemplate
 name: tricky
 namespace: default
@@ -217,7 +260,7 @@ resource_limit_name: n1-standard-nano
 `;
     const files = render({ 'resources/tricky.yaml': template });
     const args: string[] = object(files, 'namespaces/default/deployment-tricky.yaml').spec.template.spec.containers[0].args;
-    expect(splitShellWords(flag(args, '--stdio')!)).toEqual(['npx', ...tricky]);
+    expect(args.slice(args.indexOf('--') + 1)).toEqual(['npx', ...tricky]);
   });
 });
 
@@ -270,5 +313,35 @@ ${extra}`;
 
   it('without secrets, the pod template has no annotations', () => {
     expect(object(render(), DEPLOYMENT).spec.template.metadata.annotations).toBeUndefined();
+  });
+});
+
+describe('reserved names and paths, even in a model the validator did not see', () => {
+  const withVolume = (volume: { name: string; mount_path: string }): Model => {
+    const seed = model();
+    const preset = seed.presets.get('n1-standard-nano')!;
+    return { ...seed, presets: new Map([[preset.name, { ...preset, volumes: [{ ...volume, empty_dir: { memory: false } }] }]]) };
+  };
+
+  it('every volume and mount path render adds to a stdio pod is reserved, so no preset can collide with it', () => {
+    const pod = object(render(), DEPLOYMENT).spec.template.spec;
+    const ours = pod.volumes.map((v: { name: string }) => v.name);
+    expect(ours).toContain('mcpo-bridge');
+    for (const name of ours) expect(RESERVED_VOLUME_NAMES.has(name), name).toBe(true);
+    for (const c of [...pod.initContainers, ...pod.containers])
+      for (const m of c.volumeMounts as { mountPath: string }[])
+        expect(['/home/mcp', '/tmp'].includes(m.mountPath) || reservedMountPath(m.mountPath) !== undefined, m.mountPath).toBe(true);
+  });
+
+  it('a preset volume never hides the bridge at /mcpo/bin, nor takes one of our volume names', () => {
+    for (const mount_path of ['/mcpo/bin', '/mcpo', '/mcpo/bin/', '/mcpo/x', '/data/../mcpo/bin'])
+      expect(() => renderModel(withVolume({ name: 'data', mount_path }), { bridgeImage: DEFAULT_BRIDGE_IMAGE }), mount_path).toThrow(
+        /mount path ".*" is inside \/mcpo, reserved by mcp-orchestrator/,
+      );
+    for (const name of ['mcpo-bridge', 'mcpo-home', 'mcpo-tmp'])
+      expect(() => renderModel(withVolume({ name, mount_path: '/data' }), { bridgeImage: DEFAULT_BRIDGE_IMAGE }), name).toThrow(
+        /is reserved by mcp-orchestrator/,
+      );
+    expect(() => renderModel(withVolume({ name: 'data', mount_path: '/data' }), { bridgeImage: DEFAULT_BRIDGE_IMAGE })).not.toThrow();
   });
 });

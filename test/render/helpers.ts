@@ -2,6 +2,7 @@
 import { parseAllDocuments } from 'yaml';
 import { check } from '../declarations/fixtures.js';
 import type { Model } from '../../src/model/types.js';
+import { DEFAULT_BRIDGE_IMAGE } from '../../src/core/names.js';
 import { renderModel } from '../../src/render/app.js';
 
 /** A model from the seed declarations (namespace, preset, my-memory-server) plus `files`; fails on any error. */
@@ -11,8 +12,8 @@ export function model(files: Record<string, string> = {}, base = true): Model {
   return result.model;
 }
 
-export function render(files: Record<string, string> = {}, base = true): Map<string, string> {
-  return renderModel(model(files, base));
+export function render(files: Record<string, string> = {}, base = true, bridgeImage = DEFAULT_BRIDGE_IMAGE): Map<string, string> {
+  return renderModel(model(files, base), { bridgeImage });
 }
 
 /** The one YAML document of a rendered file, as plain data. */
@@ -27,34 +28,30 @@ export function object(files: Map<string, string>, path: string): Record<string,
 }
 
 /**
- * Splits a POSIX shell command line into words, for the subset shellQuote
- * writes (bare words and '...' quoting). Throws on anything else, so a test
- * cannot pass by accident on a string the shell would read differently.
+ * Stands in for the kubelet: its expansion of `$(VAR)` in a container's command and args,
+ * written from the rules the Kubernetes API documents for Container.args, not from src/:
+ * "Variable references $(VAR_NAME) are expanded using the container's environment. If a
+ * variable cannot be resolved, the reference in the input string will be unchanged. Double $$
+ * are reduced to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e.
+ * "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)". Escaped references will never
+ * be expanded, regardless of whether the variable exists or not." A `$(` with no `)` is not a
+ * reference.
  */
-export function splitShellWords(line: string): string[] {
-  const words: string[] = [];
-  let i = 0;
-  while (i < line.length) {
-    while (line[i] === ' ') i++;
-    if (i >= line.length) break;
-    let word = '';
-    while (i < line.length && line[i] !== ' ') {
-      if (line[i] === "'") {
-        const end = line.indexOf("'", i + 1);
-        if (end < 0) throw new Error(`unterminated quote in ${line}`);
-        word += line.slice(i + 1, end);
-        i = end + 1;
-      } else if (line[i] === '\\' && line[i + 1] === "'") {
-        word += "'";
-        i += 2;
-      } else if (/[A-Za-z0-9@%+=:,./_-]/.test(line[i]!)) {
-        word += line[i];
-        i++;
-      } else {
-        throw new Error(`unexpected ${JSON.stringify(line[i])} in ${line}`);
-      }
+export function kubeletExpand(input: string, env: Readonly<Record<string, string>>): string {
+  let out = '';
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i]!;
+    if (c === '$' && input[i + 1] === '$') {
+      out += '$';
+      i++;
+    } else if (c === '$' && input[i + 1] === '(' && input.indexOf(')', i + 2) >= 0) {
+      const close = input.indexOf(')', i + 2);
+      const name = input.slice(i + 2, close);
+      out += Object.hasOwn(env, name) ? env[name] : `$(${name})`;
+      i = close;
+    } else {
+      out += c;
     }
-    words.push(word);
   }
-  return words;
+  return out;
 }

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { NAMESPACE, PRESET, TEMPLATE, fakeSealed } from '../declarations/fixtures.js';
-import { renderModel } from '../../src/render/app.js';
 import { compareWithDir, isStale, writeRendered } from '../../src/render/write.js';
-import { model, object, render } from './helpers.js';
+import { object, render } from './helpers.js';
 
 const TWO_NAMESPACES: Record<string, string> = {
   'resources/team-a/namespace.yaml': 'kind: Namespace\nname: team-a\ndisplay_name: Team A\nlabels: { team: a }\n',
@@ -105,7 +104,7 @@ describe('determinism', () => {
         ...TWO_NAMESPACES,
       }).reverse(),
     );
-    expect([...renderModel(model(reversed, false)).entries()]).toEqual([...first.entries()]);
+    expect([...render(reversed, false).entries()]).toEqual([...first.entries()]);
   });
 
   it('does not depend on the environment (CDK8S_DISABLE_SORT)', () => {

@@ -54,6 +54,7 @@ describe('reads', () => {
       replicas: 1,
       transport: 'TRANSPORT_STDIO',
       port: 8000,
+      path: '/mcp',
       resolved_requests: { cpu: '100m', memory: '256Mi' },
       resolved_limits: { cpu: '200m', memory: '512Mi' },
     });

@@ -288,6 +288,13 @@ func (b *Bridge) startSession(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "the bridge is shutting down", http.StatusServiceUnavailable)
 		return
 	}
+	if warm == nil {
+		s.initID = initialize.ID
+		s.startTimer = time.AfterFunc(b.cfg.startTimeout, func() {
+			b.log.Error("MCP server did not answer initialize in time", "session", s.id, "pid", c.pid, "start_timeout", b.cfg.startTimeout.String())
+			b.endSession(s, "start timeout")
+		})
+	}
 	b.log.Info("session started", "session", s.id, "pid", c.pid, "warm", warm != nil)
 	s.begin()
 	defer s.end()
@@ -307,6 +314,9 @@ func (b *Bridge) endSession(s *session, reason string) {
 	s.closing = true
 	if s.idle != nil {
 		s.idle.Stop()
+	}
+	if s.startTimer != nil {
+		s.startTimer.Stop()
 	}
 	s.mu.Unlock()
 	b.mu.Lock()

@@ -464,3 +464,42 @@ func TestBadFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestSessionWhoseServerNeverAnswersIsEnded(t *testing.T) {
+	t.Setenv("MCPO_BRIDGE_TEST_SERVER", "1")
+	t.Setenv("MCPO_TEST_START_DELAY", "1h")
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	self, _ := os.Executable()
+	log := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- runWithContext(ctx, []string{"--listen", addr, "--start-timeout", "500ms", "--grace", "1s", "--", self, "-test.run=^$"}, log)
+	}()
+	defer func() { cancel(); <-done }()
+	body := `{"jsonrpc":"2.0","id":7,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}`
+	var resp *http.Response
+	var err error
+	for range 100 { // until the bridge listens
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/mcp", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		if resp, err = (&http.Client{Timeout: 10 * time.Second}).Do(req); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(data), `"id":7`) || !strings.Contains(string(data), "MCP server exited") {
+		t.Fatalf("want the initialize to fail once the start timeout passes, got %d %s", resp.StatusCode, data)
+	}
+	if closed := log.lines(t, "session closed"); len(closed) != 1 || closed[0]["reason"] != "start timeout" {
+		t.Fatalf("want the session closed for its start timeout, got %v", closed)
+	}
+}

@@ -27,6 +27,10 @@ type session struct {
 	idle      *time.Timer
 	closing   bool
 	relayDone chan struct{} // closed when the child's side of the relay has ended
+	// startTimer ends a session whose fresh child does not answer the
+	// client's initialize within the start timeout (nil for a warm child).
+	startTimer *time.Timer
+	initID     jsonrpc.ID
 }
 
 // serverRequestCapability names the client capability a server-to-client
@@ -86,6 +90,10 @@ func (s *session) fromChild() {
 		case *jsonrpc.Response:
 			s.mu.Lock()
 			delete(s.pending, m.ID)
+			if s.startTimer != nil && m.ID == s.initID {
+				s.startTimer.Stop()
+				s.startTimer = nil
+			}
 			s.mu.Unlock()
 			s.bridge.log.Debug("server response", "session", s.id, "id", m.ID.Raw())
 			_ = s.conn.Write(ctx, m)

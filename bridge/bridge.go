@@ -44,6 +44,7 @@ type Bridge struct {
 	sessions  map[string]*session
 	starting  int // sessions being set up, counted against maxSessions
 	warm      *warmChild
+	warming   chan struct{} // non-nil while a warm-up runs; closed when it ends
 	ready     bool
 	notReady  string
 	draining  bool
@@ -88,7 +89,19 @@ func (b *Bridge) keepWarm(ctx context.Context) {
 		need := b.warm == nil && !b.draining
 		b.mu.Unlock()
 		if need {
+			warming := make(chan struct{})
+			b.mu.Lock()
+			b.warming = warming
+			b.mu.Unlock()
 			w, err := warmUp(ctx, b.cfg.argv, b)
+			b.mu.Lock()
+			b.warming = nil
+			if err == nil && !b.draining {
+				b.warm, b.ready = w, true
+			}
+			draining := b.draining
+			b.mu.Unlock()
+			close(warming)
 			if err != nil {
 				if ctx.Err() != nil {
 					return
@@ -106,14 +119,10 @@ func (b *Bridge) keepWarm(ctx context.Context) {
 				continue
 			}
 			backoff = time.Second
-			b.mu.Lock()
-			if b.draining {
-				b.mu.Unlock()
+			if draining {
 				w.child.stop(b.cfg.grace)
 				return
 			}
-			b.warm, b.ready = w, true
-			b.mu.Unlock()
 			go b.watchWarm(w)
 		}
 		select {
@@ -147,16 +156,28 @@ func (b *Bridge) wake() {
 }
 
 // takeWarm hands the warm child to a session whose initialize it can answer.
-func (b *Bridge) takeWarm(params initializeParams) *warmChild {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	w := b.warm
-	if w == nil || !w.child.alive() || !w.serves(params) {
-		return nil
+// A session that arrives while the next child is warming waits for it: that
+// child started earlier than a fresh one would.
+func (b *Bridge) takeWarm(ctx context.Context, params initializeParams) *warmChild {
+	for waited := false; ; waited = true {
+		b.mu.Lock()
+		w, warming := b.warm, b.warming
+		if w != nil && w.child.alive() && w.serves(params) {
+			b.warm = nil
+			b.wake()
+			b.mu.Unlock()
+			return w
+		}
+		b.mu.Unlock()
+		if w != nil || warming == nil || waited {
+			return nil
+		}
+		select {
+		case <-warming:
+		case <-ctx.Done():
+			return nil
+		}
 	}
-	b.warm = nil
-	b.wake()
-	return w
 }
 
 func (b *Bridge) serveMCP(w http.ResponseWriter, req *http.Request) {
@@ -250,7 +271,7 @@ func (b *Bridge) startSession(w http.ResponseWriter, req *http.Request) {
 		b.mu.Unlock()
 	}
 
-	warm := b.takeWarm(params)
+	warm := b.takeWarm(req.Context(), params)
 	var c *child
 	if warm != nil {
 		c = warm.child
@@ -375,7 +396,10 @@ func (b *Bridge) run(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	b.drain()
-	shutdown, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	// Every session is closed by now; what remains are requests on closed
+	// sessions and connections a client opened and left (net/http counts a
+	// connection that sent nothing yet as busy for 5 s), so a short wait.
+	shutdown, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	if err := server.Shutdown(shutdown); err != nil {
 		_ = server.Close()

@@ -394,6 +394,10 @@ func TestLogsCarryNoMessageBodies(t *testing.T) {
 	if _, err := callText(context.Background(), s, "stderr", map[string]any{"text": "a line for stderr"}); err != nil {
 		t.Fatal(err)
 	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(tb.log.lines(t, "child stderr")) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond) // stderr is relayed by its own goroutine
+	}
 	if strings.Contains(tb.log.String(), sentinel) {
 		t.Fatalf("a tool argument reached the log:\n%s", tb.log.String())
 	}
@@ -501,5 +505,39 @@ func TestSessionWhoseServerNeverAnswersIsEnded(t *testing.T) {
 	}
 	if closed := log.lines(t, "session closed"); len(closed) != 1 || closed[0]["reason"] != "start timeout" {
 		t.Fatalf("want the session closed for its start timeout, got %v", closed)
+	}
+}
+
+func TestSessionArrivingWhileTheNextChildWarmsWaitsForIt(t *testing.T) {
+	const startDelay = 1500 * time.Millisecond
+	tb := startBridge(t, startDelay)
+	connect(t, tb.url) // takes the warm child; the next one starts warming now
+	time.Sleep(startDelay / 3)
+	started := time.Now()
+	connect(t, tb.url)
+	// A fresh child would take the whole start delay; the warming one has a head start.
+	if took := time.Since(started); took >= startDelay {
+		t.Fatalf("the second session waited %s, as long as a fresh start (%s)", took, startDelay)
+	}
+	sessions := tb.log.lines(t, "session started")
+	if len(sessions) != 2 || sessions[1]["warm"] != true {
+		t.Fatalf("want the second session to get the warming child, got %v", sessions)
+	}
+}
+
+func TestDrainIsNotHeldUpByAnIdleConnection(t *testing.T) {
+	tb := startBridge(t, 0)
+	s := connect(t, tb.url)
+	if _, err := callText(context.Background(), s, "echo", map[string]any{"text": "x"}); err != nil {
+		t.Fatal(err)
+	}
+	// A client that opened a connection and sent nothing (or went away without DELETE).
+	idle, err := net.Dial("tcp", strings.TrimPrefix(tb.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	if took, code := tb.stop(); code != 0 || took > time.Second {
+		t.Fatalf("want a quick drain, got exit %d after %s; log:\n%s", code, took, tb.log.String())
 	}
 }

@@ -71,33 +71,43 @@ func warmUp(ctx context.Context, argv []string, b *Bridge) (*warmChild, error) {
 		"capabilities":    warmCapabilities,
 		"clientInfo":      map[string]any{"name": "mcpo-bridge", "version": version},
 	})
-	fail := func(err error) (*warmChild, error) {
+	// fail stops the child; why it failed is the context (the bridge stopping,
+	// or the start timeout) or else what became of the child.
+	fail := func(when string) (*warmChild, error) {
+		var err error
+		switch {
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			err = fmt.Errorf("the MCP server did not answer initialize within %s", b.cfg.startTimeout)
+		case ctx.Err() != nil:
+			err = ctx.Err()
+		default:
+			err = c.failure(when)
+		}
 		c.stop(b.cfg.grace)
 		return nil, err
 	}
 	if err := c.conn.Write(ctx, &jsonrpc.Request{ID: warmRequestID, Method: "initialize", Params: params}); err != nil {
-		return fail(c.failure("before reading initialize"))
+		return fail("before reading initialize")
 	}
 	for {
 		msg, err := c.conn.Read(ctx)
 		if err != nil {
-			if ctx.Err() != nil {
-				return fail(fmt.Errorf("the MCP server did not answer initialize within %s", b.cfg.startTimeout))
-			}
-			return fail(c.failure("before answering initialize"))
+			return fail("before answering initialize")
 		}
 		resp, ok := msg.(*jsonrpc.Response)
 		if !ok || resp.ID != warmRequestID {
 			continue // nothing may be sent before initialize completes; drop it
 		}
 		if resp.Error != nil {
-			return fail(fmt.Errorf("the MCP server refused initialize: %s", clip(resp.Error.Error(), 200)))
+			c.stop(b.cfg.grace)
+			return nil, fmt.Errorf("the MCP server refused initialize: %s", clip(resp.Error.Error(), 200))
 		}
 		var result struct {
 			ProtocolVersion string `json:"protocolVersion"`
 		}
 		if err := json.Unmarshal(resp.Result, &result); err != nil || result.ProtocolVersion == "" {
-			return fail(errors.New("the MCP server answered initialize without a protocol version"))
+			c.stop(b.cfg.grace)
+			return nil, errors.New("the MCP server answered initialize without a protocol version")
 		}
 		w := &warmChild{child: c, result: resp.Result, negotiated: result.ProtocolVersion, startup: time.Since(started)}
 		b.log.Info("ready", "pid", c.pid, "startup_ms", w.startup.Milliseconds())

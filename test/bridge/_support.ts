@@ -44,7 +44,8 @@ export function bridgeSetup(): string {
   const run = spawnSync('bash', [join(here, 'setup.sh')], { encoding: 'utf8', timeout: 600_000 });
   if (run.status !== 0) throw new Error(`test/bridge/setup.sh failed (${run.error?.message ?? run.status}):\n${run.stderr}`);
   const dir = run.stdout.trim().split('\n').pop() ?? '';
-  if (!existsSync(join(dir, 'uv', 'bin', 'uvx')) || !existsSync(BRIDGE_BINARY)) throw new Error(`test/bridge/setup.sh left no uvx in ${dir} or no ${BRIDGE_BINARY}`);
+  if (!existsSync(join(dir, 'uv', 'bin', 'uvx')) || !existsSync(BRIDGE_BINARY))
+    throw new Error(`test/bridge/setup.sh left no uvx in ${dir} or no ${BRIDGE_BINARY}`);
   setupDir = dir;
   return dir;
 }
@@ -352,7 +353,8 @@ export async function waitReady(bridge: RunningBridge, timeoutMs: number): Promi
   const deadline = performance.now() + timeoutMs;
   let last = '';
   while (performance.now() < deadline) {
-    if (bridge.child.exitCode !== null || bridge.child.signalCode !== null) throw new Error(`the bridge exited before it was ready; stderr:\n${bridge.stderr()}`);
+    if (bridge.child.exitCode !== null || bridge.child.signalCode !== null)
+      throw new Error(`the bridge exited before it was ready; stderr:\n${bridge.stderr()}`);
     try {
       const res = await fetch(`${bridge.base}/readyz`);
       last = `${res.status} ${await res.text()}`;

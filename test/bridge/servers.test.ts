@@ -5,7 +5,18 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HOME_DIR } from '../../src/render/_pod-runtime.js';
-import { bridgeSetup, connect, fixtureContainer, MCP_SERVER_TIME, renderedContainer, sessionLog, startBridge, stdioTemplate, text, useBridges } from './_support.js';
+import {
+  bridgeSetup,
+  connect,
+  fixtureContainer,
+  MCP_SERVER_TIME,
+  renderedContainer,
+  sessionLog,
+  startBridge,
+  stdioTemplate,
+  text,
+  useBridges,
+} from './_support.js';
 
 useBridges();
 beforeAll(() => void bridgeSetup(), 600_000);

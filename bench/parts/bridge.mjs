@@ -1,0 +1,299 @@
+// @ts-check
+/**
+ * The stdio bridge (issue 12), build/bridge/mcpo-bridge, against what a client would use
+ * without it and against what rendered pods ran before it (supergateway 4.0.0):
+ *   - bridge_call_ratio: median latency of one `tools/call` through the bridge (SDK client,
+ *     Streamable HTTP) over the same server's over stdio directly (SDK StdioClientTransport),
+ *     for the test fixture's `echo` (a server that does nothing: the bridge's cost alone) and
+ *     the seed's server-memory `read_graph`; calls one after another, runs interleaved;
+ *   - bridge_rss_idle_mb / bridge_rss_session_mb: the bridge process's VmRSS with its warm
+ *     child only, and with one live session after the calls (children not counted);
+ *   - session_start_ratio: new client, connect (= initialize) until the first tools/list
+ *     answers, for the seed's server, through supergateway run as the old render ran it over
+ *     through the bridge. Sessions are spaced out (the bridge's next warm child is ready),
+ *     each closed (DELETE) before the next.
+ *
+ *   --bridge-calls N      calls per run and server (default 300, after 30 of warm-up)
+ *   --bridge-sessions N   session starts per gateway (default 8)
+ *
+ * Servers come from the caches test/bridge/setup.sh warms (run here), used offline, so no
+ * figure includes a download; supergateway is added to that npm cache on first use.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { median, ROOT, round, rssMb } from '../lib.mjs';
+
+const BRIDGE = join(ROOT, 'build', 'bridge', 'mcpo-bridge');
+const FIXTURE = join(ROOT, 'test', 'bridge', 'fixtures', 'server.mjs');
+/** As src/render/stdio-bridge.ts pinned it before issue 12. */
+const SUPERGATEWAY = 'supergateway@4.0.0';
+/** The seed's declared argv (resources/templates/default/my-memory-server.yaml). */
+const SEED = ['npx', '-y', '@modelcontextprotocol/server-memory'];
+
+/** @typedef {{ name: string, argv: string[], tool: string, args: Record<string, unknown> }} Server */
+
+/** @type {import('./context.mjs').Part} */
+export const bridgePart = {
+  name: 'bridge',
+  needsRepo: false,
+  async run({ opts, work, results, row, log }) {
+    if (!existsSync(BRIDGE)) throw new Error(`${BRIDGE} is missing: npm run build:bridge`);
+    const calls = Number(opts.opt('--bridge-calls', '300'));
+    const sessions = Number(opts.opt('--bridge-sessions', '8'));
+    const env = environment(work);
+    // npx keeps what it installs for a spec in the cache (with its dependencies): run it once.
+    const warm = (/** @type {Record<string, string>} */ e) => execFileSync('npx', ['-y', SUPERGATEWAY, '--help'], { env: e, stdio: 'ignore' });
+    try {
+      warm(env);
+    } catch {
+      log(`bridge: adding ${SUPERGATEWAY} to the npm cache`);
+      warm({ ...env, npm_config_offline: 'false' });
+    }
+
+    /** @type {Server[]} */
+    const servers = [
+      { name: 'fixture echo', argv: [process.execPath, FIXTURE], tool: 'echo', args: { text: 'x'.repeat(64) } },
+      { name: 'server-memory read_graph', argv: SEED, tool: 'read_graph', args: {} },
+    ];
+    for (const server of servers) {
+      /** @type {number[]} */ const direct = [];
+      /** @type {number[]} */ const bridged = [];
+      for (let run = 0; run < opts.runs; run++) {
+        direct.push(await stdioCallMs(server, env, calls));
+        const bridge = await startGateway('bridge', server.argv, env);
+        try {
+          const rssIdle = rssMb(bridge.pid).rss;
+          const session = await openSession(bridge.url);
+          bridged.push(await callMs(session.client, server, calls));
+          if (server === servers[0]) {
+            (results.bridge_rss_idle_samples ??= []).push(round(rssIdle, 1));
+            (results.bridge_rss_session_samples ??= []).push(round(rssMb(bridge.pid).rss, 1));
+          }
+          await session.close();
+        } finally {
+          await bridge.stop();
+        }
+      }
+      const key = server === servers[0] ? 'echo' : 'memory';
+      const ratio = round(median(bridged) / median(direct), 2);
+      results[`bridge_call_${key}_ms`] = round(median(bridged), 3);
+      results[`stdio_call_${key}_ms`] = round(median(direct), 3);
+      results[`bridge_call_${key}_ratio`] = ratio;
+      results[`bridge_added_${key}_ms`] = round(median(bridged) - median(direct), 3);
+      row(`stdio directly: ${server.name} (ms/call)`, direct);
+      row(`through the bridge: ${server.name} (ms/call)`, bridged, {
+        floor: median(direct),
+        ratio,
+        note: `+${results[`bridge_added_${key}_ms`]} ms per call`,
+      });
+      log(`bridge: ${server.name}: ${round(median(bridged), 3)} ms through the bridge, ${round(median(direct), 3)} ms over stdio`);
+    }
+    results.bridge_call_ratio = results.bridge_call_echo_ratio;
+    results.bridge_rss_idle_mb = round(median(results.bridge_rss_idle_samples), 1);
+    results.bridge_rss_session_mb = round(median(results.bridge_rss_session_samples), 1);
+    row('bridge RSS, warm child only (MiB)', results.bridge_rss_idle_samples, { note: 'the bridge process; children not counted' });
+    row('bridge RSS, one session (MiB)', results.bridge_rss_session_samples);
+
+    /** @type {Record<'supergateway' | 'bridge', number[]>} */
+    const starts = { supergateway: [], bridge: [] };
+    for (const kind of /** @type {const} */ (['supergateway', 'bridge'])) {
+      const gateway = await startGateway(kind, SEED, env);
+      try {
+        for (let i = 0; i < sessions; i++) {
+          await gateway.settled();
+          const started = performance.now();
+          const session = await openSession(gateway.url);
+          await session.client.listTools();
+          starts[kind].push(performance.now() - started);
+          await session.close();
+        }
+      } finally {
+        await gateway.stop();
+      }
+      log(`bridge: session start through ${kind}: ${round(median(starts[kind]), 1)} ms`);
+    }
+    results.session_start_supergateway_ms = round(median(starts.supergateway), 1);
+    results.session_start_bridge_ms = round(median(starts.bridge), 1);
+    results.session_start_ratio = round(median(starts.bridge) / median(starts.supergateway), 3);
+    row('session start via supergateway 4.0.0 (ms)', starts.supergateway, { note: 'seed server; connect + first tools/list' });
+    row('session start via the bridge (ms)', starts.bridge, { floor: median(starts.supergateway), ratio: results.session_start_ratio });
+    delete results.bridge_rss_idle_samples;
+    delete results.bridge_rss_session_samples;
+  },
+};
+
+/** The environment of both gateways and the stdio runs: a fresh HOME, the warm caches offline. */
+function environment(/** @type {string} */ work) {
+  const cache = execFileSync('bash', [join(ROOT, 'test', 'bridge', 'setup.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+    .trim()
+    .split('\n')
+    .pop();
+  if (!cache) throw new Error('test/bridge/setup.sh printed no cache dir');
+  const home = join(work, 'bridge-home');
+  mkdirSync(home, { recursive: true });
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    TMPDIR: home,
+    NODE_ENV: 'production',
+    MEMORY_FILE_PATH: join(home, 'memory.jsonl'),
+    npm_config_cache: join(cache, 'npm-cache'),
+    npm_config_offline: 'true',
+    npm_config_update_notifier: 'false',
+    UV_CACHE_DIR: join(cache, 'uv-cache'),
+    UV_PYTHON: readFileSync(join(cache, 'python.path'), 'utf8').trim(),
+    UV_OFFLINE: '1',
+  };
+}
+
+/** @param {string} url */
+async function openSession(url) {
+  const client = new Client({ name: 'mcpo-bench', version: '1.0.0' });
+  const transport = new StreamableHTTPClientTransport(new URL(url));
+  await client.connect(transport);
+  return {
+    client,
+    close: async () => {
+      await transport.terminateSession();
+      await client.close();
+    },
+  };
+}
+
+/**
+ * Median ms of `calls` sequential tools/call after a warm-up.
+ * @param {Client} client @param {Server} server @param {number} calls
+ */
+async function callMs(client, server, calls) {
+  const call = () => client.callTool({ name: server.tool, arguments: server.args });
+  for (let i = 0; i < 30; i++) await call();
+  /** @type {number[]} */ const samples = [];
+  for (let i = 0; i < calls; i++) {
+    const t = performance.now();
+    const result = await call();
+    samples.push(performance.now() - t);
+    if (result.isError) throw new Error(`${server.name}: ${JSON.stringify(result)}`);
+  }
+  return median(samples);
+}
+
+/** @param {Server} server @param {Record<string, string>} env @param {number} calls */
+async function stdioCallMs(server, env, calls) {
+  const client = new Client({ name: 'mcpo-bench', version: '1.0.0' });
+  const [command, ...args] = server.argv;
+  await client.connect(new StdioClientTransport({ command: /** @type {string} */ (command), args, env, stderr: 'ignore' }));
+  try {
+    return await callMs(client, server, calls);
+  } finally {
+    await client.close();
+  }
+}
+
+/** @returns {Promise<number>} */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * The bridge or supergateway in front of `argv`, in its own process group (supergateway runs
+ * npx, which runs sh -c, which runs the server: stop() ends the whole group).
+ * @param {'bridge' | 'supergateway'} kind @param {string[]} argv @param {Record<string, string>} env
+ */
+async function startGateway(kind, argv, env) {
+  const port = await freePort();
+  const [cmd, args] =
+    kind === 'bridge'
+      ? [BRIDGE, ['--listen', `127.0.0.1:${port}`, '--path', '/mcp', '--', ...argv]]
+      : [
+          'npx',
+          [
+            '-y',
+            SUPERGATEWAY,
+            '--stdio',
+            argv.join(' '),
+            '--outputTransport',
+            'streamableHttp',
+            '--stateful',
+            '--port',
+            String(port),
+            '--streamableHttpPath',
+            '/mcp',
+            '--healthEndpoint',
+            '/healthz',
+          ],
+        ];
+  const child = spawn(cmd, args, { env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (c) => (stderr = (stderr + c).slice(-100_000)));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const base = `http://127.0.0.1:${port}`;
+  /** Resolves when GET path answers 200. */
+  const until200 = async (/** @type {string} */ path, timeoutMs = 120_000) => {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${kind} exited:\n${stderr.slice(-4000)}`);
+      try {
+        const res = await fetch(base + path);
+        await res.body?.cancel();
+        if (res.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      if (performance.now() > deadline) throw new Error(`${kind}: ${path} not 200 within ${timeoutMs} ms:\n${stderr.slice(-4000)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  /** The bridge's `ready` lines so far (a warm child answered initialize). */
+  const readyCount = () => stderr.split('\n').filter((l) => l.includes('"msg":"ready"')).length;
+  let taken = 0;
+  await until200(kind === 'bridge' ? '/readyz' : '/healthz');
+  if (!child.pid) throw new Error(`could not start ${kind}`);
+  const pid = child.pid;
+  return {
+    pid,
+    url: `${base}/mcp`,
+    /** Waits until the gateway is as it would be for a user arriving later: the bridge's next warm child ready. */
+    settled: async () => {
+      if (kind !== 'bridge') return;
+      const deadline = performance.now() + 60_000;
+      while (readyCount() <= taken) {
+        if (performance.now() > deadline) throw new Error(`the bridge warmed no next child:\n${stderr.slice(-4000)}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      taken++;
+    },
+    stop: async () => {
+      if (child.exitCode === null) {
+        const timer = setTimeout(() => kill(pid, 'SIGKILL'), 15_000);
+        // The bridge stops its children itself; supergateway's npx may not pass SIGTERM on.
+        if (kind === 'bridge') child.kill('SIGTERM');
+        else kill(pid, 'SIGTERM');
+        await exited;
+        clearTimeout(timer);
+      }
+      // Whatever is left of the group (supergateway's npx → sh → server chain).
+      kill(pid, 'SIGKILL');
+    },
+  };
+}
+
+/** Signals a process group; gone already is fine. @param {number} pgid @param {NodeJS.Signals} signal */
+function kill(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // no such group
+  }
+}

@@ -5,7 +5,9 @@
  *   - bridge_call_ratio: median latency of one `tools/call` through the bridge (SDK client,
  *     Streamable HTTP) over the same server's over stdio directly (SDK StdioClientTransport),
  *     for the test fixture's `echo` (a server that does nothing: the bridge's cost alone) and
- *     the seed's server-memory `read_graph`; calls one after another, runs interleaved;
+ *     the seed's server-memory `read_graph`; calls one after another, runs interleaved; and
+ *     for scale, the fixture serving Streamable HTTP with the SDK's own server transport
+ *     (bridge_call_echo_http_ratio: the bridge over that);
  *   - bridge_rss_idle_mb / bridge_rss_session_mb: the bridge process's VmRSS with its warm
  *     child only, and with one live session after the calls (children not counted);
  *   - session_start_ratio: new client, connect (= initialize) until the first tools/list
@@ -60,47 +62,71 @@ export const bridgePart = {
       { name: 'fixture echo', argv: [process.execPath, FIXTURE], tool: 'echo', args: { text: 'x'.repeat(64) } },
       { name: 'server-memory read_graph', argv: SEED, tool: 'read_graph', args: {} },
     ];
+    /** @type {number[]} */ const rssIdleMb = [];
+    /** @type {number[]} */ const rssSessionMb = [];
     for (const server of servers) {
-      /** @type {number[]} */ const direct = [];
-      /** @type {number[]} */ const bridged = [];
+      const key = server === servers[0] ? 'echo' : 'memory';
+      /** @type {Record<'stdio' | 'bridge' | 'supergateway' | 'sdk-http', number[]>} */
+      const ms = { stdio: [], bridge: [], supergateway: [], 'sdk-http': [] };
+      // The fixture also through supergateway (before) and the SDK's own HTTP server (what Streamable HTTP costs).
+      /** @type {Array<keyof typeof ms>} */
+      const ways = key === 'echo' ? ['stdio', 'bridge', 'supergateway', 'sdk-http'] : ['stdio', 'bridge'];
       for (let run = 0; run < opts.runs; run++) {
-        direct.push(await stdioCallMs(server, env, calls));
-        const bridge = await startGateway('bridge', server.argv, env);
-        try {
-          const rssIdle = rssMb(bridge.pid).rss;
-          const session = await openSession(bridge.url);
-          bridged.push(await callMs(session.client, server, calls));
-          if (server === servers[0]) {
-            (results.bridge_rss_idle_samples ??= []).push(round(rssIdle, 1));
-            (results.bridge_rss_session_samples ??= []).push(round(rssMb(bridge.pid).rss, 1));
+        for (const way of ways) {
+          if (way === 'stdio') {
+            ms.stdio.push(await stdioCallMs(server, env, calls));
+            continue;
           }
-          await session.close();
-        } finally {
-          await bridge.stop();
+          const gateway = await startGateway(way, server.argv, env);
+          try {
+            const rssIdle = rssMb(gateway.pid).rss;
+            const session = await openSession(gateway.url);
+            ms[way].push(await callMs(session.client, server, calls));
+            if (way === 'bridge' && key === 'echo') {
+              rssIdleMb.push(round(rssIdle, 1));
+              rssSessionMb.push(round(rssMb(gateway.pid).rss, 1));
+            }
+            await session.close();
+          } finally {
+            await gateway.stop();
+          }
         }
       }
-      const key = server === servers[0] ? 'echo' : 'memory';
-      const ratio = round(median(bridged) / median(direct), 2);
-      results[`bridge_call_${key}_ms`] = round(median(bridged), 3);
-      results[`stdio_call_${key}_ms`] = round(median(direct), 3);
-      results[`bridge_call_${key}_ratio`] = ratio;
-      results[`bridge_added_${key}_ms`] = round(median(bridged) - median(direct), 3);
-      row(`stdio directly: ${server.name} (ms/call)`, direct);
-      row(`through the bridge: ${server.name} (ms/call)`, bridged, {
-        floor: median(direct),
-        ratio,
+      const direct = median(ms.stdio);
+      const bridged = median(ms.bridge);
+      results[`stdio_call_${key}_ms`] = round(direct, 3);
+      results[`bridge_call_${key}_ms`] = round(bridged, 3);
+      results[`bridge_call_${key}_ratio`] = round(bridged / direct, 2);
+      results[`bridge_added_${key}_ms`] = round(bridged - direct, 3);
+      row(`stdio directly: ${server.name} (ms/call)`, ms.stdio);
+      row(`through the bridge: ${server.name} (ms/call)`, ms.bridge, {
+        floor: direct,
+        ratio: results[`bridge_call_${key}_ratio`],
         note: `+${results[`bridge_added_${key}_ms`]} ms per call`,
       });
-      log(`bridge: ${server.name}: ${round(median(bridged), 3)} ms through the bridge, ${round(median(direct), 3)} ms over stdio`);
+      if (key === 'echo') {
+        results.supergateway_call_echo_ms = round(median(ms.supergateway), 3);
+        results.sdk_http_call_echo_ms = round(median(ms['sdk-http']), 3);
+        results.bridge_call_echo_http_ratio = round(bridged / median(ms['sdk-http']), 2);
+        row(`through supergateway 4.0.0: ${server.name} (ms/call)`, ms.supergateway, { floor: direct, ratio: round(median(ms.supergateway) / direct, 2) });
+        row(`SDK Streamable HTTP server: ${server.name} (ms/call)`, ms['sdk-http'], {
+          floor: direct,
+          ratio: round(median(ms['sdk-http']) / direct, 2),
+          note: `the bridge / this: ${results.bridge_call_echo_http_ratio}`,
+        });
+      }
+      log(`bridge: ${server.name}: ${round(bridged, 3)} ms through the bridge, ${round(direct, 3)} ms over stdio`);
     }
     results.bridge_call_ratio = results.bridge_call_echo_ratio;
-    results.bridge_rss_idle_mb = round(median(results.bridge_rss_idle_samples), 1);
-    results.bridge_rss_session_mb = round(median(results.bridge_rss_session_samples), 1);
-    row('bridge RSS, warm child only (MiB)', results.bridge_rss_idle_samples, { note: 'the bridge process; children not counted' });
-    row('bridge RSS, one session (MiB)', results.bridge_rss_session_samples);
+    results.bridge_rss_idle_mb = round(median(rssIdleMb), 1);
+    results.bridge_rss_session_mb = round(median(rssSessionMb), 1);
+    row('bridge RSS, warm child only (MiB)', rssIdleMb, { note: 'the bridge process; children not counted' });
+    row('bridge RSS, one session (MiB)', rssSessionMb);
 
     /** @type {Record<'supergateway' | 'bridge', number[]>} */
     const starts = { supergateway: [], bridge: [] };
+    /** connect alone (initialize, then the initialized notification). @type {Record<'supergateway' | 'bridge', number[]>} */
+    const inits = { supergateway: [], bridge: [] };
     for (const kind of /** @type {const} */ (['supergateway', 'bridge'])) {
       const gateway = await startGateway(kind, SEED, env);
       try {
@@ -108,6 +134,7 @@ export const bridgePart = {
           await gateway.settled();
           const started = performance.now();
           const session = await openSession(gateway.url);
+          inits[kind].push(performance.now() - started);
           await session.client.listTools();
           starts[kind].push(performance.now() - started);
           await session.close();
@@ -120,10 +147,16 @@ export const bridgePart = {
     results.session_start_supergateway_ms = round(median(starts.supergateway), 1);
     results.session_start_bridge_ms = round(median(starts.bridge), 1);
     results.session_start_ratio = round(median(starts.bridge) / median(starts.supergateway), 3);
-    row('session start via supergateway 4.0.0 (ms)', starts.supergateway, { note: 'seed server; connect + first tools/list' });
-    row('session start via the bridge (ms)', starts.bridge, { floor: median(starts.supergateway), ratio: results.session_start_ratio });
-    delete results.bridge_rss_idle_samples;
-    delete results.bridge_rss_session_samples;
+    results.initialize_supergateway_ms = round(median(inits.supergateway), 1);
+    results.initialize_bridge_ms = round(median(inits.bridge), 1);
+    row('session start via supergateway 4.0.0 (ms)', starts.supergateway, {
+      note: `seed server; connect + first tools/list; connect alone ${results.initialize_supergateway_ms} ms`,
+    });
+    row('session start via the bridge (ms)', starts.bridge, {
+      floor: median(starts.supergateway),
+      ratio: results.session_start_ratio,
+      note: `connect alone ${results.initialize_bridge_ms} ms`,
+    });
   },
 };
 
@@ -207,33 +240,36 @@ function freePort() {
 }
 
 /**
- * The bridge or supergateway in front of `argv`, in its own process group (supergateway runs
- * npx, which runs sh -c, which runs the server: stop() ends the whole group).
- * @param {'bridge' | 'supergateway'} kind @param {string[]} argv @param {Record<string, string>} env
+ * The bridge or supergateway in front of `argv` (or, sdk-http, the fixture `argv` serving HTTP
+ * itself), in its own process group (supergateway runs npx, which runs sh -c, which runs the
+ * server: stop() ends the whole group).
+ * @param {'bridge' | 'supergateway' | 'sdk-http'} kind @param {string[]} argv @param {Record<string, string>} env
  */
 async function startGateway(kind, argv, env) {
   const port = await freePort();
   const [cmd, args] =
     kind === 'bridge'
       ? [BRIDGE, ['--listen', `127.0.0.1:${port}`, '--path', '/mcp', '--', ...argv]]
-      : [
-          'npx',
-          [
-            '-y',
-            SUPERGATEWAY,
-            '--stdio',
-            argv.join(' '),
-            '--outputTransport',
-            'streamableHttp',
-            '--stateful',
-            '--port',
-            String(port),
-            '--streamableHttpPath',
-            '/mcp',
-            '--healthEndpoint',
-            '/healthz',
-          ],
-        ];
+      : kind === 'sdk-http'
+        ? [/** @type {string} */ (argv[0]), [...argv.slice(1), '--http', String(port)]]
+        : [
+            'npx',
+            [
+              '-y',
+              SUPERGATEWAY,
+              '--stdio',
+              argv.join(' '),
+              '--outputTransport',
+              'streamableHttp',
+              '--stateful',
+              '--port',
+              String(port),
+              '--streamableHttpPath',
+              '/mcp',
+              '--healthEndpoint',
+              '/healthz',
+            ],
+          ];
   const child = spawn(cmd, args, { env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (c) => (stderr = (stderr + c).slice(-100_000)));
@@ -258,7 +294,13 @@ async function startGateway(kind, argv, env) {
   /** The bridge's `ready` lines so far (a warm child answered initialize). */
   const readyCount = () => stderr.split('\n').filter((l) => l.includes('"msg":"ready"')).length;
   let taken = 0;
-  await until200(kind === 'bridge' ? '/readyz' : '/healthz');
+  if (kind === 'sdk-http') {
+    const deadline = performance.now() + 30_000;
+    while (!stderr.includes('fixture server on')) {
+      if (child.exitCode !== null || performance.now() > deadline) throw new Error(`the fixture's HTTP server did not start:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } else await until200(kind === 'bridge' ? '/readyz' : '/healthz');
   if (!child.pid) throw new Error(`could not start ${kind}`);
   const pid = child.pid;
   return {

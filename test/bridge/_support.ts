@@ -31,7 +31,8 @@ export const REPO_ROOT = join(here, '..', '..');
 export const FIXTURE_SERVER = join(here, 'fixtures', 'server.mjs');
 /** Where the init container copies the bridge in the pod, and where it is on this machine. */
 export const POD_BRIDGE_PATH = '/mcpo/bin/mcpo-bridge';
-export const BRIDGE_BINARY = join(REPO_ROOT, 'build', 'bridge', 'mcpo-bridge');
+/** MCPO_BRIDGE_BINARY: another build to run the same tests against (e.g. one with a defect, to see them fail). */
+export const BRIDGE_BINARY = process.env.MCPO_BRIDGE_BINARY ?? join(REPO_ROOT, 'build', 'bridge', 'mcpo-bridge');
 /** Pinned in test/bridge/setup.sh, which warms uv's cache with it. */
 export const MCP_SERVER_TIME = 'mcp-server-time@2026.10.19';
 
@@ -176,13 +177,14 @@ export interface RunningBridge {
 }
 
 const running = new Set<{ bridge: RunningBridge; dir: string }>();
-const clients = new Set<Client>();
+const sessions = new Set<Session>();
 
 /** Registers the afterEach that closes clients and stops every bridge (and its children) a test started. */
 export function useBridges(): void {
   afterEach(async () => {
-    await Promise.allSettled([...clients].map((c) => c.close()));
-    clients.clear();
+    // DELETE first: a client that only drops its connections keeps the bridge's drain waiting (2 s).
+    await Promise.allSettled([...sessions].map(async (s) => (await s.transport.terminateSession().catch(() => undefined), await s.client.close())));
+    sessions.clear();
     for (const entry of [...running]) {
       await entry.bridge.stop();
       // Whatever the bridge left behind is the test's failure to see, not the next test's process.
@@ -385,10 +387,11 @@ export async function connect(bridge: RunningBridge): Promise<Session> {
   const started = performance.now();
   await client.connect(transport);
   const connectMs = performance.now() - started;
-  clients.add(client);
   const id = transport.sessionId;
   if (!id) throw new Error('the bridge gave no Mcp-Session-Id');
-  return { client, transport, id, connectMs };
+  const session = { client, transport, id, connectMs };
+  sessions.add(session);
+  return session;
 }
 
 /** The `session started` log line of a session (its child's pid, whether it was warm). */

@@ -10,6 +10,8 @@
  *     (bridge_call_echo_http_ratio: the bridge over that);
  *   - bridge_rss_idle_mb / bridge_rss_session_mb: the bridge process's VmRSS with its warm
  *     child only, and with one live session after the calls (children not counted);
+ *   - idle_rss_*_mb: an idle pod's processes with the seed's server: supergateway (npx and
+ *     its node) against the bridge plus its warm child's process group (npx and the server);
  *   - session_start_ratio: new client, connect (= initialize) until the first tools/list
  *     answers, for the seed's server, through supergateway run as the old render ran it over
  *     through the bridge. Sessions are spaced out (the bridge's next warm child is ready),
@@ -22,7 +24,7 @@
  * figure includes a download; supergateway is added to that npm cache on first use.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -127,9 +129,13 @@ export const bridgePart = {
     const starts = { supergateway: [], bridge: [] };
     /** connect alone (initialize, then the initialized notification). @type {Record<'supergateway' | 'bridge', number[]>} */
     const inits = { supergateway: [], bridge: [] };
+    /** MiB, with the seed's server. @type {Record<'supergateway' | 'bridge', number>} */
+    const idleRss = { supergateway: NaN, bridge: NaN };
     for (const kind of /** @type {const} */ (['supergateway', 'bridge'])) {
       const gateway = await startGateway(kind, SEED, env);
       try {
+        // Idle, before any session: supergateway's process group (npx, node); the bridge and its warm child's group (npx, node).
+        idleRss[kind] = round(groupRssMb(gateway.pid) + gateway.warmPids().reduce((sum, pid) => sum + groupRssMb(pid), 0), 1);
         for (let i = 0; i < sessions; i++) {
           await gateway.settled();
           const started = performance.now();
@@ -149,6 +155,8 @@ export const bridgePart = {
     results.session_start_ratio = round(median(starts.bridge) / median(starts.supergateway), 3);
     results.initialize_supergateway_ms = round(median(inits.supergateway), 1);
     results.initialize_bridge_ms = round(median(inits.bridge), 1);
+    results.idle_rss_supergateway_mb = idleRss.supergateway;
+    results.idle_rss_bridge_with_warm_child_mb = idleRss.bridge;
     row('session start via supergateway 4.0.0 (ms)', starts.supergateway, {
       note: `seed server; connect + first tools/list; connect alone ${results.initialize_supergateway_ms} ms`,
     });
@@ -157,6 +165,8 @@ export const bridgePart = {
       ratio: results.session_start_ratio,
       note: `connect alone ${results.initialize_bridge_ms} ms`,
     });
+    row('idle pod RSS, supergateway 4.0.0 (MiB)', [idleRss.supergateway], { note: 'npx + supergateway, no server before a session' });
+    row('idle pod RSS, bridge + warm child (MiB)', [idleRss.bridge], { note: "the seed's server started ahead (npx + node)" });
   },
 };
 
@@ -294,6 +304,18 @@ async function startGateway(kind, argv, env) {
   /** The bridge's `ready` lines so far (a warm child answered initialize). */
   const readyCount = () => stderr.split('\n').filter((l) => l.includes('"msg":"ready"')).length;
   let taken = 0;
+  /** The bridge's children still running, as it logged them. */
+  const warmPids = () => {
+    const lines = stderr.split('\n').flatMap((l) => {
+      try {
+        return [JSON.parse(l)];
+      } catch {
+        return [];
+      }
+    });
+    const exited = new Set(lines.filter((l) => l.msg === 'child exited').map((l) => l.pid));
+    return lines.filter((l) => l.msg === 'child started' && !exited.has(l.pid)).map((l) => /** @type {number} */ (l.pid));
+  };
   if (kind === 'sdk-http') {
     const deadline = performance.now() + 30_000;
     while (!stderr.includes('fixture server on')) {
@@ -306,6 +328,7 @@ async function startGateway(kind, argv, env) {
   return {
     pid,
     url: `${base}/mcp`,
+    warmPids,
     /** Waits until the gateway is as it would be for a user arriving later: the bridge's next warm child ready. */
     settled: async () => {
       if (kind !== 'bridge') return;
@@ -329,6 +352,25 @@ async function startGateway(kind, argv, env) {
       kill(pid, 'SIGKILL');
     },
   };
+}
+
+/**
+ * Summed VmRSS of the processes in a process group, in MiB (Linux /proc).
+ * @param {number} pgid
+ */
+function groupRssMb(pgid) {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 5 of /proc/PID/stat, after the parenthesised command name (which may hold spaces).
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pgid) total += rssMb(Number(entry)).rss;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }
 
 /** Signals a process group; gone already is fine. @param {number} pgid @param {NodeJS.Signals} signal */

@@ -68,10 +68,10 @@ export const bridgePart = {
     /** @type {number[]} */ const rssSessionMb = [];
     for (const server of servers) {
       const key = server === servers[0] ? 'echo' : 'memory';
-      /** @type {Record<'stdio' | 'bridge' | 'supergateway' | 'sdk-http', number[]>} */
-      const ms = { stdio: [], bridge: [], supergateway: [], 'sdk-http': [] };
+      /** raw: plain fetch, no SDK client, through the bridge. @type {Record<'stdio' | 'bridge' | 'raw' | 'supergateway' | 'sdk-http', number[]>} */
+      const ms = { stdio: [], bridge: [], raw: [], supergateway: [], 'sdk-http': [] };
       // The fixture also through supergateway (before) and the SDK's own HTTP server (what Streamable HTTP costs).
-      /** @type {Array<keyof typeof ms>} */
+      /** @type {Array<'stdio' | 'bridge' | 'supergateway' | 'sdk-http'>} */
       const ways = key === 'echo' ? ['stdio', 'bridge', 'supergateway', 'sdk-http'] : ['stdio', 'bridge'];
       for (let run = 0; run < opts.runs; run++) {
         for (const way of ways) {
@@ -84,6 +84,7 @@ export const bridgePart = {
             const rssIdle = rssMb(gateway.pid).rss;
             const session = await openSession(gateway.url);
             ms[way].push(await callMs(session.client, server, calls));
+            if (way === 'bridge' && key === 'echo') ms.raw.push(await rawCallMs(gateway.url, server, calls));
             if (way === 'bridge' && key === 'echo') {
               rssIdleMb.push(round(rssIdle, 1));
               rssSessionMb.push(round(rssMb(gateway.pid).rss, 1));
@@ -110,6 +111,12 @@ export const bridgePart = {
         results.supergateway_call_echo_ms = round(median(ms.supergateway), 3);
         results.sdk_http_call_echo_ms = round(median(ms['sdk-http']), 3);
         results.bridge_call_echo_http_ratio = round(bridged / median(ms['sdk-http']), 2);
+        results.bridge_raw_fetch_call_echo_ms = round(median(ms.raw), 3);
+        row(`through the bridge, plain fetch: ${server.name} (ms/call)`, ms.raw, {
+          floor: direct,
+          ratio: round(median(ms.raw) / direct, 2),
+          note: 'no SDK client: one POST, the SSE answer read whole',
+        });
         row(`through supergateway 4.0.0: ${server.name} (ms/call)`, ms.supergateway, { floor: direct, ratio: round(median(ms.supergateway) / direct, 2) });
         row(`SDK Streamable HTTP server: ${server.name} (ms/call)`, ms['sdk-http'], {
           floor: direct,
@@ -222,6 +229,41 @@ async function callMs(client, server, calls) {
     samples.push(performance.now() - t);
     if (result.isError) throw new Error(`${server.name}: ${JSON.stringify(result)}`);
   }
+  return median(samples);
+}
+
+/**
+ * Median ms of `calls` tools/call as plain fetch POSTs in a session of their own (after a
+ * warm-up): what HTTP and the bridge cost without the SDK client's own work.
+ * @param {string} url @param {Server} server @param {number} calls
+ */
+async function rawCallMs(url, server, calls) {
+  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  /** @param {object} message @param {Record<string, string>} [extra] */
+  const post = async (message, extra = {}) => {
+    const res = await fetch(url, { method: 'POST', headers: { ...headers, ...extra }, body: JSON.stringify(message) });
+    const body = await res.text();
+    if (res.status >= 300) throw new Error(`${res.status} ${body}`);
+    return { res, body };
+  };
+  const init = await post({
+    jsonrpc: '2.0',
+    id: 0,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'mcpo-bench-raw', version: '1.0.0' } },
+  });
+  const session = { 'mcp-session-id': init.res.headers.get('mcp-session-id') ?? '', 'mcp-protocol-version': '2025-06-18' };
+  await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session);
+  const call = (/** @type {number} */ id) => post({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: server.tool, arguments: server.args } }, session);
+  for (let i = 1; i <= 30; i++) await call(i);
+  /** @type {number[]} */ const samples = [];
+  for (let i = 0; i < calls; i++) {
+    const t = performance.now();
+    const { body } = await call(100 + i);
+    samples.push(performance.now() - t);
+    if (!body.includes('"result"')) throw new Error(`${server.name}: ${body}`);
+  }
+  await fetch(url, { method: 'DELETE', headers: session }).then((r) => r.body?.cancel());
   return median(samples);
 }
 

@@ -270,6 +270,17 @@ function bridgeArgv(spec: ContainerSpec, env: Readonly<Record<string, string>>, 
   return [BRIDGE_BINARY, ...own, '--listen', `127.0.0.1:${port}`, ...flags, ...argv.slice(end)];
 }
 
+/** The value of a bridge flag (`--name V` or `--name=V`, the last one counts) before `--`. */
+function flagValue(argv: readonly string[], name: string): string | undefined {
+  const end = argv.indexOf('--');
+  let value: string | undefined;
+  argv.slice(0, end < 0 ? argv.length : end).forEach((a, i, own) => {
+    if (a === name) value = own[i + 1];
+    else if (a.startsWith(`${name}=`)) value = a.slice(name.length + 1);
+  });
+  return value;
+}
+
 /** Starts the bridge of a container spec and waits until it is ready. */
 export async function startBridge(spec: ContainerSpec, options: StartOptions = {}): Promise<RunningBridge> {
   const dir = mkdtempSync(join(tmpdir(), 'mcpo-bridge-e2e-'));
@@ -306,7 +317,7 @@ export async function startBridge(spec: ContainerSpec, options: StartOptions = {
     pid: child.pid!,
     port,
     base,
-    url: new URL('/mcp', base),
+    url: new URL(flagValue(argv, '--path') ?? '/mcp', base),
     argv,
     stderr: () => stderr,
     logs,

@@ -83,8 +83,9 @@ export const bridgePart = {
           try {
             const rssIdle = rssMb(gateway.pid).rss;
             const session = await openSession(gateway.url);
+            await gateway.settled();
             ms[way].push(await callMs(session.client, server, calls));
-            if (way === 'bridge' && key === 'echo') ms.raw.push(await rawCallMs(gateway.url, server, calls));
+            if (way === 'bridge' && key === 'echo') ms.raw.push(await rawCallMs(gateway.url, server, calls, gateway.settled));
             if (way === 'bridge' && key === 'echo') {
               rssIdleMb.push(round(rssIdle, 1));
               rssSessionMb.push(round(rssMb(gateway.pid).rss, 1));
@@ -236,8 +237,9 @@ async function callMs(client, server, calls) {
  * Median ms of `calls` tools/call as plain fetch POSTs in a session of their own (after a
  * warm-up): what HTTP and the bridge cost without the SDK client's own work.
  * @param {string} url @param {Server} server @param {number} calls
+ * @param {() => Promise<void>} settled called once the session is open
  */
-async function rawCallMs(url, server, calls) {
+async function rawCallMs(url, server, calls, settled) {
   const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
   /** @param {object} message @param {Record<string, string>} [extra] */
   const post = async (message, extra = {}) => {
@@ -254,6 +256,7 @@ async function rawCallMs(url, server, calls) {
   });
   const session = { 'mcp-session-id': init.res.headers.get('mcp-session-id') ?? '', 'mcp-protocol-version': '2025-06-18' };
   await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session);
+  await settled();
   const call = (/** @type {number} */ id) => post({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: server.tool, arguments: server.args } }, session);
   for (let i = 1; i <= 30; i++) await call(i);
   /** @type {number[]} */ const samples = [];
@@ -324,7 +327,7 @@ async function startGateway(kind, argv, env) {
           ];
   const child = spawn(cmd, args, { env, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (c) => (stderr = (stderr + c).slice(-100_000)));
+  child.stderr?.setEncoding('utf8').on('data', (c) => (stderr += c));
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const base = `http://127.0.0.1:${port}`;
   /** Resolves when GET path answers 200. */
@@ -343,9 +346,8 @@ async function startGateway(kind, argv, env) {
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  /** The bridge's `ready` lines so far (a warm child answered initialize). */
-  const readyCount = () => stderr.split('\n').filter((l) => l.includes('"msg":"ready"')).length;
-  let taken = 0;
+  /** Log lines so far that contain `text`. */
+  const count = (/** @type {string} */ text) => stderr.split('\n').filter((l) => l.includes(text)).length;
   /** The bridge's children still running, as it logged them. */
   const warmPids = () => {
     const lines = stderr.split('\n').flatMap((l) => {
@@ -371,15 +373,18 @@ async function startGateway(kind, argv, env) {
     pid,
     url: `${base}/mcp`,
     warmPids,
-    /** Waits until the gateway is as it would be for a user arriving later: the bridge's next warm child ready. */
+    /**
+     * Waits until the bridge's warm child for the next session is ready (more `ready` lines than
+     * `session started`): as a user arriving later finds it, and with no server starting beside
+     * what is timed.
+     */
     settled: async () => {
       if (kind !== 'bridge') return;
       const deadline = performance.now() + 60_000;
-      while (readyCount() <= taken) {
+      while (count('"msg":"ready"') <= count('"msg":"session started"')) {
         if (performance.now() > deadline) throw new Error(`the bridge warmed no next child:\n${stderr.slice(-4000)}`);
         await new Promise((r) => setTimeout(r, 20));
       }
-      taken++;
     },
     stop: async () => {
       if (child.exitCode === null) {

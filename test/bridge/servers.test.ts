@@ -16,6 +16,8 @@ import {
   stdioTemplate,
   text,
   useBridges,
+  waitReady,
+  type RunningBridge,
 } from './_support.js';
 
 useBridges();
@@ -58,7 +60,11 @@ describe('a Python server (uvx mcp-server-time)', () => {
 
 describe('a server that takes 3 s to start', () => {
   it('answers a new session at once from the warm child, and the next session too', async () => {
-    const bridge = await startBridge(fixtureContainer('--delay-ms', '3000'));
+    const bridge = await startBridge(fixtureContainer('--delay-ms', '3000'), { ready: false });
+    // The probes: alive at once, ready only once the server has answered initialize.
+    expect(await status(bridge, '/healthz')).toBe(200);
+    expect(await status(bridge, '/readyz')).toBe(503);
+    await waitReady(bridge, 30_000);
     const ready = await bridge.waitForLog((l) => l.msg === 'ready');
     expect(ready.startup_ms).toBeGreaterThanOrEqual(3000);
 
@@ -75,3 +81,21 @@ describe('a server that takes 3 s to start', () => {
     expect(text(await second.client.callTool({ name: 'echo', arguments: { text: 'two' } }))).toBe('echo: two');
   });
 });
+
+describe('a command that never speaks MCP', () => {
+  it('keeps /readyz at 503 (the pod gets no traffic) while /healthz answers', async () => {
+    const files = { 'resources/templates/default/mute.yaml': stdioTemplate('mute', [process.execPath], ['-e', 'process.stdout.write("not json-rpc\\n")']) };
+    const bridge = await startBridge(renderedContainer(files, 'mute'), { ready: false });
+    await bridge.waitForLog((l) => l.msg === 'child exited');
+    expect(await status(bridge, '/healthz')).toBe(200);
+    const res = await fetch(`${bridge.base}/readyz`);
+    expect(res.status).toBe(503);
+    expect(await res.text()).not.toBe('');
+  });
+});
+
+async function status(bridge: RunningBridge, path: string): Promise<number> {
+  const res = await fetch(bridge.base + path);
+  await res.body?.cancel();
+  return res.status;
+}

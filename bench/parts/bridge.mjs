@@ -30,6 +30,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { median, ROOT, round, rssMb } from '../lib.mjs';
 
 const BRIDGE = join(ROOT, 'build', 'bridge', 'mcpo-bridge');
@@ -252,10 +253,11 @@ async function rawCallMs(url, server, calls, settled) {
     jsonrpc: '2.0',
     id: 0,
     method: 'initialize',
-    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'mcpo-bench-raw', version: '1.0.0' } },
+    params: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'mcpo-bench-raw', version: '1.0.0' } },
   });
-  const session = { 'mcp-session-id': init.res.headers.get('mcp-session-id') ?? '', 'mcp-protocol-version': '2025-06-18' };
+  const session = { 'mcp-session-id': init.res.headers.get('mcp-session-id') ?? '', 'mcp-protocol-version': LATEST_PROTOCOL_VERSION };
   await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session);
+  // The version the SDK client asks for, as the warm child was initialized with: this session takes it.
   await settled();
   const call = (/** @type {number} */ id) => post({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: server.tool, arguments: server.args } }, session);
   for (let i = 1; i <= 30; i++) await call(i);

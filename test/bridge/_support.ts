@@ -3,14 +3,16 @@
  * template run on this machine, as the kubelet would run it, and the official MCP
  * TypeScript SDK client talking to it over Streamable HTTP.
  *
- * From a container spec (command, args, env) to a running bridge:
+ * From a container spec (command, args, env; renderedContainer gives the renderer's) to a
+ * running bridge:
  *   - `/mcpo/bin/mcpo-bridge` (the init container's copy in the emptyDir) is mapped to
  *     build/bridge/mcpo-bridge (`npm run build:bridge`, run by test/bridge/setup.sh);
  *   - `--listen` is rewritten to 127.0.0.1 and a free port;
  *   - the environment is the container's (secret refs get test values), with paths under
  *     the pod's HOME and /tmp mapped into a temp dir, then `$(VAR)` in command and args is
- *     expanded from it as the kubelet does; npm's and uv's caches point at the ones
- *     setup.sh pre-warmed, so no test waits for a download;
+ *     expanded from it as the kubelet does (kubeletExpand of test/render/helpers.ts);
+ *     npm's and uv's caches are the ones setup.sh warmed, used offline, so no test waits
+ *     for a download or needs a registry;
  *   - the bridge is spawned itself (its own pid, no wrapper), `/readyz` is awaited, and
  *     after each test it is stopped (SIGTERM, then SIGKILL) with every child it logged.
  */
@@ -24,15 +26,19 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach } from 'vitest';
 import { HOME_DIR, TMP_DIR } from '../../src/render/_pod-runtime.js';
-import { model, object, render } from '../render/helpers.js';
+import { BRIDGE_BINARY as POD_BRIDGE_PATH } from '../../src/render/stdio-bridge.js';
+import { kubeletExpand, object, render } from '../render/helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = join(here, '..', '..');
 export const FIXTURE_SERVER = join(here, 'fixtures', 'server.mjs');
-/** Where the init container copies the bridge in the pod, and where it is on this machine. */
-export const POD_BRIDGE_PATH = '/mcpo/bin/mcpo-bridge';
-/** MCPO_BRIDGE_BINARY: another build to run the same tests against (e.g. one with a defect, to see them fail). */
-export const BRIDGE_BINARY = process.env.MCPO_BRIDGE_BINARY ?? join(REPO_ROOT, 'build', 'bridge', 'mcpo-bridge');
+/**
+ * The bridge on this machine, for the pod's POD_BRIDGE_PATH (where the init container copies it).
+ * MCPO_BRIDGE_BIN (as test/render/bridge-run.test.ts reads it): another build to run the same
+ * tests against, e.g. one with a defect, to see them fail.
+ */
+export const BRIDGE_BINARY = process.env.MCPO_BRIDGE_BIN ?? join(REPO_ROOT, 'build', 'bridge', 'mcpo-bridge');
+export { POD_BRIDGE_PATH };
 /** Pinned in test/bridge/setup.sh, which warms uv's cache with it. */
 export const MCP_SERVER_TIME = 'mcp-server-time@2026.10.19';
 
@@ -76,18 +82,8 @@ export function renderedContainer(files: Record<string, string>, name: string, n
   const all = { ...seedFiles(), ...files };
   const deployment = object(render(all, false), `namespaces/${namespace}/deployment-${name}.yaml`);
   const rendered = deployment.spec.template.spec.containers[0] as ContainerSpec;
-  if (rendered.command?.[0] === POD_BRIDGE_PATH) return rendered;
-  // TODO(render-bridge): delete from here (and `model` from the imports) once render-bridge is
-  // merged: its renderer runs the bridge, so the line above returns. Until then the main
-  // container is built here in the shape issue 12 gives it (an init container copies the bridge
-  // to /mcpo/bin; the template's image runs it with the declared argv after `--`).
-  const template = model(all, false).templates.get(`${namespace}/${name}`);
-  if (!template) throw new Error(`no template ${namespace}/${name}`);
-  return {
-    command: [POD_BRIDGE_PATH],
-    args: ['--listen', `:${template.port}`, '--path', '/mcp', '--', ...template.command, ...template.args],
-    env: rendered.env ?? [],
-  };
+  if (rendered.command?.[0] !== POD_BRIDGE_PATH) throw new Error(`the main container does not run ${POD_BRIDGE_PATH}: ${JSON.stringify(rendered.command)}`);
+  return rendered;
 }
 
 /** A stdio template declaration (YAML) that runs `command` and `args` (e.g. a fixture under node). */
@@ -105,29 +101,6 @@ ${extra}`;
 /** The main container of a stdio template running the fixture server (test/bridge/fixtures/server.mjs) with `args`. */
 export function fixtureContainer(...args: string[]): ContainerSpec {
   return renderedContainer({ 'resources/templates/default/fixture.yaml': stdioTemplate('fixture', [process.execPath], [FIXTURE_SERVER, ...args]) }, 'fixture');
-}
-
-/**
- * The kubelet's expansion of `$(VAR)` in a container's command, args and env values, from
- * the rules the Kubernetes API documents for Container.args: `$(NAME)` is replaced by the
- * variable's value when it is defined, else left as written; `$$` is a literal `$` (so
- * `$$(NAME)` gives the literal `$(NAME)`); a `$(` without `)` and any other `$` are literal.
- */
-export function kubeletExpand(input: string, env: Readonly<Record<string, string>>): string {
-  let out = '';
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i]!;
-    const close = c === '$' && input[i + 1] === '(' ? input.indexOf(')', i + 2) : -1;
-    if (c === '$' && input[i + 1] === '$') {
-      out += '$';
-      i++;
-    } else if (close >= 0) {
-      const name = input.slice(i + 2, close);
-      out += Object.hasOwn(env, name) ? env[name] : `$(${name})`;
-      i = close;
-    } else out += c;
-  }
-  return out;
 }
 
 // ---- running it ----

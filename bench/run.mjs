@@ -13,27 +13,33 @@
  *   4. grpc       get_ratio, list_ratio, list_p99_ms against bench/empty-server.mjs
  *                 (h2load or ghz, 10 streams, interleaved); serve_rss_mb; reload_s    parts/grpc.mjs
  *   5. history    created_at_s: src/source/history.ts fileCreationTimes (in process)    parts/history.mjs
- *   6. scaling    (only when asked for) validate time against the size of one map
+ *   6. bridge     bridge_call_ratio: tools/call through build/bridge/mcpo-bridge against
+ *                 the same server over stdio; bridge_rss_*_mb; session_start_ratio:
+ *                 the seed's server through the bridge against supergateway 4.0.0  parts/bridge.mjs
+ *   7. scaling    (only when asked for) validate time against the size of one map
  *                 and of quantities: ratios between sizes show linear growth          parts/scaling.mjs
  *
  * Prints a table, and as its last line one JSON object with the results.
  *
  *   node bench/run.mjs [--templates N] [--runs N] [--duration 5s] [--tool h2load|ghz] [--out-base DIR]
- *                      [--parts validate,synth,grpc,history,scaling] [--json FILE]
+ *                      [--parts validate,synth,grpc,history,bridge,scaling] [--json FILE]
  *
- * --parts: default validate,synth,grpc,history. --tool: the load generator (default h2load when
+ * --parts: default validate,synth,grpc,history,bridge. --tool: the load generator (default h2load when
  * installed: Debian nghttp2-client; its client costs the 2-core machine almost no CPU, ghz's
  * dynamic-message decoding does). --out-base: where the synth outputs are written (default:
- * /dev/shm when it exists, see outBaseDir). The scaling part's own options are in its file.
+ * /dev/shm when it exists, see outBaseDir). The bridge and scaling parts' own options are in their files.
  *
  * Needs build/ (npm run build), git, and go (ghz is `go install`ed by
- * test/tools/install.sh on first use). Only 127.0.0.1 is contacted.
+ * test/tools/install.sh on first use; the bridge part builds build/bridge/mcpo-bridge through
+ * test/bridge/setup.sh). Only 127.0.0.1 is contacted, but for the bridge part's first run, which
+ * fetches uv, the MCP servers and supergateway into the caches.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchCacheDir, declarationPath, generateRepo } from './generate.mjs';
 import { median, round } from './lib.mjs';
+import { bridgePart } from './parts/bridge.mjs';
 import { log } from './parts/context.mjs';
 import { grpcPart, hasH2load } from './parts/grpc.mjs';
 import { historyPart } from './parts/history.mjs';
@@ -43,8 +49,8 @@ import { synthPart } from './parts/synth.mjs';
 import { validatePart } from './parts/validate.mjs';
 
 /** In the order they run. @type {import('./parts/context.mjs').Part[]} */
-const ALL_PARTS = [validatePart, synthPart, grpcPart, historyPart, scalingPart];
-const DEFAULT_PARTS = 'validate,synth,grpc,history';
+const ALL_PARTS = [validatePart, synthPart, grpcPart, historyPart, bridgePart, scalingPart];
+const DEFAULT_PARTS = 'validate,synth,grpc,history,bridge';
 
 // ---- options ----
 const argv = process.argv.slice(2);

@@ -4,6 +4,7 @@
 #   - Go tools: kubeseal (real Sealed Secrets code) and grpcurl      test/tools/install.sh
 #   - Python grpcio client with stubs compiled from spec/             test/client/setup.sh
 #   - a real kube-apiserver and etcd, built from Go modules           test/kube/build.sh
+#   - uv, pre-warmed uv and npm caches, and the bridge (npm run build:bridge)   test/bridge/setup.sh
 # The first run on a fresh machine compiles Kubernetes (many minutes on 2 cores).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,4 +15,6 @@ step "Python grpcio client"
 bash "$here/client/setup.sh" >/dev/null
 step "kube-apiserver and etcd"
 bash "$here/kube/build.sh" >/dev/null
+step "uv, MCP server caches, mcpo-bridge"
+bash "$here/bridge/setup.sh" >/dev/null
 step "done"

@@ -26,10 +26,9 @@
  */
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import protobuf from 'protobufjs';
-import { relative, sep } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { RepoFollower } from '../source/follow.js';
-import { loadSpec, SERVICE_NAME, specDir } from '../spec/proto.js';
+import { importName, loadSpec, SERVICE_NAME, specDir } from '../spec/proto.js';
 import { BearerAuth } from './auth.js';
 import type { Handlers } from './_context.js';
 import { DescriptorPool } from './descriptors.js';
@@ -123,7 +122,7 @@ export interface RunningServer {
 function descriptorPool(): { pool: DescriptorPool; services: string[] } {
   const pool = new DescriptorPool();
   const spec = specDir();
-  pool.addRoot(loadSpec(), (file) => relative(spec, file).split(sep).join('/'));
+  pool.addRoot(loadSpec(), (file) => importName(file, spec));
   const health = new protobuf.Root();
   health.loadSync(healthProtoPath, { keepCase: true });
   pool.addRoot(health, () => 'grpc/health/v1/health.proto');

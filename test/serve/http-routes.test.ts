@@ -5,6 +5,7 @@
  * to a copy of spec/ appears with no code change, and requests and answers
  * follow the proto3 JSON mapping.
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { messageFromJson, messageText } from '../../src/serve/http/json.js';
 import { buildRequest } from '../../src/serve/http/request.js';
 import { buildRoutes, matchRoute, type Route } from '../../src/serve/http/routes.js';
-import { loadSpec, messageType, SERVICE_NAME, specDir } from '../../src/spec/proto.js';
+import { DescriptorPool } from '../../src/serve/descriptors.js';
+import { importName, loadSpec, messageType, SERVICE_NAME, specDir } from '../../src/spec/proto.js';
+import { REPO_ROOT } from '../support/build.js';
 
 const routes = buildRoutes(loadSpec().lookupService(SERVICE_NAME));
 const table = (rs: readonly Route[]): string[] => rs.map((r) => `${r.method} ${r.verb} ${r.template}${r.body ? ` body=${r.body}` : ''}`).sort();
@@ -81,6 +84,30 @@ describe('routes from the google.api.http rules', () => {
     expect(new Set(routes.map((r) => r.method))).toEqual(new Set(service.methodsArray.map((m) => m.name)));
     expect(table(routes)).toEqual(rulesInText(readFileSync(join(specDir(), 'service.proto'), 'utf8')));
     expect(table(routes)).toEqual([...CONTRACT].sort());
+  });
+
+  it('reflection sends the same google.api.http options as buf compiles', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcpo-buf-'));
+    temps.push(dir);
+    const image = join(dir, 'image.binpb');
+    execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'buf'), ['build', '--exclude-source-info', '-o', image], { cwd: REPO_ROOT, stdio: 'pipe' });
+    // spec/'s own root knows descriptor.proto extended by google.api.http, so it decodes the option.
+    const spec = loadSpec();
+    const Set = spec.lookupType('google.protobuf.FileDescriptorSet');
+    const File = spec.lookupType('google.protobuf.FileDescriptorProto');
+    type Methods = { service: { method: { name: string; options?: Record<string, unknown> }[] }[] };
+    const optionsOf = (file: Methods) => Object.fromEntries(file.service[0]!.method.map((m) => [m.name, m.options?.['.google.api.http']]));
+    const buf = (Set.toObject(Set.decode(readFileSync(image)), { arrays: true }) as { file: (Methods & { name: string })[] }).file.find(
+      (f) => f.name === 'service.proto',
+    )!;
+    const pool = new DescriptorPool();
+    pool.addRoot(spec, (f) => importName(f));
+    const ours = File.toObject(File.decode(pool.withDependencies('service.proto')![0]!), { arrays: true }) as Methods;
+    expect(optionsOf(ours)).toEqual(optionsOf(buf));
+    expect(optionsOf(ours).ListMcpTemplates).toEqual({
+      get: '/v1/templates',
+      additional_bindings: [{ get: '/v1/namespaces/{namespace}/templates', additional_bindings: [] }],
+    });
   });
 
   it('a binding added to spec/ is routed with no code change', () => {

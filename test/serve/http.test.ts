@@ -436,4 +436,22 @@ describe('mcpo serve --http-port', () => {
     // Room again: a new connection is answered.
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
   });
+
+  it('server reflection carries the google.api.http rules, so grpcurl shows the route of each RPC', async () => {
+    const { repo } = await seeded();
+    const server = await startServer({ repo: repo.dir, port: 0, logger: silentLogger });
+    cleanups.push(() => server.stop(100));
+    const describe = (symbol: string): Promise<string> =>
+      new Promise((resolve, reject) =>
+        execFile(grpcurl, ['-plaintext', `127.0.0.1:${server.port}`, 'describe', symbol], { encoding: 'utf8', timeout: 30_000 }, (err, stdout, stderr) =>
+          err ? reject(new Error(stderr)) : resolve(stdout),
+        ),
+      );
+    const list = await describe('mcp.orchestrator.v1.McpOrchestratorService.ListMcpTemplates');
+    expect(list).toContain('option (.google.api.http)');
+    expect(list).toContain('get: "/v1/templates"');
+    expect(list).toContain('{ get: "/v1/namespaces/{namespace}/templates" }');
+    const create = await describe('mcp.orchestrator.v1.McpOrchestratorService.CreateMcpTemplate');
+    expect(create).toMatch(/post: "\/v1\/namespaces\/\{template.namespace\}\/templates",\s+body: "template"/);
+  });
 });

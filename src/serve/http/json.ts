@@ -78,14 +78,24 @@ function valueText(field: protobuf.Field, value: unknown): string | undefined {
   return scalarText(field, value);
 }
 
+/** Per message type: its fields (resolved) with their `"jsonName":` prefix, computed once. */
+const plans = new WeakMap<protobuf.Type, { field: protobuf.Field; key: string }[]>();
+
+function planOf(type: protobuf.Type): { field: protobuf.Field; key: string }[] {
+  let plan = plans.get(type);
+  if (!plan) {
+    plan = type.fieldsArray.filter((f) => !f.declaringField).map((field) => ({ field: field.resolve(), key: `${JSON.stringify(fieldJsonName(field))}:` }));
+    plans.set(type, plan);
+  }
+  return plan;
+}
+
 /** A message as proto3 JSON text. Frozen objects (a snapshot's) are converted once. */
 export function messageText(type: protobuf.Type, value: Record<string, unknown>): string {
   const cached = texts.get(value);
   if (cached !== undefined) return cached;
   const parts: string[] = [];
-  for (const field of type.fieldsArray) {
-    if (field.declaringField) continue;
-    field.resolve();
+  for (const { field, key } of planOf(type)) {
     const v = value[field.name];
     if (v === undefined || v === null) continue;
     let text: string | undefined;
@@ -105,7 +115,7 @@ export function messageText(type: protobuf.Type, value: Record<string, unknown>)
       text = valueText(field, v);
       if (text === undefined && hasPresence(field)) text = defaultText(field);
     }
-    if (text !== undefined) parts.push(`${JSON.stringify(fieldJsonName(field))}:${text}`);
+    if (text !== undefined) parts.push(key + text);
   }
   const out = `{${parts.join(',')}}`;
   if (Object.isFrozen(value)) texts.set(value, out);

@@ -127,6 +127,27 @@ describe('mcpo serve --http-port', () => {
     expect((await curl('-H', 'If-None-Match: "0000000000000000000000000000000000000000"', `${s.base}/v1/templates`)).status).toBe(200);
   });
 
+  it('answers every GET with what grpcurl (Go protojson) prints for the same RPC over gRPC', async () => {
+    const { repo } = await seeded();
+    const s = await serve(['--repo', repo.dir]);
+    const pairs: [string, string, object][] = [
+      ['/v1/namespaces/default/templates/my-memory-server', 'GetMcpTemplate', { namespace: 'default', name: 'my-memory-server' }],
+      ['/v1/templates?page_size=2', 'ListMcpTemplates', { page_size: 2 }],
+      ['/v1/namespaces/tools/templates', 'ListMcpTemplates', { namespace: 'tools' }],
+      ['/v1/resource-limits/n1-standard-nano', 'GetResourceLimit', { name: 'n1-standard-nano' }],
+      ['/v1/resource-limits', 'ListResourceLimits', {}],
+      ['/v1/namespaces/tools', 'GetNamespace', { name: 'tools' }],
+      ['/v1/namespaces', 'ListNamespaces', {}],
+      ['/v1/namespaces/default/secrets/db-credentials', 'GetSecret', { namespace: 'default', name: 'db-credentials' }],
+      ['/v1/secrets?label_selector[app]=db', 'ListSecrets', { label_selector: { app: 'db' } }],
+    ];
+    for (const [path, method, request] of pairs) {
+      const http = await curl(`${s.base}${path}`);
+      expect(http.status, path).toBe(200);
+      expect(JSON.parse(http.body), path).toEqual(await grpcurlCall(s.port, method, request));
+    }
+  });
+
   it('answers errors as google.rpc.Status JSON with grpc-gateway HTTP codes, and writes 501 with their guidance', async () => {
     const { repo } = await seeded();
     const s = await serve(['--repo', repo.dir, '--log-level', 'debug']);
@@ -169,6 +190,7 @@ describe('mcpo serve --http-port', () => {
     expect(nowhere.status).toBe(404);
     expect(JSON.parse(nowhere.body)).toMatchObject({ code: 5 });
     expect(nowhere.headers['content-type']).toBe('application/json');
+    expect(nowhere.headers['x-mcpo-commit']).toBe(repo.head());
 
     const wrong = await curl('-X', 'PUT', `${s.base}/v1/templates`);
     expect(wrong.status).toBe(405);

@@ -335,13 +335,16 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       );
     }
 
+    // Past auth: every answer names the commit served (the API's, below, the one it came from).
+    const authed = (a: Answer): void => answer({ ...a, headers: { ...answerHeaders(new CallContext(store), store), ...a.headers } });
+
     if (path === '/openapi.json' && (verb === 'GET' || verb === 'HEAD')) {
-      if (openapi === undefined) return answer(jsonAnswer(404, statusJson(grpc.status.NOT_FOUND, 'openapi/openapi.yaml is not part of this installation')));
-      return answer(jsonAnswer(200, openapi, { 'cache-control': 'no-cache' }));
+      if (openapi === undefined) return authed(jsonAnswer(404, statusJson(grpc.status.NOT_FOUND, 'openapi/openapi.yaml is not part of this installation')));
+      return authed(jsonAnswer(200, openapi, { 'cache-control': 'no-cache' }));
     }
     if ((path === '/docs' || path.startsWith('/docs/')) && (verb === 'GET' || verb === 'HEAD')) {
       const docs = docsAnswer(path === '/docs' ? '' : path.slice('/docs/'.length));
-      if (docs) return answer(docs);
+      if (docs) return authed(docs);
     }
 
     let match;
@@ -350,18 +353,18 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     } catch (err) {
       const { answer: a, code, message } = errorAnswer(err);
       logCall(fields({ path: echo(path) }), code, message);
-      return answer(a);
+      return authed(a);
     }
     if (!match) {
       const message = statusMessage(`no route for ${verb} ${echo(path)}; the routes are listed in /openapi.json`);
       logCall(fields({ path: echo(path) }), grpc.status.NOT_FOUND, message);
-      return answer(jsonAnswer(404, statusJson(grpc.status.NOT_FOUND, message)));
+      return authed(jsonAnswer(404, statusJson(grpc.status.NOT_FOUND, message)));
     }
     if ('allowed' in match) {
       const allow = [...match.allowed, ...(match.allowed.includes('GET') ? ['HEAD'] : [])].join(', ');
       const message = `${verb} is not allowed on ${echo(path)}; allowed: ${allow}`;
       logCall(fields({ path: echo(path) }), grpc.status.UNIMPLEMENTED, message);
-      return answer(jsonAnswer(405, statusJson(grpc.status.UNIMPLEMENTED, message), { allow }));
+      return authed(jsonAnswer(405, statusJson(grpc.status.UNIMPLEMENTED, message), { allow }));
     }
 
     const { route, vars } = match;
@@ -375,7 +378,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       const message = `request body larger than ${limits.maxBodyBytes} bytes`;
       logCall(callFields(), grpc.status.RESOURCE_EXHAUSTED, message);
       res.setHeader('connection', 'close');
-      answer(jsonAnswer(413, statusJson(grpc.status.RESOURCE_EXHAUSTED, message)));
+      authed(jsonAnswer(413, statusJson(grpc.status.RESOURCE_EXHAUSTED, message)));
       res.once('finish', () => req.socket.destroy());
       return;
     }

@@ -12,8 +12,8 @@
  * synthetic oneofs placed after the real ones, json_name on every field, and
  * the comments as source_code_info so `grpcurl describe` shows them.
  */
+import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
-import descriptorTypes from 'protobufjs/ext/descriptor.js';
 
 type Plain = Record<string, unknown>;
 
@@ -37,7 +37,29 @@ const SCALAR_TYPES: Record<string, number> = {
 const TYPE_MESSAGE = 11;
 const TYPE_ENUM = 14;
 const LABEL_OPTIONAL = 1;
+const LABEL_REQUIRED = 2;
 const LABEL_REPEATED = 3;
+
+/** The syntax protobufjs recorded for a declaration's file ("proto2" or "proto3"). */
+const syntaxOf = (obj: protobuf.ReflectionObject): string => ((obj as unknown as { _edition?: string })._edition === 'proto2' ? 'proto2' : 'proto3');
+
+/**
+ * descriptor.proto's types, a private copy (the one protobufjs/ext/descriptor
+ * loads is shared). Custom method options — `(google.api.http)` — are
+ * encoded by their extension's own message type and set on MethodOptions as
+ * bytes fields of the same number: the same bytes on the wire as protoc
+ * writes, without MethodOptions having to know the extension's type.
+ */
+const descriptorRoot = protobuf.Root.fromJSON(createRequire(import.meta.url)('protobufjs/google/protobuf/descriptor.json') as protobuf.INamespace);
+const FileDescriptorProto = descriptorRoot.lookupType('google.protobuf.FileDescriptorProto');
+const MethodOptions = descriptorRoot.lookupType('google.protobuf.MethodOptions');
+
+/** The bytes-field name on the private MethodOptions for an extension number (added once). */
+function optionSlot(id: number): string {
+  const name = `extension_${id}`;
+  if (!MethodOptions.fields[name]) MethodOptions.add(new protobuf.Field(name, id, 'bytes'));
+  return name;
+}
 
 /** protoc's json_name: underscores dropped, the letter after each upper-cased. */
 export function jsonName(name: string): string {
@@ -100,31 +122,39 @@ class FileBuilder {
     const isSynthetic = (o: protobuf.OneOf): boolean => o.fieldsArray.length === 1 && Boolean(o.fieldsArray[0]?.options?.proto3_optional);
     const orderedOneofs = [...oneofs.filter((o) => !isSynthetic(o)), ...oneofs.filter(isSynthetic)];
 
-    type.fieldsArray.forEach((field, index) => {
-      field.resolve();
-      const out: Plain = { name: field.name, number: field.id, jsonName: jsonName(field.name) };
-      if (field instanceof protobuf.MapField) {
-        const entry = mapEntryName(field.name);
-        const value = this.fieldType(field, field.type, field.resolvedType);
-        nestedTypes.push({
-          name: entry,
-          field: [
-            { name: 'key', number: 1, label: LABEL_OPTIONAL, type: SCALAR_TYPES[field.keyType], jsonName: 'key' },
-            { name: 'value', number: 2, label: LABEL_OPTIONAL, ...value, jsonName: 'value' },
-          ],
-          options: { mapEntry: true },
-        });
-        Object.assign(out, { label: LABEL_REPEATED, type: TYPE_MESSAGE, typeName: `.${fullName(type)}.${entry}` });
-      } else {
-        Object.assign(out, { label: field.repeated ? LABEL_REPEATED : LABEL_OPTIONAL, ...this.fieldType(field, field.type, field.resolvedType) });
-        if (field.partOf) out.oneofIndex = orderedOneofs.indexOf(field.partOf);
-        if (field.options?.proto3_optional) out.proto3Optional = true;
-        if (field.repeated && field.options?.packed === false) out.options = { packed: false };
-      }
-      if (field.options?.deprecated) out.options = { ...((out.options as Plain) ?? {}), deprecated: true };
-      this.comment([...path, 2, index], field);
-      fields.push(out);
-    });
+    // Extension fields protobufjs copies into the extended type belong to the extending file.
+    type.fieldsArray
+      .filter((field) => !field.declaringField)
+      .forEach((field, index) => {
+        field.resolve();
+        const out: Plain = { name: field.name, number: field.id, jsonName: jsonName(field.name) };
+        if (field instanceof protobuf.MapField) {
+          const entry = mapEntryName(field.name);
+          const value = this.fieldType(field, field.type, field.resolvedType);
+          nestedTypes.push({
+            name: entry,
+            field: [
+              { name: 'key', number: 1, label: LABEL_OPTIONAL, type: SCALAR_TYPES[field.keyType], jsonName: 'key' },
+              { name: 'value', number: 2, label: LABEL_OPTIONAL, ...value, jsonName: 'value' },
+            ],
+            options: { mapEntry: true },
+          });
+          Object.assign(out, { label: LABEL_REPEATED, type: TYPE_MESSAGE, typeName: `.${fullName(type)}.${entry}` });
+        } else {
+          Object.assign(out, {
+            label: field.repeated ? LABEL_REPEATED : field.required ? LABEL_REQUIRED : LABEL_OPTIONAL,
+            ...this.fieldType(field, field.type, field.resolvedType),
+          });
+          const fallback: unknown = field.options?.default;
+          if (fallback !== undefined) out.defaultValue = String(fallback);
+          if (field.partOf) out.oneofIndex = orderedOneofs.indexOf(field.partOf);
+          if (field.options?.proto3_optional) out.proto3Optional = true;
+          if (field.repeated && field.options?.packed === false) out.options = { packed: false };
+        }
+        if (field.options?.deprecated) out.options = { ...((out.options as Plain) ?? {}), deprecated: true };
+        this.comment([...path, 2, index], field);
+        fields.push(out);
+      });
 
     // Nested declarations (after the map entries, which protoc also lists first).
     for (const nested of type.nestedArray) {
@@ -133,11 +163,49 @@ class FileBuilder {
     }
 
     const out: Plain = { name: type.name, field: fields, nestedType: nestedTypes, enumType: enums, oneofDecl: orderedOneofs.map((o) => ({ name: o.name })) };
+    if (type.extensions?.length) out.extensionRange = type.extensions.map(([start = 0, end = 0]) => ({ start, end: Math.min(end + 1, 536870912) }));
     if (type.reserved?.length) {
       out.reservedRange = type.reserved.filter((r): r is number[] => Array.isArray(r)).map(([start = 0, end = 0]) => ({ start, end: end + 1 }));
       out.reservedName = type.reserved.filter((r): r is string => typeof r === 'string');
     }
     return out;
+  }
+
+  /** A top-level `extend` field (e.g. google.api.http on MethodOptions). */
+  extension(field: protobuf.Field): Plain {
+    field.resolve();
+    const extended = field.extensionField?.parent;
+    if (!(extended instanceof protobuf.Type)) throw new Error(`unresolved extendee of ${field.fullName}`);
+    return {
+      name: field.name,
+      number: field.id,
+      label: field.repeated ? LABEL_REPEATED : LABEL_OPTIONAL,
+      ...this.fieldType(field, field.type, field.resolvedType),
+      extendee: this.reference(extended),
+      jsonName: jsonName(field.name),
+    };
+  }
+
+  /**
+   * Custom method options such as `(google.api.http)`: their declaring file
+   * becomes an import, and message-typed ones are encoded into the
+   * MethodOptions as protoc does.
+   */
+  customOptions(root: protobuf.Root, parsed: Record<string, unknown>[] | undefined): Plain | undefined {
+    let options: Plain | undefined;
+    for (const option of parsed ?? []) {
+      for (const [key, value] of Object.entries(option)) {
+        const name = /^\(([^)]+)\)$/.exec(key)?.[1];
+        const declared = name ? root.lookup(name) : null;
+        if (!(declared instanceof protobuf.Field)) continue;
+        this.reference(declared);
+        declared.resolve();
+        const type = declared.resolvedType;
+        if (!(type instanceof protobuf.Type) || declared.repeated || typeof value !== 'object' || value === null) continue;
+        (options ??= {})[optionSlot(declared.id)] = type.encode(type.fromObject(asRepeated(type, value as Plain))).finish();
+      }
+    }
+    return options;
   }
 
   enumeration(e: protobuf.Enum, path: number[]): Plain {
@@ -154,18 +222,38 @@ class FileBuilder {
     this.comment(path, s);
     const methods = s.methodsArray.map((m, index) => {
       m.resolve();
+      const options = this.customOptions(s.root, m.parsedOptions as Record<string, unknown>[] | undefined);
       this.comment([...path, 2, index], m);
       const out: Plain = {
         name: m.name,
         inputType: this.reference(m.resolvedRequestType as protobuf.Type),
         outputType: this.reference(m.resolvedResponseType as protobuf.Type),
       };
+      if (options) out.options = options;
       if (m.requestStream) out.clientStreaming = true;
       if (m.responseStream) out.serverStreaming = true;
       return out;
     });
     return { name: s.name, method: methods };
   }
+}
+
+/**
+ * protobufjs parses one `additional_bindings { ... }` of an option as an
+ * object, several as an array; fromObject needs arrays for repeated fields.
+ */
+function asRepeated(type: protobuf.Type, value: Plain): Plain {
+  const out: Plain = {};
+  for (const [k, v] of Object.entries(value)) {
+    const field = type.fields[k];
+    if (!field) continue;
+    field.resolve();
+    const items = field.repeated && !Array.isArray(v) ? [v] : v;
+    const nested = field.resolvedType;
+    out[k] =
+      nested instanceof protobuf.Type ? (Array.isArray(items) ? items.map((i) => asRepeated(nested, i as Plain)) : asRepeated(nested, items as Plain)) : items;
+  }
+  return out;
 }
 
 export interface FileEntry {
@@ -195,7 +283,8 @@ export class DescriptorPool {
     const byFile = new Map<string, { pkg: string; items: protobuf.ReflectionObject[] }>();
     const visit = (ns: protobuf.Namespace): void => {
       for (const nested of ns.nestedArray) {
-        if (nested instanceof protobuf.Type || nested instanceof protobuf.Enum || nested instanceof protobuf.Service) {
+        const isExtension = nested instanceof protobuf.Field && nested.extend !== undefined;
+        if (nested instanceof protobuf.Type || nested instanceof protobuf.Enum || nested instanceof protobuf.Service || isExtension) {
           const file = fileOf(nested);
           if (!file) throw new Error(`no file known for ${nested.fullName}`);
           const group = byFile.get(file) ?? { pkg: fullName(ns), items: [] };
@@ -214,6 +303,7 @@ export class DescriptorPool {
       const messageType: Plain[] = [];
       const enumType: Plain[] = [];
       const service: Plain[] = [];
+      const extension: Plain[] = [];
       for (const item of items) {
         if (item instanceof protobuf.Type) {
           messageType.push(b.message(item, [4, messageType.length]));
@@ -225,12 +315,15 @@ export class DescriptorPool {
           service.push(b.service(item, [6, service.length]));
           this.symbols.set(fullName(item), name);
           for (const m of item.methodsArray) this.symbols.set(`${fullName(item)}.${m.name}`, name);
+        } else if (item instanceof protobuf.Field) {
+          extension.push(b.extension(item));
+          this.symbols.set(fullName(item), name);
         }
       }
       const dependencies = [...b.dependencies].sort();
-      const proto: Plain = { name, package: pkg, dependency: dependencies, messageType, enumType, service, syntax: 'proto3' };
+      const syntax = items[0] ? syntaxOf(items[0]) : 'proto3';
+      const proto: Plain = { name, package: pkg, dependency: dependencies, messageType, enumType, service, extension, syntax };
       if (b.locations.length > 0) proto.sourceCodeInfo = { location: b.locations };
-      const FileDescriptorProto = descriptorTypes.FileDescriptorProto;
       const bytes = FileDescriptorProto.encode(FileDescriptorProto.fromObject(proto)).finish();
       this.files.set(name, { name, bytes, dependencies });
     }

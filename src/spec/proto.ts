@@ -4,7 +4,8 @@
  * messages all use the same names.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 
@@ -19,6 +20,15 @@ export const PROTO_FILES = [
   'resource_limit.proto',
   'service.proto',
 ] as const;
+
+/**
+ * Imported by service.proto for the `google.api.http` rules: the googleapis
+ * files vendored in spec/google/api/, and google/protobuf/descriptor.proto
+ * from protobufjs (buf and protoc ship their own copy, so spec/ does not).
+ */
+export const IMPORTED_FILES = ['google/api/http.proto', 'google/api/annotations.proto', 'google/protobuf/descriptor.proto'] as const;
+
+const protobufjsDir = dirname(createRequire(import.meta.url).resolve('protobufjs/package.json'));
 
 /** spec/ of this package (found from the compiled or source location of this file). */
 let foundSpecDir: string | undefined;
@@ -44,7 +54,7 @@ let cached: protobuf.Root | undefined;
 export function loadSpec(dir: string = specDir()): protobuf.Root {
   if (cached && dir === specDir()) return cached;
   const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) => resolve(dir, target);
+  root.resolvePath = (_origin, target) => (target.startsWith('google/protobuf/') ? join(protobufjsDir, target) : resolve(dir, target));
   root.loadSync(
     PROTO_FILES.map((f) => join(dir, f)),
     { keepCase: true, alternateCommentMode: true },
@@ -52,6 +62,17 @@ export function loadSpec(dir: string = specDir()): protobuf.Root {
   root.resolveAll();
   if (dir === specDir()) cached = root;
   return root;
+}
+
+/**
+ * The name a loaded file is imported by ("service.proto",
+ * "google/api/http.proto", "google/protobuf/descriptor.proto"), from the
+ * path protobufjs records as objects' `filename`.
+ */
+export function importName(filename: string, dir: string = specDir()): string {
+  const bundled = relative(protobufjsDir, filename);
+  if (!bundled.startsWith('..') && bundled.startsWith(`google${sep}protobuf${sep}`)) return bundled.split(sep).join('/');
+  return relative(dir, filename).split(sep).join('/');
 }
 
 /** A message type of the package by its short name, e.g. 'McpTemplate'. */

@@ -7,12 +7,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import descriptorTypes from 'protobufjs/ext/descriptor.js';
 import { describe, expect, it } from 'vitest';
 import { DescriptorPool, jsonName, mapEntryName } from '../../src/serve/descriptors.js';
-import { loadSpec, PROTO_FILES, specDir } from '../../src/spec/proto.js';
+import { IMPORTED_FILES, importName, loadSpec, PROTO_FILES } from '../../src/spec/proto.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -64,10 +64,10 @@ describe('descriptors from spec/', () => {
       }
 
       const pool = new DescriptorPool();
-      const spec = specDir();
-      pool.addRoot(loadSpec(), (file) => relative(spec, file).split(sep).join('/'));
-      expect(pool.fileNames().sort()).toEqual([...PROTO_FILES].sort());
-      for (const name of PROTO_FILES) {
+      pool.addRoot(loadSpec(), (file) => importName(file));
+      expect(pool.fileNames().sort()).toEqual([...PROTO_FILES, ...IMPORTED_FILES].sort());
+      // descriptor.proto comes from protobufjs, a different release of it than buf's.
+      for (const name of [...PROTO_FILES, 'google/api/http.proto', 'google/api/annotations.proto']) {
         const ours = normalize(decode(pool.withDependencies(name)![0]!));
         expect(ours, name).toEqual(theirs.get(name));
       }
@@ -91,8 +91,7 @@ describe('descriptors from spec/', () => {
 
   it('answers symbols with the file and its imports', () => {
     const pool = new DescriptorPool();
-    const spec = specDir();
-    pool.addRoot(loadSpec(), (file) => relative(spec, file).split(sep).join('/'));
+    pool.addRoot(loadSpec(), (file) => importName(file));
     expect(pool.fileOfSymbol('mcp.orchestrator.v1.McpOrchestratorService')).toBe('service.proto');
     expect(pool.fileOfSymbol('mcp.orchestrator.v1.McpOrchestratorService.ListMcpTemplates')).toBe('service.proto');
     expect(pool.fileOfSymbol('.mcp.orchestrator.v1.McpTemplate')).toBe('mcp_template.proto');
@@ -101,6 +100,7 @@ describe('descriptors from spec/', () => {
     expect(pool.fileOfSymbol('mcp.orchestrator.v1.Nope')).toBeUndefined();
     const files = pool.withDependencies('service.proto')!.map((b) => decode(b).name);
     expect(files[0]).toBe('service.proto');
-    expect(new Set(files)).toEqual(new Set(PROTO_FILES));
+    expect(new Set(files)).toEqual(new Set([...PROTO_FILES, ...IMPORTED_FILES]));
+    expect(pool.fileOfSymbol('google.api.http')).toBe('google/api/annotations.proto');
   });
 });

@@ -4,6 +4,7 @@
 #   - Go tools: kubeseal (real Sealed Secrets code) and grpcurl      test/tools/install.sh
 #   - Python grpcio client with stubs compiled from spec/             test/client/setup.sh
 #   - a real kube-apiserver and etcd, built from Go modules           test/kube/build.sh
+#   - protoc-gen-openapi (gnostic) and openapi-python-client          test/openapi/setup.sh
 # The first run on a fresh machine compiles Kubernetes (many minutes on 2 cores).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -12,6 +13,8 @@ step "Go tools (kubeseal, grpcurl)"
 bash "$here/tools/install.sh" >/dev/null
 step "Python grpcio client"
 bash "$here/client/setup.sh" >/dev/null
+step "OpenAPI and client generators"
+bash "$here/openapi/setup.sh" >/dev/null
 step "kube-apiserver and etcd"
 bash "$here/kube/build.sh" >/dev/null
 step "done"

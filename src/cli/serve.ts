@@ -1,4 +1,4 @@
-/** `mcpo serve`: the read-only gRPC query server (src/serve/server.ts). */
+/** `mcpo serve`: the read-only gRPC query server, and its HTTP/JSON face with --http-port (src/serve/server.ts). */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 // The server, grpc-js and client-node load only when `serve` runs: the other commands do not pay for them.
 import type { PodInformer } from '../cluster/pod-informer.js';
@@ -24,6 +24,20 @@ function parsePort(value: string): number {
   return n;
 }
 
+/** An origin as browsers send it: scheme://host[:port], nothing after. */
+function parseOrigin(value: string, previous: string[]): string[] {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected an origin like https://ui.example.com');
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== value) {
+    throw new InvalidArgumentError(`expected an origin like https://ui.example.com (scheme, host and port only; did you mean ${url.origin}?)`);
+  }
+  return [...previous, value];
+}
+
 function parseLogLevel(value: string): LogLevel {
   if (!isLogLevel(value)) throw new InvalidArgumentError(`expected one of ${LOG_LEVELS.join(', ')}`);
   return value;
@@ -34,6 +48,9 @@ interface ServeCliOptions {
   branch?: string;
   port: number;
   host: string;
+  httpPort?: number;
+  httpHost?: string;
+  corsOrigin: string[];
   pollInterval?: number;
   logLevel: LogLevel;
   tlsCert?: string;
@@ -93,7 +110,8 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description(
-      'serve the declarations of a repository over gRPC, read only (mcp.orchestrator.v1.McpOrchestratorService, health, reflection); ' +
+      'serve the declarations of a repository over gRPC, read only (mcp.orchestrator.v1.McpOrchestratorService, health, reflection), ' +
+        'and with --http-port the same API as HTTP/JSON (the google.api.http routes of spec/service.proto, /openapi.json, /docs, /healthz, /readyz); ' +
         'follows new commits of the branch and keeps serving the last good commit when a new one is invalid',
     )
     .option(
@@ -104,13 +122,26 @@ export function registerServe(program: Command): void {
     .option('--branch <branch>', 'branch to follow (default: the current branch, or the remote default branch)')
     .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').default(50051).argParser(parsePort))
     .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .addOption(
+      new Option(
+        '--http-port <port>',
+        'also serve HTTP/JSON on this port (0 picks a free one): GET /v1/templates, /v1/namespaces/NS/templates/NAME, ... as in spec/service.proto; ' +
+          'errors as google.rpc.Status JSON; same auth and TLS as gRPC',
+      ).argParser(parsePort),
+    )
+    .option('--http-host <host>', 'address of the HTTP port (default: --host)')
+    .addOption(
+      new Option('--cors-origin <origin>', 'allow browser pages from this origin to call the HTTP API (repeatable; default: CORS off)')
+        .default([], 'none')
+        .argParser(parseOrigin),
+    )
     .addOption(new Option('--poll-interval <duration>', 'how often to look for a new commit (default: 1s for a path, 30s for a URL)').argParser(parseDuration))
     .addOption(new Option('--log-level <level>', `${LOG_LEVELS.join(' | ')}; JSON lines on stderr`).default('info').argParser(parseLogLevel))
-    .option('--tls-cert <file>', 'PEM certificate chain; serve TLS (with --tls-key)')
+    .option('--tls-cert <file>', 'PEM certificate chain; serve TLS (with --tls-key), gRPC and HTTPS')
     .option('--tls-key <file>', 'PEM private key (with --tls-cert)')
     .option(
       '--auth-token-file <file>',
-      'require "authorization: Bearer <token>" with one of the tokens in this file (one per line, # comments); callers without one get UNAUTHENTICATED and nothing else; health stays open',
+      'require "authorization: Bearer <token>" with one of the tokens in this file (one per line, # comments), over gRPC and HTTP; callers without one get UNAUTHENTICATED (HTTP 401) and nothing else; health, /healthz and /readyz stay open',
     )
     .addOption(
       new Option('--keep-snapshots <n>', 'how many commits page tokens can continue on').default(8).argParser((v) => {
@@ -155,6 +186,9 @@ export function registerServe(program: Command): void {
             branch: opts.branch,
             host: opts.host,
             port: opts.port,
+            httpPort: opts.httpPort,
+            httpHost: opts.httpHost,
+            corsOrigins: opts.corsOrigin,
             pollIntervalMs: opts.pollInterval,
             logLevel: opts.logLevel,
             tlsCertFile: opts.tlsCert,

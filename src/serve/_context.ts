@@ -14,6 +14,12 @@ import { compareStrings } from '../core/order.js';
 export class CallContext {
   /** The commit the answer came from (set when a snapshot is taken). */
   sha: string | undefined;
+  /**
+   * True when the answer is a function of the commit `sha` alone (Get/List
+   * of declarations), so the commit can serve as its HTTP ETag; false for
+   * live cluster state and write calls, which only name the commit.
+   */
+  fromCommit = false;
 
   constructor(readonly store: SnapshotStore) {}
 
@@ -34,6 +40,7 @@ export class CallContext {
       throw new McpoError('unavailable', 'the repository is still loading; retry shortly');
     }
     this.sha = snapshot.sha;
+    this.fromCommit = true;
     return snapshot;
   }
 
@@ -55,6 +62,7 @@ export class CallContext {
       );
     }
     this.sha = snapshot.sha;
+    this.fromCommit = true;
     return snapshot;
   }
 
@@ -108,6 +116,18 @@ export interface ForceDeleteRequest extends NamedRequest {
 }
 export type Handler = (req: never, ctx: CallContext) => unknown;
 export type Handlers = Record<string, Handler>;
+
+/**
+ * Runs one call of the orchestrator service: the one code path behind both
+ * faces (the gRPC implementation in interceptor.ts and the HTTP gateway in
+ * http/gateway.ts). `request` is a plain object as the gRPC deserializer
+ * makes it (proto field names, defaults filled in).
+ */
+export async function dispatch(handlers: Handlers, method: string, request: unknown, ctx: CallContext): Promise<unknown> {
+  const handler = handlers[method] as ((req: unknown, ctx: CallContext) => unknown) | undefined;
+  if (!handler) throw new McpoError('unimplemented', `${method} is not implemented by this server`);
+  return handler(request, ctx);
+}
 
 /** A required string field: INVALID_ARGUMENT when empty. */
 export function required(value: string | undefined, field: string): string {

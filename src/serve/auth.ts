@@ -60,7 +60,11 @@ export class BearerAuth {
 
   /** True when the call's metadata carries exactly one `Bearer <token>` with a configured token. */
   check(metadata: grpc.Metadata): boolean {
-    const values = metadata.get('authorization');
+    return this.checkValues(metadata.get('authorization'));
+  }
+
+  /** The same check over every `authorization` value of a call (gRPC metadata or HTTP headers). */
+  checkValues(values: readonly (string | Buffer)[]): boolean {
     const header = values.length === 1 && typeof values[0] === 'string' && values[0].length <= MAX_HEADER_CHARS ? values[0] : '';
     const match = HEADER.exec(header);
     const presented = digest(match?.[1] ?? '');

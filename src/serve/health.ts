@@ -41,8 +41,12 @@ export class ServeHealth {
     this.impl.addToServer(server);
   }
 
+  /** The state of "" (a commit is loaded and the server is not stopping): HTTP /readyz. */
+  ready = false;
+
   update(s: HealthInputs): void {
     const serving = !s.stopping && s.loaded ? 'SERVING' : 'NOT_SERVING';
+    this.ready = serving === 'SERVING';
     this.impl.setStatus('', serving);
     this.impl.setStatus(this.serviceName, serving);
     this.impl.setStatus(RELOAD_HEALTH_NAME, serving === 'SERVING' && !s.reloadFailed && !s.sourceFailing ? 'SERVING' : 'NOT_SERVING');

@@ -18,10 +18,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostic.js';
 import type { BearerAuth } from './auth.js';
-import { CallContext, type Handlers } from './_context.js';
+import { CallContext, dispatch, type Handlers } from './_context.js';
 import type { Logger } from './log.js';
 import type { SnapshotStore } from './snapshot.js';
-import { McpoError } from '../core/errors.js';
 import { asciiHeader, statusMessage, toStatus } from './status.js';
 
 export const COMMIT_HEADER = 'x-mcpo-commit';
@@ -56,6 +55,19 @@ export function reloadErrorHeader(failure: { sha: string; diagnostics: readonly 
   return asciiHeader(text);
 }
 
+/**
+ * Our headers on an orchestrator answer, both faces: the commit it came from
+ * (or the one served now) and, while the newest commit failed, the reload error.
+ */
+export function answerHeaders(ctx: CallContext, store: SnapshotStore): Record<string, string> {
+  const out: Record<string, string> = {};
+  const commit = ctx.sha ?? store.current()?.sha;
+  if (commit) out[COMMIT_HEADER] = commit;
+  const failure = store.failure();
+  if (failure) out[RELOAD_ERROR_HEADER] = reloadErrorHeader(failure);
+  return out;
+}
+
 export function createInterceptor(opts: InterceptorOptions): grpc.ServerInterceptor {
   const { store, log, auth } = opts;
   const servicePrefix = `/${opts.serviceName}/`;
@@ -71,10 +83,7 @@ export function createInterceptor(opts: InterceptorOptions): grpc.ServerIntercep
 
     const ourMetadata = (md: grpc.Metadata): grpc.Metadata => {
       if (!ours) return md;
-      const commit = state.ctx.sha ?? store.current()?.sha;
-      if (commit) md.set(COMMIT_HEADER, commit);
-      const failure = store.failure();
-      if (failure) md.set(RELOAD_ERROR_HEADER, reloadErrorHeader(failure));
+      for (const [key, value] of Object.entries(answerHeaders(state.ctx, store))) md.set(key, value);
       return md;
     };
 
@@ -131,13 +140,11 @@ export function createInterceptor(opts: InterceptorOptions): grpc.ServerIntercep
 export function unaryImplementation(methods: readonly string[], handlers: Handlers): grpc.UntypedServiceImplementation {
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const name of methods) {
-    const handler = handlers[name] as ((req: unknown, ctx: CallContext) => unknown) | undefined;
     implementation[name] = async (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       const state = states.get(call.metadata);
       try {
         if (!state) throw new Error(`${name} was called without the server interceptor`);
-        if (!handler) throw new McpoError('unimplemented', `${name} is not implemented by this server`);
-        callback(null, await handler(call.request, state.ctx));
+        callback(null, await dispatch(handlers, name, call.request, state.ctx));
       } catch (err) {
         if (state) state.error = err;
         callback(toStatus(err));

@@ -46,9 +46,11 @@ import { secretHandlers } from './secrets.js';
 import { protoServiceDefinition } from './service.js';
 import { type Snapshot, SnapshotStore } from './snapshot.js';
 import { templateHandlers } from './templates.js';
+import { type HttpLimits, type RunningGateway, startGateway } from './http/gateway.js';
+import { buildRoutes } from './http/routes.js';
 
 export { COMMIT_HEADER, HEALTH_SERVICE, isLoopback, RELOAD_ERROR_HEADER, RELOAD_HEALTH_NAME };
-export type { ServerLimits };
+export type { HttpLimits, ServerLimits };
 
 export interface ServeOptions {
   /** Local repository path or git URL. */
@@ -59,6 +61,16 @@ export interface ServeOptions {
   host?: string;
   /** Default 50051; 0 picks a free port. */
   port?: number;
+  /** Serve HTTP/JSON (http/gateway.ts) on this port too; 0 picks a free one; undefined: no HTTP. */
+  httpPort?: number;
+  /** Address of the HTTP face (default: `host`). */
+  httpHost?: string;
+  /** Origins allowed by CORS on the HTTP face (exact match); none: CORS off. */
+  corsOrigins?: readonly string[];
+  /** Limits of the HTTP face (http/gateway.ts). */
+  httpLimits?: Partial<HttpLimits>;
+  /** The OpenAPI document served at /openapi.json (default: openapi/openapi.yaml of this package). */
+  openapiFile?: string;
   /** How often to look for a new commit (default 1 s local, 30 s URL). */
   pollIntervalMs?: number;
   logLevel?: LogLevel;
@@ -109,6 +121,8 @@ export interface ServerState {
 export interface RunningServer {
   readonly host: string;
   readonly port: number;
+  /** The HTTP face, when httpPort was given. */
+  readonly http: { readonly host: string; readonly port: number } | undefined;
   /** The repository commits are read from (the clone for a URL). */
   readonly repoDir: string;
   current(): ServerState;
@@ -186,15 +200,46 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     log.warn('listening on a non-loopback address without authentication: anyone who can reach it can read the declarations; pass --auth-token-file', { host });
   }
   let port: number;
+  let gateway: RunningGateway | undefined;
   try {
     port = await listen(server, host, opts.port ?? 50051, credentials);
+    if (opts.httpPort !== undefined) {
+      gateway = await startGateway({
+        host: opts.httpHost ?? host,
+        port: opts.httpPort,
+        routes: buildRoutes(service),
+        handlers,
+        store,
+        log,
+        serviceName: SERVICE_NAME,
+        auth,
+        tls: opts.tlsCertFile && opts.tlsKeyFile ? { certFile: opts.tlsCertFile, keyFile: opts.tlsKeyFile } : undefined,
+        corsOrigins: opts.corsOrigins,
+        limits: opts.httpLimits,
+        ready: () => health.ready,
+        openapiFile: opts.openapiFile,
+      });
+      if (!isLoopback(gateway.host) && !auth) {
+        log.warn('HTTP on a non-loopback address without authentication: anyone who can reach it can read the declarations; pass --auth-token-file', {
+          host: gateway.host,
+        });
+      }
+    }
   } catch (err) {
     await reloader.stop();
     await builder.close();
     server.forceShutdown();
     throw err;
   }
-  log.info('listening', { host, port, tls: Boolean(opts.tlsCertFile), auth: Boolean(auth), commit: store.current()?.sha ?? null });
+  const http = gateway ? { host: gateway.host, port: gateway.port } : undefined;
+  log.info('listening', {
+    host,
+    port,
+    tls: Boolean(opts.tlsCertFile),
+    auth: Boolean(auth),
+    commit: store.current()?.sha ?? null,
+    ...(http ? { httpHost: http.host, httpPort: http.port } : {}),
+  });
 
   follower.start(
     (sha) => {
@@ -212,6 +257,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   return {
     host,
     port,
+    http,
     repoDir,
     current: state,
     waitForCommit: (sha, timeoutMs) => waitFor(state, waiters, sha, timeoutMs),
@@ -220,7 +266,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         stopping = true;
         follower.stop();
         updateHealth();
-        await shutdown(server, graceMs, log);
+        await Promise.all([shutdown(server, graceMs, log), gateway?.stop(graceMs)]);
         await reloader.stop();
         await builder.close();
         log.info('stopped');

@@ -129,3 +129,24 @@ export function toStatus(err: unknown): Partial<grpc.StatusObject> & { code: grp
   }
   return { code: grpc.status.INTERNAL, details: 'internal error (see the server log)' };
 }
+
+/**
+ * The details of an encoded google.rpc.Status (what `grpc-status-details-bin`
+ * carries), each decoded with its message type from spec/ — for faces that
+ * send the Status as JSON (the HTTP gateway). Details of an unknown type are
+ * dropped.
+ */
+export function decodeStatusDetails(bytes: Uint8Array): { typeUrl: string; type: protobuf.Type; value: Record<string, unknown> }[] {
+  const t = types();
+  const status = t.status.toObject(t.status.decode(bytes), { arrays: true }) as { details: { type_url: string; value: Uint8Array }[] };
+  const out: { typeUrl: string; type: protobuf.Type; value: Record<string, unknown> }[] = [];
+  for (const d of status.details) {
+    if (d.type_url !== DIAGNOSTICS_TYPE_URL) continue;
+    out.push({
+      typeUrl: d.type_url,
+      type: t.diagnostics,
+      value: t.diagnostics.toObject(t.diagnostics.decode(d.value), { enums: String, longs: Number, arrays: true }),
+    });
+  }
+  return out;
+}

@@ -97,6 +97,7 @@ describe('the Python client', () => {
     expect(out.pages.flatMap((p: { names: string[] }) => p.names).sort()).toEqual(ALL);
     expect(out.preset).toEqual({ name: 'n1-standard-nano', usageCount: 1, cpuLimit: '200m' });
     expect(out.tools).toEqual(['fetch', 'git']);
+    expect(out.selected).toEqual(['tools/git']);
     expect(out.template).toEqual({ image: 'node:24-alpine3.21', transport: 'TRANSPORT_STDIO', requests: { cpu: '100m', memory: '256Mi' } });
     expect(out.missing).toEqual({ status: 404, code: 5, message: expect.stringContaining('no-such-template') });
   });

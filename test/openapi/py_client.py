@@ -52,6 +52,10 @@ with AuthenticatedClient(base_url=base, token=token) as client:
     template = get_template.sync("default", "my-memory-server", client=client).template
     out["template"] = {"image": template.image, "transport": str(template.transport), "requests": template.resolved_requests.to_dict()}
 
+    # The README's way to send a label selector (the generated call sends deepObject as key=value).
+    selected = client.get_httpx_client().get("/v1/templates", params={"labelSelector[app]": "git"}).json()
+    out["selected"] = [f"{t['namespace']}/{t['name']}" for t in selected["templates"]]
+
     missing = get_template.sync_detailed("default", "no-such-template", client=client)
     out["missing"] = {"status": missing.status_code, "code": missing.parsed.code, "message": missing.parsed.message}
 

@@ -12,8 +12,8 @@
  * synthetic oneofs placed after the real ones, json_name on every field, and
  * the comments as source_code_info so `grpcurl describe` shows them.
  */
+import { createRequire } from 'node:module';
 import protobuf from 'protobufjs';
-import descriptorTypes from 'protobufjs/ext/descriptor.js';
 
 type Plain = Record<string, unknown>;
 
@@ -42,6 +42,24 @@ const LABEL_REPEATED = 3;
 
 /** The syntax protobufjs recorded for a declaration's file ("proto2" or "proto3"). */
 const syntaxOf = (obj: protobuf.ReflectionObject): string => ((obj as unknown as { _edition?: string })._edition === 'proto2' ? 'proto2' : 'proto3');
+
+/**
+ * descriptor.proto's types, a private copy (the one protobufjs/ext/descriptor
+ * loads is shared). Custom method options — `(google.api.http)` — are
+ * encoded by their extension's own message type and set on MethodOptions as
+ * bytes fields of the same number: the same bytes on the wire as protoc
+ * writes, without MethodOptions having to know the extension's type.
+ */
+const descriptorRoot = protobuf.Root.fromJSON(createRequire(import.meta.url)('protobufjs/google/protobuf/descriptor.json') as protobuf.INamespace);
+const FileDescriptorProto = descriptorRoot.lookupType('google.protobuf.FileDescriptorProto');
+const MethodOptions = descriptorRoot.lookupType('google.protobuf.MethodOptions');
+
+/** The bytes-field name on the private MethodOptions for an extension number (added once). */
+function optionSlot(id: number): string {
+  const name = `extension_${id}`;
+  if (!MethodOptions.fields[name]) MethodOptions.add(new protobuf.Field(name, id, 'bytes'));
+  return name;
+}
 
 /** protoc's json_name: underscores dropped, the letter after each upper-cased. */
 export function jsonName(name: string): string {
@@ -168,15 +186,26 @@ class FileBuilder {
     };
   }
 
-  /** Custom options such as `(google.api.http)` make their declaring file an import. */
-  optionImports(root: protobuf.Root, parsed: Record<string, unknown>[] | undefined): void {
+  /**
+   * Custom method options such as `(google.api.http)`: their declaring file
+   * becomes an import, and message-typed ones are encoded into the
+   * MethodOptions as protoc does.
+   */
+  customOptions(root: protobuf.Root, parsed: Record<string, unknown>[] | undefined): Plain | undefined {
+    let options: Plain | undefined;
     for (const option of parsed ?? []) {
-      for (const key of Object.keys(option)) {
-        const name = /^\(([^)]+)\)/.exec(key)?.[1];
+      for (const [key, value] of Object.entries(option)) {
+        const name = /^\(([^)]+)\)$/.exec(key)?.[1];
         const declared = name ? root.lookup(name) : null;
-        if (declared) this.reference(declared);
+        if (!(declared instanceof protobuf.Field)) continue;
+        this.reference(declared);
+        declared.resolve();
+        const type = declared.resolvedType;
+        if (!(type instanceof protobuf.Type) || declared.repeated || typeof value !== 'object' || value === null) continue;
+        (options ??= {})[optionSlot(declared.id)] = type.encode(type.fromObject(asRepeated(type, value as Plain))).finish();
       }
     }
+    return options;
   }
 
   enumeration(e: protobuf.Enum, path: number[]): Plain {
@@ -193,19 +222,38 @@ class FileBuilder {
     this.comment(path, s);
     const methods = s.methodsArray.map((m, index) => {
       m.resolve();
-      this.optionImports(s.root, m.parsedOptions as Record<string, unknown>[] | undefined);
+      const options = this.customOptions(s.root, m.parsedOptions as Record<string, unknown>[] | undefined);
       this.comment([...path, 2, index], m);
       const out: Plain = {
         name: m.name,
         inputType: this.reference(m.resolvedRequestType as protobuf.Type),
         outputType: this.reference(m.resolvedResponseType as protobuf.Type),
       };
+      if (options) out.options = options;
       if (m.requestStream) out.clientStreaming = true;
       if (m.responseStream) out.serverStreaming = true;
       return out;
     });
     return { name: s.name, method: methods };
   }
+}
+
+/**
+ * protobufjs parses one `additional_bindings { ... }` of an option as an
+ * object, several as an array; fromObject needs arrays for repeated fields.
+ */
+function asRepeated(type: protobuf.Type, value: Plain): Plain {
+  const out: Plain = {};
+  for (const [k, v] of Object.entries(value)) {
+    const field = type.fields[k];
+    if (!field) continue;
+    field.resolve();
+    const items = field.repeated && !Array.isArray(v) ? [v] : v;
+    const nested = field.resolvedType;
+    out[k] =
+      nested instanceof protobuf.Type ? (Array.isArray(items) ? items.map((i) => asRepeated(nested, i as Plain)) : asRepeated(nested, items as Plain)) : items;
+  }
+  return out;
 }
 
 export interface FileEntry {
@@ -276,7 +324,6 @@ export class DescriptorPool {
       const syntax = items[0] ? syntaxOf(items[0]) : 'proto3';
       const proto: Plain = { name, package: pkg, dependency: dependencies, messageType, enumType, service, extension, syntax };
       if (b.locations.length > 0) proto.sourceCodeInfo = { location: b.locations };
-      const FileDescriptorProto = descriptorTypes.FileDescriptorProto;
       const bytes = FileDescriptorProto.encode(FileDescriptorProto.fromObject(proto)).finish();
       this.files.set(name, { name, bytes, dependencies });
     }

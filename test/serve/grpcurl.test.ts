@@ -73,7 +73,7 @@ describe('grpcurl through server reflection', async () => {
     const m = await run(target(), 'describe', 'mcp.orchestrator.v1.McpOrchestratorService.ListMcpTemplates');
     expect(m.code, m.stderr).toBe(0);
     expect(m.stdout).toMatch(
-      /rpc ListMcpTemplates \( \.mcp\.orchestrator\.v1\.ListMcpTemplatesRequest \) returns \( \.mcp\.orchestrator\.v1\.ListMcpTemplatesResponse \);/,
+      /rpc ListMcpTemplates \( \.mcp\.orchestrator\.v1\.ListMcpTemplatesRequest \) returns \( \.mcp\.orchestrator\.v1\.ListMcpTemplatesResponse \) \{\n {2}option \(\.google\.api\.http\)/,
     );
     const e = await run(target(), 'describe', 'mcp.orchestrator.v1.SecretType');
     expect(e.stdout).toContain('SECRET_TYPE_BASIC_AUTH = 3;');
@@ -89,7 +89,8 @@ describe('grpcurl through server reflection', async () => {
     );
     expect(get.code, get.stderr).toBe(0);
     expect(get.stdout).toContain(`x-mcpo-commit: ${repo.head()}`);
-    const body = JSON.parse(get.stdout.slice(get.stdout.indexOf('{'), get.stdout.lastIndexOf('}') + 1));
+    const contents = get.stdout.slice(get.stdout.indexOf('Response contents:'));
+    const body = JSON.parse(contents.slice(contents.indexOf('{'), contents.lastIndexOf('}') + 1));
     expect(body.template.labels).toEqual({ app: 'mcp-server', env: 'prod' });
     expect(body.template.resolvedRequests).toEqual({ cpu: '100m', memory: '256Mi' });
 

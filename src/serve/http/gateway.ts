@@ -424,7 +424,13 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     });
   };
 
-  const serverOptions = { maxHeaderSize: limits.maxHeaderBytes, requestTimeout: limits.requestTimeoutMs, headersTimeout: limits.headersTimeoutMs };
+  const serverOptions = {
+    maxHeaderSize: limits.maxHeaderBytes,
+    requestTimeout: limits.requestTimeoutMs,
+    headersTimeout: limits.headersTimeoutMs,
+    // How often node checks those two timeouts (its default, 30 s, would stretch them).
+    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+  };
   const server: Server = opts.tls
     ? createHttpsServer({ ...serverOptions, cert: readFileSync(opts.tls.certFile), key: readFileSync(opts.tls.keyFile) }, onRequest)
     : createHttpServer(serverOptions, onRequest);

@@ -130,7 +130,7 @@ const invalid = (path: string, what: string): McpoError => new McpoError('usage'
 
 /** The field of `type` a JSON or proto name refers to. */
 export function fieldByName(type: protobuf.Type, name: string): protobuf.Field | undefined {
-  const byProto = type.fields[name];
+  const byProto = Object.prototype.hasOwnProperty.call(type.fields, name) ? type.fields[name] : undefined;
   if (byProto && !byProto.declaringField) return byProto;
   return type.fieldsArray.find((f) => !f.declaringField && fieldJsonName(f) === name);
 }
@@ -183,16 +183,19 @@ export function messageFromJson(type: protobuf.Type, json: unknown, path = '', d
   if (depth > MAX_NESTING_DEPTH) throw invalid(path || type.name, `nested deeper than ${MAX_NESTING_DEPTH}`);
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw invalid(path || type.name, `expected a JSON object (${type.name})`);
   const out: Record<string, unknown> = {};
+  const seen = new Set<string>();
   for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
     const field = fieldByName(type, key);
     const at = path ? `${path}.${key}` : key;
     if (!field) throw invalid(at, `${type.name} has no such field`);
     field.resolve();
-    if (Object.prototype.hasOwnProperty.call(out, field.name)) throw invalid(at, 'given twice (by its proto name and its JSON name)');
+    if (seen.has(field.name)) throw invalid(at, 'given twice (by its proto name and its JSON name)');
+    seen.add(field.name);
     if (value === null) continue;
     if (field.map) {
       if (typeof value !== 'object' || Array.isArray(value)) throw invalid(at, 'expected a JSON object (map)');
-      const map: Record<string, unknown> = {};
+      // No prototype: a key such as "__proto__" is an entry like any other.
+      const map: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         const keyType = field instanceof protobuf.MapField ? field.keyType : 'string';
         if (keyType !== 'string') scalarFromJson(field, k, `${at}[${k}]`, true, keyType);

@@ -35,7 +35,7 @@ function setText(type: protobuf.Type, target: Record<string, unknown>, path: rea
     if (field.map) {
       if (mapKey === undefined) throw usage(`${where}: a map: give each entry as ${where}[key]=value`);
       if (field.resolvedType instanceof protobuf.Type) throw usage(`${where}: a map of messages cannot be given in the query`);
-      const map = (obj[field.name] ??= {}) as Record<string, unknown>;
+      const map = (obj[field.name] ??= Object.create(null)) as Record<string, unknown>;
       if (Object.prototype.hasOwnProperty.call(map, mapKey)) throw usage(`${where}[${mapKey}]: given twice`);
       map[mapKey] = scalarFromJson(field, text, `${where}[${mapKey}]`, true);
     } else {

@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['build/', 'dist/', 'node_modules/', 'test/tools/', 'test/kube/', '**/*.py'] },
+  { ignores: ['build/', 'dist/', 'node_modules/', 'test/tools/', 'test/kube/', '**/*.py', 'clients/typescript/src/schema.d.ts', 'clients/python/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,6 +4,7 @@
 #   - Go tools: kubeseal (real Sealed Secrets code) and grpcurl      test/tools/install.sh
 #   - Python grpcio client with stubs compiled from spec/             test/client/setup.sh
 #   - a real kube-apiserver and etcd, built from Go modules           test/kube/build.sh
+#   - protoc-gen-openapi (gnostic) and openapi-python-client          test/openapi/setup.sh
 #   - uv, pre-warmed uv and npm caches, and the bridge (npm run build:bridge)   test/bridge/setup.sh
 # The first run on a fresh machine compiles Kubernetes (many minutes on 2 cores).
 set -euo pipefail
@@ -13,6 +14,8 @@ step "Go tools (kubeseal, grpcurl)"
 bash "$here/tools/install.sh" >/dev/null
 step "Python grpcio client"
 bash "$here/client/setup.sh" >/dev/null
+step "OpenAPI and client generators"
+bash "$here/openapi/setup.sh" >/dev/null
 step "kube-apiserver and etcd"
 bash "$here/kube/build.sh" >/dev/null
 step "uv, MCP server caches, mcpo-bridge"

@@ -1,0 +1,13 @@
+from enum import StrEnum
+
+
+class CreateSecretRequestType(StrEnum):
+    SECRET_TYPE_BASIC_AUTH = "SECRET_TYPE_BASIC_AUTH"
+    SECRET_TYPE_DOCKER_CONFIG_JSON = "SECRET_TYPE_DOCKER_CONFIG_JSON"
+    SECRET_TYPE_OPAQUE = "SECRET_TYPE_OPAQUE"
+    SECRET_TYPE_SSH_AUTH = "SECRET_TYPE_SSH_AUTH"
+    SECRET_TYPE_TLS = "SECRET_TYPE_TLS"
+    SECRET_TYPE_UNSPECIFIED = "SECRET_TYPE_UNSPECIFIED"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class SealedDataScope(StrEnum):
+    SEALING_SCOPE_CLUSTER_WIDE = "SEALING_SCOPE_CLUSTER_WIDE"
+    SEALING_SCOPE_NAMESPACE_WIDE = "SEALING_SCOPE_NAMESPACE_WIDE"
+    SEALING_SCOPE_STRICT = "SEALING_SCOPE_STRICT"
+    SEALING_SCOPE_UNSPECIFIED = "SEALING_SCOPE_UNSPECIFIED"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -150,10 +150,10 @@ export function normalizedSelector(selector: Record<string, string> | undefined)
  * UNIMPLEMENTED for a write call, saying how to make the change: which file
  * to edit, the mcpo command that does it, and that it lands by pull request.
  */
-export function readOnly(what: string, how: string, command: string): never {
+export function readOnly(what: string, how: string, command: string, note?: string): never {
   throw new McpoError(
     'unimplemented',
-    `mcpo serve is read-only; changes are pull requests to the config repository. To ${what}, ${how} (\`${command}\`), then open a pull request; the server picks up the commit once it is merged.`,
+    `mcpo serve is read-only; changes are pull requests to the config repository. To ${what}, ${how} (\`${command}\`), then open a pull request; the server picks up the commit once it is merged.${note ? ` ${note}` : ''}`,
   );
 }
 

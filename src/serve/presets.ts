@@ -52,12 +52,13 @@ function remove(req: DeleteRequest, ctx: CallContext): never {
   const file = declarationFile(existing?.source.file, 'ResourceLimit', name);
   const inUse =
     users.length > 0
-      ? `; ${users.length} template(s) use it (${users.slice(0, 5).join(', ')}${users.length > 5 ? ', ...' : ''}), so it is refused without --force`
-      : '';
+      ? `${users.length} template(s) use it (${users.slice(0, 5).join(', ')}${users.length > 5 ? ', ...' : ''}): change them first, or the delete needs --force and leaves them broken (the commit then fails validation).`
+      : undefined;
   return readOnly(
-    `delete ResourceLimit ${echo(name)}${inUse}`,
+    `delete ResourceLimit ${echo(name)}`,
     `remove its declaration from ${echo(file)}`,
     `mcpo delete resourcelimit ${echo(name)}${users.length > 0 || req.force ? ' --force' : ''}`,
+    inUse,
   );
 }
 

@@ -111,25 +111,20 @@ type testBridge struct {
 	stop      func() (time.Duration, int)
 }
 
-// startBridge runs the bridge (run(), as main does) on a free loopback port
-// in front of the test server, and waits until it is ready.
-func startBridge(t *testing.T, startDelay time.Duration, flags ...string) *testBridge {
+// launch runs the whole program (runWithContext, as main does) with args on
+// a free loopback port, stopped at the end of the test.
+func launch(t *testing.T, args ...string) *testBridge {
 	t.Helper()
-	t.Setenv("MCPO_BRIDGE_TEST_SERVER", "1")
-	t.Setenv("MCPO_TEST_START_DELAY", startDelay.String())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	self, _ := os.Executable()
 	log := &syncBuffer{}
-	args := append([]string{"--listen", addr, "--grace", "2s"}, flags...)
-	args = append(args, "--", self, "-test.run=^$")
 	done := make(chan int, 1)
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { done <- runWithContext(ctx, args, log) }()
+	go func() { done <- runWithContext(ctx, append([]string{"--listen", addr}, args...), log) }()
 	tb := &testBridge{url: "http://" + addr + "/mcp", base: "http://" + addr, log: log}
 	var once sync.Once
 	var took time.Duration
@@ -148,6 +143,22 @@ func startBridge(t *testing.T, startDelay time.Duration, flags ...string) *testB
 		return took, code
 	}
 	t.Cleanup(func() { tb.stop() })
+	return tb
+}
+
+// testServer is the argv that runs this test binary as the stdio test server.
+func testServer(t *testing.T, startDelay time.Duration) []string {
+	t.Setenv("MCPO_BRIDGE_TEST_SERVER", "1")
+	t.Setenv("MCPO_TEST_START_DELAY", startDelay.String())
+	self, _ := os.Executable()
+	return []string{self, "-test.run=^$"}
+}
+
+// startBridge runs the bridge in front of the test server and waits until it is ready.
+func startBridge(t *testing.T, startDelay time.Duration, flags ...string) *testBridge {
+	t.Helper()
+	args := append(append([]string{"--grace", "2s"}, flags...), "--")
+	tb := launch(t, append(args, testServer(t, startDelay)...)...)
 	tb.waitReady(t, startDelay+20*time.Second)
 	return tb
 }
@@ -408,20 +419,12 @@ func TestLogsCarryNoMessageBodies(t *testing.T) {
 }
 
 func TestNotReadyWhenTheServerCannotStart(t *testing.T) {
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := ln.Addr().String()
-	ln.Close()
-	log := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	go func() {
-		done <- runWithContext(ctx, []string{"--listen", addr, "--", "/nonexistent/mcp-server", "--token", "SECRET-ARG"}, log)
-	}()
-	defer func() { cancel(); <-done }()
+	tb := launch(t, "--", "/nonexistent/mcp-server", "--token", "SECRET-ARG")
+	log := tb.log
 	deadline := time.Now().Add(5 * time.Second)
 	var body string
 	for time.Now().Before(deadline) {
-		resp, err := http.Get("http://" + addr + "/readyz")
+		resp, err := http.Get(tb.base + "/readyz")
 		if err == nil {
 			data, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
@@ -470,24 +473,13 @@ func TestBadFlags(t *testing.T) {
 }
 
 func TestSessionWhoseServerNeverAnswersIsEnded(t *testing.T) {
-	t.Setenv("MCPO_BRIDGE_TEST_SERVER", "1")
-	t.Setenv("MCPO_TEST_START_DELAY", "1h")
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := ln.Addr().String()
-	ln.Close()
-	self, _ := os.Executable()
-	log := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	go func() {
-		done <- runWithContext(ctx, []string{"--listen", addr, "--start-timeout", "500ms", "--grace", "1s", "--", self, "-test.run=^$"}, log)
-	}()
-	defer func() { cancel(); <-done }()
+	tb := launch(t, append([]string{"--start-timeout", "500ms", "--grace", "1s", "--"}, testServer(t, time.Hour)...)...)
+	log := tb.log
 	body := `{"jsonrpc":"2.0","id":7,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}`
 	var resp *http.Response
 	var err error
 	for range 100 { // until the bridge listens
-		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/mcp", strings.NewReader(body))
+		req, _ := http.NewRequest(http.MethodPost, tb.url, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Accept", "application/json, text/event-stream")
 		if resp, err = (&http.Client{Timeout: 10 * time.Second}).Do(req); err == nil {

@@ -4,7 +4,7 @@
  * the declared args take through $(VAR).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fakeSealed } from '../declarations/fixtures.js';
+import { sealedSecretYaml } from '../declarations/fixtures.js';
 import { bridgeSetup, connect, FIXTURE_SERVER, renderedContainer, startBridge, stdioTemplate, text, useBridges } from './_support.js';
 
 useBridges();
@@ -15,14 +15,7 @@ const SECRET_VALUE = `secret-${process.pid}-b81e04`;
 
 /** A fixture template whose args carry a secret through $(API_TOKEN), as a user would write it. */
 function containerWithSecret() {
-  const secret = `kind: Secret
-name: api-token
-namespace: default
-sealed:
-  scope: SEALING_SCOPE_STRICT
-  encrypted_data:
-    token: ${fakeSealed(1)}
-`;
+  const secret = sealedSecretYaml('api-token', 'token');
   const template = stdioTemplate(
     'with-secret',
     [process.execPath],

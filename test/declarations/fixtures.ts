@@ -35,6 +35,18 @@ export function fakeSealed(seed: number): string {
   return bytes.toString('base64');
 }
 
+/** A Secret declaration in namespace default with one key, sealed by fakeSealed (the shape a user commits). */
+export function sealedSecretYaml(name: string, key: string, seed = 1): string {
+  return `kind: Secret
+name: ${name}
+namespace: default
+sealed:
+  scope: SEALING_SCOPE_STRICT
+  encrypted_data:
+    ${key}: ${fakeSealed(seed)}
+`;
+}
+
 /** Valid seed declarations plus the given files (path -> YAML), through the pure loader. */
 export function check(files: Record<string, string>, base = true) {
   const all: Record<string, string> = base

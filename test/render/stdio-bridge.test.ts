@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { BRIDGE_DIR } from '../../src/core/names.js';
-import { fakeSealed } from '../declarations/fixtures.js';
+import { sealedSecretYaml } from '../declarations/fixtures.js';
 import { kubeletExpand, object, render } from './helpers.js';
 
 describe('$(VAR) references in a stdio template (Kubernetes expands them in args before the container starts)', () => {
-  const secret = `kind: Secret
-name: api-token
-namespace: default
-sealed:
-  scope: SEALING_SCOPE_STRICT
-  encrypted_data:
-    token: ${fakeSealed(1)}
-`;
+  const secret = sealedSecretYaml('api-token', 'token');
   // What a user may write in args, with what Kubernetes would make of each for a plain container.
   const declaredArgs = [
     '--token',

@@ -3,7 +3,7 @@
  * the build globalSetup) in its own process, TLS and bearer-token auth, JSON
  * logs on stderr, graceful stop on SIGTERM, and a URL source.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { REPO_ROOT } from '../support/build.js';
 import { mcpo, type Served, startMcpoServe } from '../support/mcpo.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { clientPython, fakeSealed, PyClient, rawConnection, SETUP_TIMEOUT_MS, seededRepo, cleanupsAfterEach } from './_support.js';
+import { selfSignedLocalhost } from '../support/tls.js';
 
 const cleanups = cleanupsAfterEach();
 
@@ -140,31 +141,7 @@ describe('mcpo serve', () => {
     const repo = await fixture();
     const dir = mkdtempSync(join(tmpdir(), 'mcpo-tls-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      ],
-      {
-        stdio: 'pipe',
-      },
-    );
+    const { cert, key } = selfSignedLocalhost(dir);
     const served = await mcpoServe(['--repo', repo.dir, '--tls-cert', cert, '--tls-key', key]);
     const secure = await client(`localhost:${served.port}`, { ca: cert }).call('GetNamespace', { name: 'default' });
     expect(secure.code).toBe('OK');

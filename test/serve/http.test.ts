@@ -3,7 +3,7 @@
  * real CLI in its own process, called with curl and fetch, next to the gRPC
  * port of the same process (grpcurl for the page-token round trip).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { type Served, startMcpoServe } from '../support/mcpo.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { goTool, INSTALL_TIMEOUT_MS } from '../tools/tools.js';
 import { cleanupsAfterEach, fakeSealed, seededRepo } from './_support.js';
+import { selfSignedLocalhost } from '../support/tls.js';
 
 const cleanups = cleanupsAfterEach();
 let grpcurl: string;
@@ -353,29 +354,7 @@ describe('mcpo serve --http-port', () => {
     const { repo } = await seeded();
     const dir = mkdtempSync(join(tmpdir(), 'mcpo-http-tls-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-      ],
-      { stdio: 'pipe' },
-    );
+    const { cert, key } = selfSignedLocalhost(dir);
     const s = await serve(['--repo', repo.dir, '--tls-cert', cert, '--tls-key', key]);
     const r = await curl('--cacert', cert, `${s.base}/v1/namespaces/default`);
     expect(r.status).toBe(200);

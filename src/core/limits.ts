@@ -6,6 +6,9 @@
 /** A declaration file (read from a working tree, a commit, `create -f` or stdin). */
 export const MAX_FILE_BYTES = 1024 * 1024;
 
+/** mcpo.yaml, the repository's settings file, holds a few settings. */
+export const MAX_CONFIG_BYTES = 64 * 1024;
+
 /** Nodes one YAML document may expand to once aliases are followed (alias bombs), and nodes the shape walk visits. */
 export const MAX_EXPANDED_NODES = 100_000;
 

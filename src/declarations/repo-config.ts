@@ -15,14 +15,14 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { echo, quoted } from '../core/echo.js';
 import { McpoError } from '../core/errors.js';
+import { MAX_CONFIG_BYTES } from '../core/limits.js';
 import { DEFAULT_BRIDGE_IMAGE } from '../core/names.js';
 import { runGit } from '../source/git.js';
+
 import { readFileBounded } from '../source/read-bounded.js';
 import { checkImageReference, nearest } from './names.js';
 
 export const REPO_CONFIG_FILE = 'mcpo.yaml';
-/** mcpo.yaml holds a few settings. */
-export const MAX_CONFIG_BYTES = 64 * 1024;
 
 export interface SealingConfig {
   /** Path (relative to the repo root) or http(s) URL of the controller's certificate. */

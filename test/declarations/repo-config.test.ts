@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_BRIDGE_IMAGE } from '../../src/core/names.js';
 import { McpoError } from '../../src/core/errors.js';
-import { bridgeImage, MAX_CONFIG_BYTES, parseRepoConfig, readRepoConfig } from '../../src/declarations/repo-config.js';
+import { MAX_CONFIG_BYTES } from '../../src/core/limits.js';
+import { bridgeImage, parseRepoConfig, readRepoConfig } from '../../src/declarations/repo-config.js';
 import { tempRepo } from './fixtures.js';
 
 const dirs: string[] = [];

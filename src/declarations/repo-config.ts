@@ -18,7 +18,6 @@ import { McpoError } from '../core/errors.js';
 import { MAX_CONFIG_BYTES } from '../core/limits.js';
 import { DEFAULT_BRIDGE_IMAGE } from '../core/names.js';
 import { runGit } from '../source/git.js';
-
 import { readFileBounded } from '../source/read-bounded.js';
 import { checkImageReference, nearest } from './names.js';
 

@@ -1,0 +1,72 @@
+/** The commit served, and a banner while the newest commit is invalid (or none loaded yet). */
+import type { Diagnostic, ServerState } from './api.js';
+
+export function CommitInfo({ server }: { server: ServerState }) {
+  if (!server.commit) return <p class="commit">no commit served yet</p>;
+  return (
+    <p class="commit" title={server.commit}>
+      commit <code data-testid="commit">{server.commit.slice(0, 12)}</code>
+      {server.commitSeenAt && (
+        <>
+          {' '}
+          · served since <time dateTime={server.commitSeenAt.toISOString()}>{server.commitSeenAt.toLocaleTimeString()}</time>
+        </>
+      )}
+    </p>
+  );
+}
+
+export function diagnosticLocation(d: Diagnostic): string {
+  return [d.file || '(repository)', d.line, d.column].filter((x) => x !== undefined && x !== '').join(':');
+}
+
+export function DiagnosticList({ diagnostics }: { diagnostics: Diagnostic[] }) {
+  return (
+    <ul class="diagnostics">
+      {diagnostics.map((d, i) => (
+        <li key={i}>
+          <code>{diagnosticLocation(d)}</code> {d.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** `<sha>: N error(s); first: file:line:col: message` (interceptor.ts reloadErrorHeader). */
+function parseReloadError(header: string): { sha: string; count: string; first?: string } {
+  const m = /^([0-9a-f]+): (\d+) error\(s\)(?:; first: (.*))?$/s.exec(header);
+  return m ? { sha: m[1]!, count: m[2]!, first: m[3] } : { sha: '', count: '?', first: header };
+}
+
+export function Banner({ server }: { server: ServerState }) {
+  if (server.unavailable) {
+    const u = server.unavailable;
+    return (
+      <section class="banner" role="alert">
+        <strong>No valid commit loaded yet.</strong> {u.message}
+        <DiagnosticList diagnostics={u.diagnostics} />
+        {u.total !== undefined && u.total > u.diagnostics.length && <p>… and {u.total - u.diagnostics.length} more (run mcpo validate)</p>}
+      </section>
+    );
+  }
+  if (!server.reloadError) return null;
+  const r = parseReloadError(server.reloadError);
+  return (
+    <section class="banner" role="alert">
+      <strong>
+        The newest commit {r.sha.slice(0, 12)} is invalid ({r.count} error{r.count === '1' ? '' : 's'}); still serving{' '}
+        {server.commit?.slice(0, 12) ?? 'the last valid commit'}.
+      </strong>
+      {r.first && (
+        <ul class="diagnostics">
+          <li>
+            <code>{r.first}</code>
+          </li>
+        </ul>
+      )}
+      <p>
+        Run <code>mcpo validate</code> on that commit for the full list.
+      </p>
+    </section>
+  );
+}

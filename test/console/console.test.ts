@@ -1,0 +1,296 @@
+/**
+ * The web console as a user meets it: the built console (vite build of
+ * console/) served by the real `mcpo serve --http-port` on a seeded repo,
+ * driven in Debian's headless Chromium through playwright-core. Every
+ * request the page makes is intercepted: anything not to the server's
+ * loopback address is aborted and fails the test.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/build.js';
+import { startMcpoServe } from '../support/mcpo.js';
+import { cleanupsAfterEach, fakeSealed, seededRepo, template } from '../serve/_support.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const cleanups = cleanupsAfterEach();
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run bash test/setup.sh (installs Debian's chromium as root)`);
+  // The console under test is the current console/ source.
+  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'console/vite.config.ts', '--logLevel', 'error'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Opened {
+  page: Page;
+  context: BrowserContext;
+  base: string;
+  /** URLs the page tried to reach off the server (aborted). */
+  offsite: string[];
+  /** Every API answer body the page received. */
+  bodies: string[];
+  /** Console errors and CSP reports. */
+  problems: string[];
+  /** Request URLs and their Authorization header. */
+  requests: { url: string; authorization?: string }[];
+}
+
+async function serve(repoDir: string, extra: string[] = []): Promise<string> {
+  const served = await startMcpoServe(['--http-port', '0', '--repo', repoDir, '--poll-interval', '200ms', ...extra]);
+  cleanups.push(() => served.kill());
+  const listening = served.logs().find((l) => l.msg === 'listening')!;
+  return `http://127.0.0.1:${listening.httpPort as number}`;
+}
+
+async function open(base: string, path = '/'): Promise<Opened> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  cleanups.push(() => context.close());
+  const origin = new URL(base).origin;
+  const offsite: string[] = [];
+  const bodies: string[] = [];
+  const problems: string[] = [];
+  const requests: { url: string; authorization?: string }[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (new URL(url).origin !== origin) {
+      offsite.push(url);
+      return route.abort();
+    }
+    return route.continue();
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of (401|503)/.test(m.text())) problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('request', (r) => requests.push({ url: r.url(), authorization: r.headers()['authorization'] }));
+  page.on('response', (r) => {
+    if (new URL(r.url()).pathname.startsWith('/v1/') && r.status() !== 304)
+      void r.text().then(
+        (t) => bodies.push(t),
+        () => undefined,
+      );
+  });
+  await page.goto(`${base}${path}`);
+  cleanups.push(() => {
+    expect(offsite, 'requests that left the server').toEqual([]);
+    expect(problems, 'console errors, CSP violations').toEqual([]);
+  });
+  return { page, context, base, offsite, bodies, problems, requests };
+}
+
+/** GET a path as sent, without URL normalization (`..` stays). */
+function rawStatus(base: string, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(base);
+    const req = request({ host: hostname, port, path, method: 'GET' }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function seeded() {
+  const s = await seededRepo();
+  cleanups.push(() => s.repo.dispose());
+  return s;
+}
+
+const card = (page: Page, name: string) => page.getByTestId('template').filter({ has: page.getByRole('heading', { name: new RegExp(`^${name}\\b`) }) });
+
+describe('the web console', () => {
+  it('shows the catalog: the seed template, its endpoint and client snippets, with the commit served', async () => {
+    const { repo, second } = await seeded();
+    const base = await serve(repo.dir);
+    const { page } = await open(base);
+
+    const memory = card(page, 'my-memory-server');
+    await expect.poll(() => memory.count()).toBe(1);
+    await expect.poll(() => memory.getByTestId('endpoint').textContent()).toBe('http://my-memory-server.default.svc.cluster.local:8000/mcp');
+    const text = (await memory.textContent())!;
+    for (const s of ['node:24-alpine3.21', 'n1-standard-nano', 'cpu 100m, memory 256Mi', 'cpu 200m, memory 512Mi', 'app=mcp-server', 'stdio'])
+      expect(text).toContain(s);
+
+    const vscode = JSON.parse((await memory.getByTestId('snippet').textContent())!) as unknown;
+    expect(vscode).toEqual({ servers: { 'my-memory-server': { type: 'http', url: 'http://my-memory-server.default.svc.cluster.local:8000/mcp' } } });
+    await memory.getByRole('tab', { name: 'Claude Code' }).click();
+    expect(await memory.getByTestId('snippet').textContent()).toBe(
+      'claude mcp add --transport http my-memory-server http://my-memory-server.default.svc.cluster.local:8000/mcp',
+    );
+    await memory.getByRole('tab', { name: 'Cursor' }).click();
+    expect(JSON.parse((await memory.getByTestId('snippet').textContent())!)).toEqual({
+      mcpServers: { 'my-memory-server': { url: 'http://my-memory-server.default.svc.cluster.local:8000/mcp' } },
+    });
+
+    expect(await page.getByTestId('commit').textContent()).toBe(second.slice(0, 12));
+    // No cluster configured: the pods say so instead of failing.
+    expect(await memory.textContent()).toContain('no cluster configured');
+  });
+
+  it('filters by namespace, label selector and text, pages through tokens, and keeps the view in the URL', async () => {
+    const { repo } = await seeded();
+    const base = await serve(repo.dir);
+    const { page } = await open(base);
+    await expect.poll(() => page.getByTestId('template').count()).toBe(3);
+
+    await page.getByLabel('Namespace').selectOption('tools');
+    await expect.poll(() => page.getByTestId('template').count()).toBe(1);
+    expect(await card(page, 'git').count()).toBe(1);
+    expect(new URL(page.url()).searchParams.get('ns')).toBe('tools');
+
+    await page.goto(`${base}/?view=catalog&labels=app%3Dfetch`);
+    await expect.poll(() => page.getByTestId('template').count()).toBe(1);
+    expect(await card(page, 'fetch').count()).toBe(1);
+
+    await page.goto(`${base}/?q=memory`);
+    await expect.poll(() => page.getByTestId('template').count()).toBe(1);
+    expect(await page.getByLabel('Search this page').inputValue()).toBe('memory');
+
+    // Pages of one: the API's page tokens, each page in the URL; back returns.
+    await page.goto(`${base}/?size=1`);
+    await expect.poll(() => page.getByTestId('template').count()).toBe(1);
+    const first = await page.getByTestId('template').getByRole('heading').textContent();
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('page')).toBeTruthy();
+    await expect.poll(() => page.getByTestId('template').getByRole('heading').textContent()).not.toBe(first);
+    await page.goBack();
+    await expect.poll(() => page.getByTestId('template').getByRole('heading').textContent()).toBe(first);
+  });
+
+  it('shows presets with usage counts and their templates, namespaces, and secrets by key name only', async () => {
+    const { repo } = await seeded();
+    const base = await serve(repo.dir);
+    const { page, bodies } = await open(base, '/?view=presets');
+    const small = page.getByTestId('preset').filter({ hasText: 'n1-standard-small' });
+    await expect.poll(() => small.getByTestId('usage').textContent()).toBe('1');
+    await expect.poll(() => small.textContent()).toContain('tools/git');
+    const nano = page.getByTestId('preset').filter({ hasText: 'n1-standard-nano' });
+    expect(await nano.getByTestId('usage').textContent()).toBe('2');
+    await expect.poll(() => nano.textContent()).toContain('default/my-memory-server');
+
+    await page.getByRole('link', { name: 'Namespaces' }).click();
+    await expect.poll(() => page.getByTestId('namespace').count()).toBe(2);
+    expect(await page.getByTestId('namespace').filter({ hasText: 'Tools' }).textContent()).toContain('tools');
+
+    await page.getByRole('link', { name: 'Secrets' }).click();
+    const secret = page.getByTestId('secret').filter({ hasText: 'default/db-credentials' });
+    await expect.poll(() => secret.getByTestId('keys').textContent()).toBe('password, username');
+    expect(await secret.textContent()).toContain('kubernetes.io/basic-auth');
+    expect(new URL(page.url()).searchParams.get('view')).toBe('secrets');
+
+    // No ciphertext in the page or in any answer the page got.
+    const html = await page.content();
+    for (const sealed of [fakeSealed(7), fakeSealed(8)]) {
+      expect(html).not.toContain(sealed.slice(0, 40));
+      for (const b of bodies) expect(b).not.toContain(sealed.slice(0, 40));
+    }
+    expect(bodies.length).toBeGreaterThan(0);
+  });
+
+  it('shows a new commit without a reload, and a banner with file:line while the newest commit is invalid', async () => {
+    const { repo, second } = await seeded();
+    const base = await serve(repo.dir);
+    const { page } = await open(base);
+    await expect.poll(() => page.getByTestId('template').count()).toBe(3);
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+
+    repo.write('resources/templates/default/search.yaml', template('search', { labels: { app: 'search' } }));
+    const third = await repo.commit('search');
+    await expect.poll(() => card(page, 'search').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('commit').textContent()).toBe(third.slice(0, 12));
+    expect(third).not.toBe(second);
+
+    repo.write('resources/templates/default/broken.yaml', 'kind: McpTemplate\nname: broken\nnamespace: default\nimage: node:24\nresource_limit_name: nope\n');
+    const bad = await repo.commit('broken');
+    const banner = page.getByRole('alert');
+    await expect.poll(() => banner.textContent(), { timeout: 15_000 }).toContain(`newest commit ${bad.slice(0, 12)} is invalid`);
+    expect(await banner.textContent()).toMatch(/resources\/templates\/default\/broken\.yaml:\d+/);
+    // Still serving the last valid commit, in the same page (no reload).
+    expect(await page.getByTestId('commit').textContent()).toBe(third.slice(0, 12));
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+  });
+
+  it('with auth on, asks for a token, keeps it in sessionStorage and never puts it in a URL', async () => {
+    const { repo } = await seeded();
+    const dir = mkdtempSync(join(tmpdir(), 'mcpo-console-token-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const token = 's3cret-console-token-0123456789';
+    writeFileSync(join(dir, 'token'), `${token}\n`, { mode: 0o600 });
+    const base = await serve(repo.dir, ['--auth-token-file', join(dir, 'token')]);
+    const { page, requests } = await open(base);
+
+    await expect.poll(() => page.getByLabel('Token').count()).toBe(1);
+    expect(await page.getByTestId('template').count()).toBe(0);
+    await page.getByLabel('Token').fill(token);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await expect.poll(() => page.getByTestId('template').count()).toBe(3);
+
+    expect(await page.evaluate(() => sessionStorage.getItem('mcpo.token'))).toBe(token);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('template').count()).toBe(3);
+    for (const r of requests) expect(r.url).not.toContain(token);
+    expect(requests.filter((r) => new URL(r.url).pathname.startsWith('/v1/') && r.authorization === `Bearer ${token}`).length).toBeGreaterThan(0);
+    expect(page.url()).not.toContain(token);
+  });
+
+  it('catches a request that would leave the server (the guard every test ends with)', async () => {
+    const { repo } = await seeded();
+    const base = await serve(repo.dir);
+    const { page, offsite, problems } = await open(base);
+    await expect.poll(() => page.getByTestId('template').count()).toBe(3);
+    // The page's CSP (connect-src 'self') stops this first; the interception records what tried.
+    const outcome = await page.evaluate(() =>
+      fetch('http://198.51.100.7/x').then(
+        () => 'sent',
+        () => 'blocked',
+      ),
+    );
+    expect(outcome).toBe('blocked');
+    await page.goto('http://198.51.100.7/').catch(() => undefined);
+    expect(offsite).toEqual(['http://198.51.100.7/']);
+    offsite.length = 0;
+    problems.length = 0;
+  });
+
+  it('serves its files with a strict Content-Security-Policy and content types, open like the probes', async () => {
+    const { repo } = await seeded();
+    const dir = mkdtempSync(join(tmpdir(), 'mcpo-console-token-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'token'), 'a-token-for-the-api-only-0123456789\n', { mode: 0o600 });
+    const base = await serve(repo.dir, ['--auth-token-file', join(dir, 'token')]);
+    // The page and its files hold no data: open without a token; the API is not.
+    expect((await fetch(`${base}/v1/templates`)).status).toBe(401);
+    const index = await fetch(`${base}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(index.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    const html = await index.text();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/<style|style=/);
+    const js = /src="(\/console\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const css = /href="(\/console\/assets\/[^"]+\.css)"/.exec(html)![1]!;
+    expect((await fetch(`${base}${js}`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await fetch(`${base}${css}`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    // Only the files built at start are served: no path reaches the file system.
+    for (const path of ['/console/../package.json', '/console/assets/../../../package.json', '/console/assets/nope.js', '/console/index.html']) {
+      expect(await rawStatus(base, path), path).toBe(401);
+    }
+  });
+});

@@ -252,7 +252,7 @@ export function Catalog() {
         </label>
       </form>
       {selector === undefined && <p role="alert">A label selector is key=value pairs separated by commas.</p>}
-      {list.error && (
+      {list.error && list.error.diagnostics.length === 0 && (
         <p role="alert" class="error">
           {list.error.message}
         </p>

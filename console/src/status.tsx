@@ -42,7 +42,7 @@ export function Banner({ server }: { server: ServerState }) {
   if (server.unavailable) {
     const u = server.unavailable;
     return (
-      <section class="banner" role="alert">
+      <section class="banner" role="alert" data-testid="banner">
         <strong>No valid commit loaded yet.</strong> {u.message}
         <DiagnosticList diagnostics={u.diagnostics} />
         {u.total !== undefined && u.total > u.diagnostics.length && <p>… and {u.total - u.diagnostics.length} more (run mcpo validate)</p>}
@@ -52,7 +52,7 @@ export function Banner({ server }: { server: ServerState }) {
   if (!server.reloadError) return null;
   const r = parseReloadError(server.reloadError);
   return (
-    <section class="banner" role="alert">
+    <section class="banner" role="alert" data-testid="banner">
       <strong>
         The newest commit {r.sha.slice(0, 12)} is invalid ({r.count} error{r.count === '1' ? '' : 's'}); still serving{' '}
         {server.commit?.slice(0, 12) ?? 'the last valid commit'}.

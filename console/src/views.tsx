@@ -6,6 +6,8 @@ import { useQuery, type Query } from './hooks.js';
 import { navigate } from './route.js';
 
 function Loading<T>({ q, children }: { q: Query<T>; children: (data: T) => ComponentChildren }) {
+  // A failed commit's diagnostics are in the banner already.
+  if (q.error && q.error.diagnostics.length > 0) return null;
   if (q.error)
     return (
       <p role="alert" class="error">

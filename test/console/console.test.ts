@@ -14,7 +14,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/build.js';
 import { startMcpoServe } from '../support/mcpo.js';
-import { cleanupsAfterEach, fakeSealed, seededRepo, template } from '../serve/_support.js';
+import { cleanupsAfterEach, fakeSealed, NAMESPACE_DEFAULT, seededRepo, template } from '../serve/_support.js';
+import { TestRepo } from '../support/git-repo.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const cleanups = cleanupsAfterEach();
@@ -217,12 +218,42 @@ describe('the web console', () => {
 
     repo.write('resources/templates/default/broken.yaml', 'kind: McpTemplate\nname: broken\nnamespace: default\nimage: node:24\nresource_limit_name: nope\n');
     const bad = await repo.commit('broken');
-    const banner = page.getByRole('alert');
+    const banner = page.getByTestId('banner');
     await expect.poll(() => banner.textContent(), { timeout: 15_000 }).toContain(`newest commit ${bad.slice(0, 12)} is invalid`);
     expect(await banner.textContent()).toMatch(/resources\/templates\/default\/broken\.yaml:\d+/);
     // Still serving the last valid commit, in the same page (no reload).
     expect(await page.getByTestId('commit').textContent()).toBe(third.slice(0, 12));
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+  });
+
+  it("before any valid commit, lists the failed commit's diagnostics as file:line, then shows the catalog once one is valid", async () => {
+    const repo = await TestRepo.create();
+    cleanups.push(() => repo.dispose());
+    repo.writeAll({
+      'resources/namespaces/default.yaml': NAMESPACE_DEFAULT,
+      'resources/templates/default/lonely.yaml': template('lonely', { preset: 'missing-preset' }),
+    });
+    await repo.commit('no preset yet');
+    const base = await serve(repo.dir);
+    const { page } = await open(base);
+    const banner = page.getByTestId('banner').filter({ hasText: 'No valid commit loaded yet' });
+    await expect.poll(() => banner.count(), { timeout: 15_000 }).toBe(1);
+    expect(await banner.textContent()).toMatch(/resources\/templates\/default\/lonely\.yaml:\d+/);
+
+    repo.write('resources/resource-limits/missing-preset.yaml', 'kind: ResourceLimit\nname: missing-preset\nlimits: {cpu: 100m, memory: 128Mi}\n');
+    const fixed = await repo.commit('add the preset');
+    await expect.poll(() => card(page, 'lonely').count(), { timeout: 15_000 }).toBe(1);
+    expect(await banner.count()).toBe(0);
+    expect(await page.getByTestId('commit').textContent()).toBe(fixed.slice(0, 12));
+  });
+
+  it('fits a phone screen without sideways scrolling', async () => {
+    const { repo } = await seeded();
+    const base = await serve(repo.dir);
+    const { page } = await open(base);
+    await page.setViewportSize({ width: 360, height: 740 });
+    await expect.poll(() => page.getByTestId('template').count()).toBe(3);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   });
 
   it('with auth on, asks for a token, keeps it in sessionStorage and never puts it in a URL', async () => {

@@ -122,7 +122,10 @@ function Pods({ servers, unavailable }: { servers?: Server[]; unavailable?: stri
             <td>{p.phase ?? '—'}</td>
             <td>{p.ready ? 'yes' : 'no'}</td>
             <td>{p.restartCount ?? 0}</td>
-            <td title={p.message}>{p.reason ?? ''}</td>
+            <td>
+              {p.reason ?? ''}
+              {p.reason && p.message && <div class="muted">{p.message}</div>}
+            </td>
           </tr>
         ))}
       </tbody>

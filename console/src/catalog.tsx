@@ -83,7 +83,18 @@ function Snippets({ template }: { template: Template }) {
             id={`tab-${id}-${x.id}`}
             aria-selected={x.id === s.id}
             aria-controls={`panel-${id}`}
+            tabIndex={x.id === s.id ? 0 : -1}
             onClick={() => setChosen(x.id)}
+            onKeyDown={(e) => {
+              // The tabs pattern: arrows move between tabs, Home/End to the ends.
+              const i = all.findIndex((y) => y.id === x.id);
+              const to = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? all.length - 1 : undefined;
+              if (to === undefined) return;
+              e.preventDefault();
+              const next = all[(to + all.length) % all.length]!;
+              setChosen(next.id);
+              document.getElementById(`tab-${id}-${next.id}`)?.focus();
+            }}
           >
             {x.label}
           </button>

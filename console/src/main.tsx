@@ -30,6 +30,7 @@ function TokenPrompt() {
       }}
     >
       <h2>This server needs a token</h2>
+      {storedToken() !== undefined && <p role="alert">The server did not accept the token of this tab; paste the current one.</p>}
       <p>
         Paste the bearer token of <code>mcpo serve --auth-token-file</code>. It stays in this tab (sessionStorage) and is sent only as an{' '}
         <code>Authorization</code> header to this server.

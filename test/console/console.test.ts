@@ -133,6 +133,10 @@ describe('the web console', () => {
     expect(await memory.getByTestId('snippet').textContent()).toBe(
       'claude mcp add --transport http my-memory-server http://my-memory-server.default.svc.cluster.local:8000/mcp',
     );
+    // Keyboard: arrows move between the tabs.
+    await memory.getByRole('tab', { name: 'Claude Code' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => memory.getByTestId('snippet').textContent()).toContain('mcp-remote');
     await memory.getByRole('tab', { name: 'Cursor' }).click();
     expect(JSON.parse((await memory.getByTestId('snippet').textContent())!)).toEqual({
       mcpServers: { 'my-memory-server': { url: 'http://my-memory-server.default.svc.cluster.local:8000/mcp' } },
@@ -272,11 +276,18 @@ describe('the web console', () => {
     await expect.poll(() => page.getByTestId('template').count()).toBe(3);
 
     expect(await page.evaluate(() => sessionStorage.getItem('mcpo.token'))).toBe(token);
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
     await page.reload();
     await expect.poll(() => page.getByTestId('template').count()).toBe(3);
     for (const r of requests) expect(r.url).not.toContain(token);
     expect(requests.filter((r) => new URL(r.url).pathname.startsWith('/v1/') && r.authorization === `Bearer ${token}`).length).toBeGreaterThan(0);
     expect(page.url()).not.toContain(token);
+
+    // A token the server no longer accepts: asked again, saying so.
+    await page.evaluate(() => sessionStorage.setItem('mcpo.token', 'stale-token'));
+    await page.reload();
+    await expect.poll(() => page.getByLabel('Token').count()).toBe(1);
+    expect(await page.locator('form.token').textContent()).toContain('did not accept the token');
   });
 
   it('catches a request that would leave the server (the guard every test ends with)', async () => {

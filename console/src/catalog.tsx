@@ -271,6 +271,7 @@ export function Catalog() {
           {list.error.message}
         </p>
       )}
+      {!list.data && !list.error && <p class="muted">loading…</p>}
       {list.data && (
         <p class="muted" aria-live="polite">
           {list.data.totalCount ?? shown.length} template{(list.data.totalCount ?? shown.length) === 1 ? '' : 's'}

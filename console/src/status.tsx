@@ -9,7 +9,7 @@ export function CommitInfo({ server }: { server: ServerState }) {
       {server.commitSeenAt && (
         <>
           {' '}
-          · served since <time dateTime={server.commitSeenAt.toISOString()}>{server.commitSeenAt.toLocaleTimeString()}</time>
+          · first seen <time dateTime={server.commitSeenAt.toISOString()}>{server.commitSeenAt.toLocaleTimeString()}</time>
         </>
       )}
     </p>

@@ -45,8 +45,10 @@ interface Opened {
   bodies: string[];
   /** Console errors and CSP reports. */
   problems: string[];
-  /** Request URLs and their Authorization header. */
-  requests: { url: string; authorization?: string }[];
+  /** Request URLs and their Authorization and If-None-Match headers. */
+  requests: { url: string; authorization?: string; ifNoneMatch?: string }[];
+  /** Status of every API answer, by URL. */
+  statuses: { url: string; status: number }[];
 }
 
 async function serve(repoDir: string, extra: string[] = []): Promise<string> {
@@ -63,7 +65,8 @@ async function open(base: string, path = '/'): Promise<Opened> {
   const offsite: string[] = [];
   const bodies: string[] = [];
   const problems: string[] = [];
-  const requests: { url: string; authorization?: string }[] = [];
+  const requests: Opened['requests'] = [];
+  const statuses: Opened['statuses'] = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();
     if (new URL(url).origin !== origin) {
@@ -77,8 +80,9 @@ async function open(base: string, path = '/'): Promise<Opened> {
     if (m.type() === 'error' && !/status of (401|503)/.test(m.text())) problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(e.message));
-  page.on('request', (r) => requests.push({ url: r.url(), authorization: r.headers()['authorization'] }));
+  page.on('request', (r) => requests.push({ url: r.url(), authorization: r.headers()['authorization'], ifNoneMatch: r.headers()['if-none-match'] }));
   page.on('response', (r) => {
+    statuses.push({ url: r.url(), status: r.status() });
     if (new URL(r.url()).pathname.startsWith('/v1/') && r.status() !== 304)
       void r.text().then(
         (t) => bodies.push(t),
@@ -90,7 +94,7 @@ async function open(base: string, path = '/'): Promise<Opened> {
     expect(offsite, 'requests that left the server').toEqual([]);
     expect(problems, 'console errors, CSP violations').toEqual([]);
   });
-  return { page, context, base, offsite, bodies, problems, requests };
+  return { page, context, base, offsite, bodies, problems, requests, statuses };
 }
 
 /** GET a path as sent, without URL normalization (`..` stays). */
@@ -210,8 +214,11 @@ describe('the web console', () => {
   it('shows a new commit without a reload, and a banner with file:line while the newest commit is invalid', async () => {
     const { repo, second } = await seeded();
     const base = await serve(repo.dir);
-    const { page } = await open(base);
+    const { page, requests, statuses } = await open(base);
     await expect.poll(() => page.getByTestId('template').count()).toBe(3);
+    // While nothing changes, the page asks with the commit's ETag and gets 304s.
+    await expect.poll(() => statuses.filter((s) => s.status === 304).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(requests.some((r) => r.ifNoneMatch === `"${second}"`)).toBe(true);
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
 
     repo.write('resources/templates/default/search.yaml', template('search', { labels: { app: 'search' } }));

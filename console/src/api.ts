@@ -30,6 +30,8 @@ export interface ServerState {
   needToken: boolean;
   /** The API answered 503 before any commit loaded: the failed commit's diagnostics. */
   unavailable?: { message: string; diagnostics: Diagnostic[]; total?: number };
+  /** The last poll got no answer (the server restarts or is gone). */
+  offline?: boolean;
   /** Bumped on every new commit: views refetch on it. */
   generation: number;
 }
@@ -134,10 +136,12 @@ export function startCommitPolling(intervalMs: number): void {
         params: { query: { pageSize: 1 } },
         headers: etag ? { 'If-None-Match': etag } : {},
       });
+      if (state.offline) update({ offline: false, generation: state.generation + 1 });
       if (response.ok) etag = response.headers.get('etag') ?? undefined;
       else if (response.status !== 304) noteUnavailable(error, response);
     } catch {
-      // the server is restarting or gone: try again next tick
+      // the server is restarting or gone: say so, and try again next tick
+      update({ offline: true });
     }
     timer = setTimeout(() => void tick(), intervalMs);
   };

@@ -39,6 +39,12 @@ function parseReloadError(header: string): { sha: string; count: string; first?:
 }
 
 export function Banner({ server }: { server: ServerState }) {
+  if (server.offline)
+    return (
+      <section class="banner" role="alert" data-testid="banner">
+        <strong>The server does not answer.</strong> Showing what it last said; trying again every few seconds.
+      </section>
+    );
   if (server.unavailable) {
     const u = server.unavailable;
     return (

@@ -258,6 +258,20 @@ describe('the web console', () => {
     expect(await page.getByTestId('commit').textContent()).toBe(fixed.slice(0, 12));
   });
 
+  it('says so when the server stops answering, keeping what it showed', async () => {
+    const { repo } = await seeded();
+    const served = await startMcpoServe(['--http-port', '0', '--repo', repo.dir]);
+    cleanups.push(() => served.kill());
+    const base = `http://127.0.0.1:${served.logs().find((l) => l.msg === 'listening')!.httpPort as number}`;
+    const { page, problems } = await open(base);
+    await expect.poll(() => page.getByTestId('template').count()).toBe(3);
+    await served.kill();
+    await expect.poll(() => page.getByTestId('banner').textContent(), { timeout: 10_000 }).toContain('does not answer');
+    expect(await page.getByTestId('template').count()).toBe(3);
+    await page.close();
+    problems.length = 0; // the browser logged the refused connections
+  });
+
   it('fits a phone screen without sideways scrolling', async () => {
     const { repo } = await seeded();
     const base = await serve(repo.dir);

@@ -29,7 +29,7 @@ const NODE_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-enco
 export const httpPart = {
   name: 'http',
   needsRepo: true,
-  async run({ opts, work, repo: maybeRepo, results, rows, row, log }) {
+  async run({ opts, work, repo: maybeRepo, results, row, log }) {
     const repo = requireRepo(maybeRepo);
     const { runs, seconds: SECONDS } = opts;
     const clients = Number(opts.opt('--http-clients', String(opts.concurrency)));
@@ -65,7 +65,9 @@ export const httpPart = {
       const listed = await fetchAnswer(serve.value, paths.list);
       const page = listed.status === 200 ? JSON.parse(listed.body.toString('utf8')) : {};
       if (page.templates?.length !== Math.min(50, repo.selected) || page.totalCount !== repo.selected || listed.headers['x-mcpo-commit'] !== head)
-        throw new Error(`GET ${paths.list} answered ${listed.status}, ${page.templates?.length} templates, total ${page.totalCount} (expected 50 of ${repo.selected})`);
+        throw new Error(
+          `GET ${paths.list} answered ${listed.status}, ${page.templates?.length} templates, total ${page.totalCount} (expected 50 of ${repo.selected})`,
+        );
       const answersFile = join(work, 'http-answers.json');
       writeJson(
         answersFile,
@@ -93,7 +95,9 @@ export const httpPart = {
       }
       // Let the first snapshot's garbage settle, as the grpc part does.
       await new Promise((r) => setTimeout(r, 2000));
-      log(`http: mcpo serve HTTP on ${serve.value} (gRPC port free too), floor on ${floor.value}; ${got.body.length} B per Get, ${listed.body.length} B per List page`);
+      log(
+        `http: mcpo serve HTTP on ${serve.value} (gRPC port free too), floor on ${floor.value}; ${got.body.length} B per Get, ${listed.body.length} B per List page`,
+      );
 
       const h2log = join(work, 'h2load-h1.log');
       const servers = { serve, floor };

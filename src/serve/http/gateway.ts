@@ -376,10 +376,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     try {
       // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body (RFC 9112 §6.3):
       // nothing to wait for (the GETs of the API; the stream's 'end' costs ticks on every request).
-      raw =
-        req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined
-          ? NO_BODY
-          : await readBody(req, limits.maxBodyBytes);
+      raw = req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined ? NO_BODY : await readBody(req, limits.maxBodyBytes);
     } catch (err) {
       if (!(err instanceof BodyTooLarge)) throw err;
       const message = `request body larger than ${limits.maxBodyBytes} bytes`;

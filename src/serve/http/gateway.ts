@@ -202,6 +202,8 @@ function loadOpenapi(file: string): string | undefined {
 
 class BodyTooLarge extends Error {}
 
+const NO_BODY = Buffer.alloc(0);
+
 /** The request body, at most `max` bytes (refused by Content-Length before reading when it says more). */
 function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
@@ -372,7 +374,9 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     const callFields = (): Record<string, unknown> => fields({ service: opts.serviceName, method: route.method, route: route.template, commit: ctx.sha });
     let raw: Buffer;
     try {
-      raw = await readBody(req, limits.maxBodyBytes);
+      // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body (RFC 9112 §6.3):
+      // nothing to wait for (the GETs of the API; the stream's 'end' costs ticks on every request).
+      raw = req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined ? NO_BODY : await readBody(req, limits.maxBodyBytes);
     } catch (err) {
       if (!(err instanceof BodyTooLarge)) throw err;
       const message = `request body larger than ${limits.maxBodyBytes} bytes`;

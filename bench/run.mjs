@@ -12,6 +12,9 @@
  *                 one template changed, synth over the previous output               parts/synth.mjs
  *   4. grpc       get_ratio, list_ratio, list_p99_ms against bench/empty-server.mjs
  *                 (h2load or ghz, 10 streams, interleaved); serve_rss_mb; reload_s    parts/grpc.mjs
+ *   4b. http      http_get_ratio, http_list_ratio: `mcpo serve --http-port` against a bare
+ *                 node:http server answering the same bytes (bench/http-floor-server.mjs),
+ *                 h2load --h1, 10 keep-alive connections, interleaved                  parts/http.mjs
  *   5. history    created_at_s: src/source/history.ts fileCreationTimes (in process)    parts/history.mjs
  *   6. bridge     bridge_call_ratio: tools/call through build/bridge/mcpo-bridge against
  *                 the same server over stdio; bridge_rss_*_mb; session_start_ratio:
@@ -22,11 +25,11 @@
  * Prints a table, and as its last line one JSON object with the results.
  *
  *   node bench/run.mjs [--templates N] [--runs N] [--duration 5s] [--tool h2load|ghz] [--out-base DIR]
- *                      [--parts validate,synth,grpc,history,bridge,scaling] [--json FILE]
+ *                      [--parts validate,synth,grpc,http,history,bridge,scaling] [--json FILE]
  *
- * --parts: default validate,synth,grpc,history,bridge. --tool: the load generator (default h2load when
+ * --parts: default validate,synth,grpc,http,history,bridge. --tool: the load generator (default h2load when
  * installed: Debian nghttp2-client; its client costs the 2-core machine almost no CPU, ghz's
- * dynamic-message decoding does). --out-base: where the synth outputs are written (default:
+ * dynamic-message decoding does; the http part always uses h2load --h1). --out-base: where the synth outputs are written (default:
  * /dev/shm when it exists, see outBaseDir). The bridge and scaling parts' own options are in their files.
  *
  * Needs build/ (npm run build), git, and go (ghz is `go install`ed by
@@ -43,14 +46,15 @@ import { bridgePart } from './parts/bridge.mjs';
 import { log } from './parts/context.mjs';
 import { grpcPart, hasH2load } from './parts/grpc.mjs';
 import { historyPart } from './parts/history.mjs';
+import { httpPart } from './parts/http.mjs';
 import { formatTable, summaryLine } from './parts/report.mjs';
 import { scalingPart } from './parts/scaling.mjs';
 import { synthPart } from './parts/synth.mjs';
 import { validatePart } from './parts/validate.mjs';
 
 /** In the order they run. @type {import('./parts/context.mjs').Part[]} */
-const ALL_PARTS = [validatePart, synthPart, grpcPart, historyPart, bridgePart, scalingPart];
-const DEFAULT_PARTS = 'validate,synth,grpc,history,bridge';
+const ALL_PARTS = [validatePart, synthPart, grpcPart, httpPart, historyPart, bridgePart, scalingPart];
+const DEFAULT_PARTS = 'validate,synth,grpc,http,history,bridge';
 
 // ---- options ----
 const argv = process.argv.slice(2);
@@ -76,6 +80,7 @@ const chosen = new Set((opt('--parts', DEFAULT_PARTS) ?? '').split(','));
 const unknown = [...chosen].filter((name) => !ALL_PARTS.some((p) => p.name === name));
 if (unknown.length > 0) throw new Error(`unknown --parts ${unknown.join(',')} (known: ${ALL_PARTS.map((p) => p.name).join(',')})`);
 const parts = ALL_PARTS.filter((p) => chosen.has(p.name));
+if (chosen.has('http') && !h2) throw new Error('the http part needs h2load (--h1): apt-get install nghttp2-client, or leave http out of --parts');
 
 const work = join(benchCacheDir(), 'run');
 /** @type {import('./parts/context.mjs').Options} */

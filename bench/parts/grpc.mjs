@@ -39,6 +39,25 @@ export function hasH2load() {
   }
 }
 
+/**
+ * `mcpo serve` of dir on free loopback ports (gRPC, and HTTP with `--http-port 0` in extraArgs),
+ * resolved once it logs `listening`, with the value of that line's `key` (the gRPC port by default).
+ * Stop it with stopProcess(child): its own pid, not a name.
+ * @param {string} dir
+ * @param {string[]} [extraArgs]
+ * @param {'port' | 'httpPort'} [key]
+ */
+export function startServe(dir, extraArgs = [], key = 'port') {
+  return startProcess(process.execPath, [MCPO, 'serve', '--repo', dir, '--port', '0', '--log-level', 'info', ...extraArgs], (line) => {
+    try {
+      const o = JSON.parse(line);
+      return o.msg === 'listening' ? /** @type {number} */ (o[key]) : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+}
+
 /** @type {import('./context.mjs').Part} */
 export const grpcPart = {
   name: 'grpc',
@@ -101,14 +120,7 @@ export const grpcPart = {
     const empty = await startProcess(node, [join(ROOT, 'bench', 'empty-server.mjs')], (line) =>
       line.startsWith('{"port"') ? /** @type {number} */ (JSON.parse(line).port) : undefined,
     );
-    const serve = await startProcess(node, [MCPO, 'serve', '--repo', repo.dir, '--port', '0', '--log-level', 'info'], (line) => {
-      try {
-        const o = JSON.parse(line);
-        return o.msg === 'listening' ? /** @type {number} */ (o.port) : undefined;
-      } catch {
-        return undefined;
-      }
-    });
+    const serve = await startServe(repo.dir);
     try {
       results.serve_start_s = round(serve.seconds);
       const loaded = serve.log

@@ -15,7 +15,7 @@ import { REPO_ROOT } from '../support/build.js';
 import { type Served, startMcpoServe } from '../support/mcpo.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { goTool, INSTALL_TIMEOUT_MS } from '../tools/tools.js';
-import { cleanupsAfterEach, fakeSealed, seededRepo } from './_support.js';
+import { cleanupsAfterEach, fakeSealed, seededRepo, template, until } from './_support.js';
 import { selfSignedLocalhost } from '../support/tls.js';
 
 const cleanups = cleanupsAfterEach();
@@ -331,6 +331,35 @@ describe('mcpo serve --http-port', () => {
     expect(
       (await curl('-X', 'OPTIONS', '-H', 'Origin: https://ui.example.com', '-H', 'Access-Control-Request-Method: GET', `${plain.base}/v1/templates`)).status,
     ).toBe(403);
+  });
+
+  it('answers one URL again from each new commit, keeps a page token on its commit, and still says when the newest commit fails', async () => {
+    const { repo, second } = await seeded();
+    const s = await serve(['--repo', repo.dir]);
+    const names = (body: string): string[] => ((JSON.parse(body) as { templates?: { name: string }[] }).templates ?? []).map((t) => t.name);
+    const page1 = await curl(`${s.base}/v1/templates?pageSize=2`);
+    expect(names(page1.body)).toEqual(['fetch', 'my-memory-server']);
+    expect((await curl(`${s.base}/v1/templates?pageSize=2`)).body).toBe(page1.body); // the same bytes again
+    const token = (JSON.parse(page1.body) as { nextPageToken: string }).nextPageToken;
+
+    repo.write('resources/templates/default/alpha.yaml', template('alpha'));
+    const third = await repo.commit('alpha');
+    await until(async () => (await curl(`${s.base}/v1/templates?pageSize=2`)).headers['x-mcpo-commit'] === third, 20_000, 'the new commit');
+    const after = await curl(`${s.base}/v1/templates?pageSize=2`);
+    expect(names(after.body)).toEqual(['alpha', 'fetch']);
+    expect(after.headers.etag).toBe(`"${third}"`);
+    // The token was issued on the commit before: its listing goes on there.
+    const page2 = await curl(`${s.base}/v1/templates?pageSize=2&pageToken=${encodeURIComponent(token)}`);
+    expect(page2.headers['x-mcpo-commit']).toBe(second);
+    expect(names(page2.body)).toEqual(['git']);
+
+    repo.write('resources/namespaces/bad.yaml', 'kind: Namespace\nname: Not_A_DNS_Name\n');
+    const bad = await repo.commit('bad');
+    await until(async () => (await curl(`${s.base}/v1/templates?pageSize=2`)).headers['x-mcpo-reload-error'] !== undefined, 20_000, 'the reload error');
+    const stale = await curl(`${s.base}/v1/templates?pageSize=2`);
+    expect(stale.headers['x-mcpo-commit']).toBe(third);
+    expect(stale.headers['x-mcpo-reload-error']).toMatch(new RegExp(`^${bad}: 1 error`));
+    expect(stale.body).toBe(after.body);
   });
 
   it('sends the failed commit as google.rpc.Status details with @type, and /readyz says not ready', async () => {

@@ -43,6 +43,7 @@ import { answerHeaders } from '../interceptor.js';
 import type { Logger } from '../log.js';
 import type { SnapshotStore } from '../snapshot.js';
 import { decodeStatusDetails, STATUS_DETAILS_TRAILER, statusMessage, toStatus } from '../status.js';
+import { AnswerCache } from './answer-cache.js';
 import { messageText } from './json.js';
 import { buildRequest } from './request.js';
 import { matchRoute, type Route } from './routes.js';
@@ -202,7 +203,7 @@ function statusJson(code: number, message: string, details: string[] = []): stri
   return `{"code":${code},"message":${JSON.stringify(message)}${details.length > 0 ? `,"details":[${details.join(',')}]` : ''}}`;
 }
 
-const jsonAnswer = (status: number, body: string, headers: Record<string, string | number> = {}): Answer => ({
+const jsonAnswer = (status: number, body: string | Buffer, headers: Record<string, string | number> = {}): Answer => ({
   status,
   headers: { 'content-type': 'application/json', ...headers },
   body,
@@ -250,6 +251,8 @@ function loadOpenapi(file: string): string | undefined {
 
 class BodyTooLarge extends Error {}
 
+const NO_BODY = Buffer.alloc(0);
+
 /** The request body, at most `max` bytes (refused by Content-Length before reading when it says more). */
 function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
@@ -286,6 +289,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
   })();
   const docsCache = new Map<string, Buffer>();
   const consoleFiles = loadConsole(opts.consoleDir ?? join(dirname(specDir()), 'build', 'console'));
+  const answers = new AnswerCache();
 
   const docsAnswer = (file: string): Answer | undefined => {
     const common = { 'content-security-policy': DOCS_CSP, 'referrer-policy': 'no-referrer', 'cache-control': 'no-cache' };
@@ -298,29 +302,30 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     return { status: 200, headers: { ...common, 'content-type': type, 'cache-control': 'public, max-age=3600' }, body: bytes };
   };
 
+  // One writeHead with every header (merged with any set before): cheaper than a setHeader each.
   const send = (req: IncomingMessage, res: ServerResponse, a: Answer): void => {
-    res.statusCode = a.status;
-    for (const [k, v] of Object.entries(a.headers)) res.setHeader(k, v);
-    res.setHeader('x-content-type-options', 'nosniff');
+    const headers: Record<string, string | number> = a.headers;
+    headers['x-content-type-options'] = 'nosniff';
     if (a.status === 304) {
-      res.end();
+      res.writeHead(304, headers).end();
       return;
     }
     const body = typeof a.body === 'string' ? Buffer.from(a.body, 'utf8') : a.body;
-    res.setHeader('content-length', body.length);
-    res.end(req.method === 'HEAD' ? undefined : body);
+    headers['content-length'] = body.length;
+    res.writeHead(a.status, headers).end(req.method === 'HEAD' ? undefined : body);
   };
 
-  const logCall = (fields: Record<string, unknown>, code: number, message: string | undefined, err?: unknown): void => {
+  // The fields are computed only for a line that is written (debug, or a server error).
+  const logCall = (fields: () => Record<string, unknown>, code: number, message: string | undefined, err?: unknown): void => {
     if (code === grpc.status.INTERNAL || code === grpc.status.UNKNOWN) {
       log.error('call failed', {
-        ...fields,
+        ...fields(),
         code: grpc.status[code],
         details: message,
         error: err instanceof Error ? (err.stack ?? err.message) : err === undefined ? undefined : String(err),
       });
     } else if (log.enabled('debug')) {
-      log.debug('call', { ...fields, code: grpc.status[code], details: code === grpc.status.OK ? undefined : message });
+      log.debug('call', { ...fields(), code: grpc.status[code], details: code === grpc.status.OK ? undefined : message });
     }
   };
 
@@ -330,13 +335,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    const peer = `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}`;
-    const fields = (extra: Record<string, unknown>): Record<string, unknown> => ({
+    const fields = (extra: Record<string, unknown>) => (): Record<string, unknown> => ({
       transport: 'http',
       verb,
       ...extra,
       ms: Math.round((performance.now() - started) * 10) / 10,
-      peer,
+      peer: `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? ''}`,
     });
 
     const origin = req.headers.origin;
@@ -412,6 +416,20 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       if (docs) return authed(docs);
     }
 
+    const isGet = verb === 'GET' || verb === 'HEAD';
+    const cacheable = isGet && req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined;
+    const current = store.current();
+    const cached = cacheable ? answers.get(current, url) : undefined;
+    if (cached) {
+      const ctx = new CallContext(store);
+      ctx.sha = cached.sha;
+      ctx.fromCommit = true;
+      const headers: Record<string, string> = { ...answerHeaders(ctx, store), etag: `"${cached.sha}"`, 'cache-control': 'no-cache' };
+      logCall(fields({ service: opts.serviceName, method: cached.method, route: cached.route, commit: cached.sha }), grpc.status.OK, undefined);
+      if (notModified(req.headers['if-none-match'], headers.etag!)) return answer({ status: 304, headers, body: '' });
+      return answer(jsonAnswer(200, cached.body, headers));
+    }
+
     let match;
     try {
       match = matchRoute(routes, verb, path);
@@ -434,10 +452,13 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
 
     const { route, vars } = match;
     const ctx = new CallContext(store);
-    const callFields = (): Record<string, unknown> => fields({ service: opts.serviceName, method: route.method, route: route.template, commit: ctx.sha });
+    const callFields = (): (() => Record<string, unknown>) =>
+      fields({ service: opts.serviceName, method: route.method, route: route.template, commit: ctx.sha });
     let raw: Buffer;
     try {
-      raw = await readBody(req, limits.maxBodyBytes);
+      // Without Content-Length or Transfer-Encoding an HTTP/1.1 request has no body (RFC 9112 §6.3):
+      // nothing to wait for (the GETs of the API; the stream's 'end' costs ticks on every request).
+      raw = req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined ? NO_BODY : await readBody(req, limits.maxBodyBytes);
     } catch (err) {
       if (!(err instanceof BodyTooLarge)) throw err;
       const message = `request body larger than ${limits.maxBodyBytes} bytes`;
@@ -464,7 +485,6 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       const request = buildRequest(route, vars, new URLSearchParams(q < 0 ? '' : url.slice(q + 1)), body);
       const response = await dispatch(handlers, route.method, request, ctx);
       const headers: Record<string, string> = { ...answerHeaders(ctx, store) };
-      const isGet = verb === 'GET' || verb === 'HEAD';
       if (isGet && ctx.fromCommit && ctx.sha) {
         const etag = `"${ctx.sha}"`;
         headers.etag = etag;
@@ -474,7 +494,11 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
           return answer({ status: 304, headers, body: '' });
         }
       }
-      const text = messageText(route.response, response as Record<string, unknown>);
+      const text = Buffer.from(messageText(route.response, response as Record<string, unknown>), 'utf8');
+      // Kept only when no other snapshot was swapped in while this one answered.
+      if (cacheable && ctx.fromCommit && ctx.sha && current && store.current() === current) {
+        answers.set(current, url, { body: text, sha: ctx.sha, method: route.method, route: route.template });
+      }
       logCall(callFields(), grpc.status.OK, undefined);
       return answer(jsonAnswer(200, text, headers));
     } catch (err) {

@@ -138,11 +138,20 @@ function defaultText(field: protobuf.Field): string {
 
 const invalid = (path: string, what: string): McpoError => new McpoError('usage', `${path}: ${what}`);
 
+/** Per message type: its fields by JSON name, built once (a query parameter is looked up on every request). */
+const byJsonName = new WeakMap<protobuf.Type, Map<string, protobuf.Field>>();
+
 /** The field of `type` a JSON or proto name refers to. */
 export function fieldByName(type: protobuf.Type, name: string): protobuf.Field | undefined {
   const byProto = Object.prototype.hasOwnProperty.call(type.fields, name) ? type.fields[name] : undefined;
   if (byProto && !byProto.declaringField) return byProto;
-  return type.fieldsArray.find((f) => !f.declaringField && fieldJsonName(f) === name);
+  let names = byJsonName.get(type);
+  if (!names) {
+    names = new Map();
+    for (const f of type.fieldsArray) if (!f.declaringField && !names.has(fieldJsonName(f))) names.set(fieldJsonName(f), f);
+    byJsonName.set(type, names);
+  }
+  return names.get(name);
 }
 
 /** One scalar from JSON (or from the text of a path segment or query parameter when `fromText`). */

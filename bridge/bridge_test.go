@@ -501,7 +501,7 @@ func TestSessionWhoseServerNeverAnswersIsEnded(t *testing.T) {
 }
 
 func TestSessionArrivingWhileTheNextChildWarmsWaitsForIt(t *testing.T) {
-	const startDelay = 1500 * time.Millisecond
+	const startDelay = 3 * time.Second // a fresh child takes all of it; the warming one is a third in
 	tb := startBridge(t, startDelay)
 	connect(t, tb.url) // takes the warm child; the next one starts warming now
 	time.Sleep(startDelay / 3)

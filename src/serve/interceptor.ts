@@ -60,11 +60,15 @@ export function reloadErrorHeader(failure: { sha: string; diagnostics: readonly 
  * (or the one served now) and, while the newest commit failed, the reload error.
  */
 export function answerHeaders(ctx: CallContext, store: SnapshotStore): Record<string, string> {
-  const out: Record<string, string> = {};
-  const commit = ctx.sha ?? store.current()?.sha;
-  if (commit) out[COMMIT_HEADER] = commit;
+  return commitHeaders(ctx.sha ?? store.current()?.sha, store, {});
+}
+
+/** Adds the headers of an answer from `commit` to `out`. */
+export function commitHeaders<T extends Record<string, string | number>>(commit: string | undefined, store: SnapshotStore, out: T): T {
+  const headers = out as Record<string, string | number>;
+  if (commit) headers[COMMIT_HEADER] = commit;
   const failure = store.failure();
-  if (failure) out[RELOAD_ERROR_HEADER] = reloadErrorHeader(failure);
+  if (failure) headers[RELOAD_ERROR_HEADER] = reloadErrorHeader(failure);
   return out;
 }
 

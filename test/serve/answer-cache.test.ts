@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AnswerCache } from '../../src/serve/http/answer-cache.js';
 
-const answer = (bytes: number, sha = 'a'.repeat(40)) => ({ body: Buffer.alloc(bytes, 'x'), sha, method: 'ListMcpTemplates', route: '/v1/templates' });
+const answer = (bytes: number, sha = 'a'.repeat(40)) => ({
+  body: Buffer.alloc(bytes, 'x'),
+  sha,
+  etag: `"${sha}"`,
+  method: 'ListMcpTemplates',
+  route: '/v1/templates',
+});
 
 describe('the HTTP answer cache', () => {
   it('answers only for the snapshot it was filled on, and empties when another is current', () => {

@@ -13,6 +13,8 @@ export interface CachedAnswer {
   readonly body: Buffer;
   /** The commit the answer came from (a page token's, or the current one). */
   readonly sha: string;
+  /** `"<sha>"`, made once. */
+  readonly etag: string;
   /** For the call log. */
   readonly method: string;
   readonly route: string;

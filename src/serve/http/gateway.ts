@@ -39,11 +39,11 @@ import { readFileBounded } from '../../source/read-bounded.js';
 import { specDir } from '../../spec/proto.js';
 import type { BearerAuth } from '../auth.js';
 import { CallContext, dispatch, type Handlers } from '../_context.js';
-import { answerHeaders } from '../interceptor.js';
+import { answerHeaders, commitHeaders } from '../interceptor.js';
 import type { Logger } from '../log.js';
 import type { SnapshotStore } from '../snapshot.js';
 import { decodeStatusDetails, STATUS_DETAILS_TRAILER, statusMessage, toStatus } from '../status.js';
-import { AnswerCache } from './answer-cache.js';
+import { AnswerCache, type CachedAnswer } from './answer-cache.js';
 import { messageText } from './json.js';
 import { buildRequest } from './request.js';
 import { matchRoute, type Route } from './routes.js';
@@ -419,16 +419,17 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     const isGet = verb === 'GET' || verb === 'HEAD';
     const cacheable = isGet && req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined;
     const current = store.current();
+    // An answer from one commit (cached or just built): ETag, If-None-Match, one header object built once.
+    const commitAnswer = (entry: CachedAnswer): void => {
+      const headers = commitHeaders(entry.sha, store, { 'content-type': 'application/json', ...corsHeaders } as Record<string, string | number>);
+      headers.etag = entry.etag;
+      headers['cache-control'] = 'no-cache';
+      logCall(fields({ service: opts.serviceName, method: entry.method, route: entry.route, commit: entry.sha }), grpc.status.OK, undefined);
+      if (notModified(req.headers['if-none-match'], entry.etag)) return send(req, res, { status: 304, headers, body: '' });
+      return send(req, res, { status: 200, headers, body: entry.body });
+    };
     const cached = cacheable ? answers.get(current, url) : undefined;
-    if (cached) {
-      const ctx = new CallContext(store);
-      ctx.sha = cached.sha;
-      ctx.fromCommit = true;
-      const headers: Record<string, string> = { ...answerHeaders(ctx, store), etag: `"${cached.sha}"`, 'cache-control': 'no-cache' };
-      logCall(fields({ service: opts.serviceName, method: cached.method, route: cached.route, commit: cached.sha }), grpc.status.OK, undefined);
-      if (notModified(req.headers['if-none-match'], headers.etag!)) return answer({ status: 304, headers, body: '' });
-      return answer(jsonAnswer(200, cached.body, headers));
-    }
+    if (cached) return commitAnswer(cached);
 
     let match;
     try {
@@ -484,23 +485,15 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
       }
       const request = buildRequest(route, vars, new URLSearchParams(q < 0 ? '' : url.slice(q + 1)), body);
       const response = await dispatch(handlers, route.method, request, ctx);
-      const headers: Record<string, string> = { ...answerHeaders(ctx, store) };
-      if (isGet && ctx.fromCommit && ctx.sha) {
-        const etag = `"${ctx.sha}"`;
-        headers.etag = etag;
-        headers['cache-control'] = 'no-cache';
-        if (notModified(req.headers['if-none-match'], etag)) {
-          logCall(callFields(), grpc.status.OK, undefined);
-          return answer({ status: 304, headers, body: '' });
-        }
-      }
       const text = Buffer.from(messageText(route.response, response as Record<string, unknown>), 'utf8');
-      // Kept only when no other snapshot was swapped in while this one answered.
-      if (cacheable && ctx.fromCommit && ctx.sha && current && store.current() === current) {
-        answers.set(current, url, { body: text, sha: ctx.sha, method: route.method, route: route.template });
+      if (isGet && ctx.fromCommit && ctx.sha) {
+        const entry: CachedAnswer = { body: text, sha: ctx.sha, etag: `"${ctx.sha}"`, method: route.method, route: route.template };
+        // Kept only when no other snapshot was swapped in while this one answered.
+        if (cacheable && current && store.current() === current) answers.set(current, url, entry);
+        return commitAnswer(entry);
       }
       logCall(callFields(), grpc.status.OK, undefined);
-      return answer(jsonAnswer(200, text, headers));
+      return answer(jsonAnswer(200, text, answerHeaders(ctx, store)));
     } catch (err) {
       const { answer: a, code, message } = errorAnswer(err);
       logCall(callFields(), code, message, err);

@@ -102,11 +102,7 @@ export function messageText(type: protobuf.Type, value: Record<string, unknown>)
     if (field.map) {
       const entries = Object.entries(v as Record<string, unknown>);
       if (entries.length === 0) continue;
-      const mapValue = (item: unknown): string => {
-        if (field.resolvedType instanceof protobuf.Type) return messageText(field.resolvedType, item as Record<string, unknown>);
-        return scalarText(field, item) ?? defaultText(field);
-      };
-      text = `{${entries.map(([k, item]) => `${JSON.stringify(k)}:${mapValue(item)}`).join(',')}}`;
+      text = `{${entries.map(([k, item]) => `${JSON.stringify(k)}:${valueText(field, item) ?? defaultText(field)}`).join(',')}}`;
     } else if (field.repeated) {
       const items = v as unknown[];
       if (items.length === 0) continue;
@@ -152,6 +148,24 @@ export function fieldByName(type: protobuf.Type, name: string): protobuf.Field |
     byJsonName.set(type, names);
   }
   return names.get(name);
+}
+
+/**
+ * A dotted field path (JSON or proto names) → the proto names along it, or
+ * undefined when a part names no field. It descends into message fields, not
+ * into maps or their values.
+ */
+export function fieldPath(type: protobuf.Type, dotted: string): string[] | undefined {
+  const names: string[] = [];
+  let t: protobuf.Type | undefined = type;
+  for (const part of dotted.split('.')) {
+    const field: protobuf.Field | undefined = t ? fieldByName(t, part) : undefined;
+    if (!field) return undefined;
+    field.resolve();
+    names.push(field.name);
+    t = field.resolvedType instanceof protobuf.Type && !field.map ? field.resolvedType : undefined;
+  }
+  return names;
 }
 
 /** One scalar from JSON (or from the text of a path segment or query parameter when `fromText`). */
@@ -218,10 +232,7 @@ export function messageFromJson(type: protobuf.Type, json: unknown, path = '', d
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         const keyType = field instanceof protobuf.MapField ? field.keyType : 'string';
         if (keyType !== 'string') scalarFromJson(field, k, `${at}[${k}]`, true, keyType);
-        map[k] =
-          field.resolvedType instanceof protobuf.Type
-            ? messageFromJson(field.resolvedType, v, `${at}[${k}]`, depth + 1)
-            : scalarFromJson(field, v, `${at}[${k}]`);
+        map[k] = elementFromJson(field, v, `${at}[${k}]`, depth);
       }
       out[field.name] = map;
     } else if (field.repeated) {

@@ -9,7 +9,7 @@
 import protobuf from 'protobufjs';
 import { quoted } from '../../core/echo.js';
 import { McpoError } from '../../core/errors.js';
-import { asRequest, fieldByName, messageFromJson, scalarFromJson } from './json.js';
+import { asRequest, fieldByName, fieldPath, messageFromJson, scalarFromJson } from './json.js';
 import type { Route } from './routes.js';
 
 /** More query parameters than any request of the service has fields for. */
@@ -52,17 +52,8 @@ function setText(type: protobuf.Type, target: Record<string, unknown>, path: rea
 /** A query parameter name → proto field path (and the map key of `field[key]`). */
 function queryField(type: protobuf.Type, name: string): { path: string[]; mapKey?: string } | undefined {
   const map = /^([^[\]]+)\[([^[\]]*)\]$/.exec(name);
-  const dotted = map ? map[1]! : name;
-  const path: string[] = [];
-  let t: protobuf.Type | undefined = type;
-  for (const part of dotted.split('.')) {
-    const field: protobuf.Field | undefined = t ? fieldByName(t, part) : undefined;
-    if (!field) return undefined;
-    field.resolve();
-    path.push(field.name);
-    t = field.resolvedType instanceof protobuf.Type && !field.map ? field.resolvedType : undefined;
-  }
-  return { path, mapKey: map ? map[2] : undefined };
+  const path = fieldPath(type, map ? map[1]! : name);
+  return path && { path, mapKey: map ? map[2] : undefined };
 }
 
 /** The request message (as the gRPC deserializer makes it) for a matched route. */

@@ -12,7 +12,7 @@
  */
 import protobuf from 'protobufjs';
 import { McpoError } from '../../core/errors.js';
-import { fieldByName } from './json.js';
+import { fieldByName, fieldPath } from './json.js';
 
 export const HTTP_VERBS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 export type HttpVerb = (typeof HTTP_VERBS)[number];
@@ -59,16 +59,9 @@ export function httpRules(method: protobuf.Method): { verb: string; template: st
 }
 
 /** A field path (`template.namespace`) → proto field names, checked against the request type. */
-function fieldPath(type: protobuf.Type, path: string, where: string): string[] {
-  const names: string[] = [];
-  let current: protobuf.Type | undefined = type;
-  for (const part of path.split('.')) {
-    const field: protobuf.Field | undefined = current ? fieldByName(current, part) : undefined;
-    if (!field) throw new Error(`${where}: ${path} is not a field of ${type.name}`);
-    field.resolve();
-    names.push(field.name);
-    current = field.resolvedType instanceof protobuf.Type ? field.resolvedType : undefined;
-  }
+function boundField(type: protobuf.Type, path: string, where: string): string[] {
+  const names = fieldPath(type, path);
+  if (!names) throw new Error(`${where}: ${path} is not a field of ${type.name}`);
   return names;
 }
 
@@ -79,7 +72,7 @@ function compile(template: string, request: protobuf.Type, where: string): Segme
     .split('/')
     .map((part) => {
       const variable = /^\{([A-Za-z0-9_.]+)(=\*)?\}$/.exec(part);
-      if (variable) return { field: fieldPath(request, variable[1]!, where) };
+      if (variable) return { field: boundField(request, variable[1]!, where) };
       if (/[{}*]/.test(part) || part === '') throw new Error(`${where}: unsupported path template ${template}`);
       return { literal: part };
     });

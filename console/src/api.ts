@@ -22,8 +22,10 @@ export interface Diagnostic {
 export interface ServerState {
   /** Full sha from x-mcpo-commit. */
   commit?: string;
-  /** When this page first saw that commit served. */
-  commitSeenAt?: Date;
+  /** Committer time of that commit (GET /v1/status). */
+  commitTime?: Date;
+  /** The followed branch's newest commit while it is invalid, with its diagnostics (GET /v1/status). */
+  newest?: { commit: string; diagnostics: Diagnostic[]; total: number };
   /** x-mcpo-reload-error: `<sha>: N error(s); first: file:line:col: ...`. */
   reloadError?: string;
   /** The API answered 401: ask for a token. */
@@ -60,7 +62,7 @@ function noteHeaders(headers: Headers): void {
   const commit = headers.get('x-mcpo-commit') ?? undefined;
   const reloadError = headers.get('x-mcpo-reload-error') ?? undefined;
   const patch: Partial<ServerState> = { reloadError };
-  if (commit && commit !== state.commit) Object.assign(patch, { commit, commitSeenAt: new Date(), generation: state.generation + 1 });
+  if (commit && commit !== state.commit) Object.assign(patch, { commit, commitTime: undefined, generation: state.generation + 1 });
   update(patch);
 }
 
@@ -124,21 +126,32 @@ export function noteUnavailable(error: unknown, response: Response): void {
 let etag: string | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
+/** The serving status as the page keeps it (commit_time is an int64: a string in proto3 JSON). */
+function noteStatus(status: Schemas['GetServingStatusResponse']): void {
+  const seconds = Number(status.commitTime ?? 0);
+  const errors = status.newestCommitErrors;
+  const patch: Partial<ServerState> = {
+    commitTime: seconds > 0 ? new Date(seconds * 1000) : undefined,
+    newest: errors?.commit ? { commit: errors.commit, diagnostics: errors.diagnostics ?? [], total: errors.totalCount ?? 0 } : undefined,
+  };
+  if (status.commit && status.commit !== state.commit) Object.assign(patch, { commit: status.commit, generation: state.generation + 1 });
+  update(patch);
+}
+
 /**
- * Watches for a new commit without reloading: a small GET with
- * If-None-Match every interval (304 while nothing changed). Every answer's
- * headers pass through noteHeaders, so a new commit bumps `generation`.
+ * Watches the server without reloading: GET /v1/status with If-None-Match
+ * every interval (304 while nothing changed). A new commit bumps
+ * `generation`, and the views refetch.
  */
-export function startCommitPolling(intervalMs: number): void {
+export function startStatusPolling(intervalMs: number): void {
   const tick = async (): Promise<void> => {
     try {
-      const { error, response } = await client.GET('/v1/namespaces', {
-        params: { query: { pageSize: 1 } },
-        headers: etag ? { 'If-None-Match': etag } : {},
-      });
+      const { data, error, response } = await client.GET('/v1/status', { headers: etag ? { 'If-None-Match': etag } : {} });
       if (state.offline) update({ offline: false, generation: state.generation + 1 });
-      if (response.ok) etag = response.headers.get('etag') ?? undefined;
-      else if (response.status !== 304) noteUnavailable(error, response);
+      if (response.ok && data) {
+        etag = response.headers.get('etag') ?? undefined;
+        noteStatus(data);
+      } else if (response.status !== 304) noteUnavailable(error, response);
     } catch {
       // the server is restarting or gone: say so, and try again next tick
       update({ offline: true });

@@ -5,7 +5,7 @@
  */
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
-import { setToken, startCommitPolling, storedToken } from './api.js';
+import { setToken, startStatusPolling, storedToken } from './api.js';
 import { Catalog } from './catalog.js';
 import { Banner, CommitInfo } from './status.js';
 import { Namespaces, Presets, Secrets } from './views.js';
@@ -91,4 +91,4 @@ function App() {
 }
 
 render(<App />, document.getElementById('app')!);
-startCommitPolling(2000);
+startStatusPolling(2000);

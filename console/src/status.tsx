@@ -6,10 +6,13 @@ export function CommitInfo({ server }: { server: ServerState }) {
   return (
     <p class="commit" title={server.commit}>
       commit <code data-testid="commit">{server.commit.slice(0, 12)}</code>
-      {server.commitSeenAt && (
+      {server.commitTime && (
         <>
           {' '}
-          · first seen <time dateTime={server.commitSeenAt.toISOString()}>{server.commitSeenAt.toLocaleTimeString()}</time>
+          · committed{' '}
+          <time data-testid="commit-time" dateTime={server.commitTime.toISOString()}>
+            {server.commitTime.toLocaleString()}
+          </time>
         </>
       )}
     </p>
@@ -38,6 +41,15 @@ function parseReloadError(header: string): { sha: string; count: string; first?:
   return m ? { sha: m[1]!, count: m[2]!, first: m[3] } : { sha: '', count: '?', first: header };
 }
 
+function More({ shown, total }: { shown: number; total: number }) {
+  if (total <= shown) return null;
+  return (
+    <p>
+      … and {total - shown} more (run <code>mcpo validate</code> on that commit)
+    </p>
+  );
+}
+
 export function Banner({ server }: { server: ServerState }) {
   if (server.offline)
     return (
@@ -45,17 +57,33 @@ export function Banner({ server }: { server: ServerState }) {
         <strong>The server does not answer.</strong> Showing what it last said; trying again every few seconds.
       </section>
     );
-  if (server.unavailable) {
-    const u = server.unavailable;
+  const newest = server.newest;
+  if (!server.commit && (server.unavailable || newest)) {
+    const diagnostics = newest?.diagnostics ?? server.unavailable?.diagnostics ?? [];
+    const total = newest?.total ?? server.unavailable?.total ?? diagnostics.length;
     return (
       <section class="banner" role="alert" data-testid="banner">
-        <strong>No valid commit loaded yet.</strong> {u.message}
-        <DiagnosticList diagnostics={u.diagnostics} />
-        {u.total !== undefined && u.total > u.diagnostics.length && <p>… and {u.total - u.diagnostics.length} more (run mcpo validate)</p>}
+        <strong>No valid commit loaded yet.</strong>{' '}
+        {newest ? `Commit ${newest.commit.slice(0, 12)} has ${total} error${total === 1 ? '' : 's'}.` : server.unavailable?.message}
+        <DiagnosticList diagnostics={diagnostics} />
+        <More shown={diagnostics.length} total={total} />
+      </section>
+    );
+  }
+  if (newest) {
+    return (
+      <section class="banner" role="alert" data-testid="banner">
+        <strong>
+          The newest commit {newest.commit.slice(0, 12)} is invalid ({newest.total} error{newest.total === 1 ? '' : 's'}); still serving{' '}
+          {server.commit?.slice(0, 12)}.
+        </strong>
+        <DiagnosticList diagnostics={newest.diagnostics} />
+        <More shown={newest.diagnostics.length} total={newest.total} />
       </section>
     );
   }
   if (!server.reloadError) return null;
+  // Before the first status answer: the one line every answer's header carries.
   const r = parseReloadError(server.reloadError);
   return (
     <section class="banner" role="alert" data-testid="banner">
@@ -70,9 +98,6 @@ export function Banner({ server }: { server: ServerState }) {
           </li>
         </ul>
       )}
-      <p>
-        Run <code>mcpo validate</code> on that commit for the full list.
-      </p>
     </section>
   );
 }

@@ -147,6 +147,8 @@ describe('the web console', () => {
     });
 
     expect(await page.getByTestId('commit').textContent()).toBe(second.slice(0, 12));
+    const committed = new Date(Number(repo.git('show', '-s', '--format=%ct', second).trim()) * 1000).toISOString();
+    await expect.poll(() => page.getByTestId('commit-time').getAttribute('datetime')).toBe(committed);
     // No cluster configured: the pods say so instead of failing.
     expect(await memory.textContent()).toContain('no cluster configured');
   });
@@ -216,9 +218,9 @@ describe('the web console', () => {
     const base = await serve(repo.dir);
     const { page, requests, statuses } = await open(base);
     await expect.poll(() => page.getByTestId('template').count()).toBe(3);
-    // While nothing changes, the page asks with the commit's ETag and gets 304s.
+    // While nothing changes, the page asks for the serving status with its ETag and gets 304s.
     await expect.poll(() => statuses.filter((s) => s.status === 304).length, { timeout: 10_000 }).toBeGreaterThan(0);
-    expect(requests.some((r) => r.ifNoneMatch === `"${second}"`)).toBe(true);
+    expect(requests.some((r) => new URL(r.url).pathname === '/v1/status' && r.ifNoneMatch !== undefined)).toBe(true);
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
 
     repo.write('resources/templates/default/search.yaml', template('search', { labels: { app: 'search' } }));
@@ -228,10 +230,13 @@ describe('the web console', () => {
     expect(third).not.toBe(second);
 
     repo.write('resources/templates/default/broken.yaml', 'kind: McpTemplate\nname: broken\nnamespace: default\nimage: node:24\nresource_limit_name: nope\n');
+    repo.write('resources/namespaces/bad.yaml', 'kind: Namespace\nname: Not_A_DNS_Name\n');
     const bad = await repo.commit('broken');
     const banner = page.getByTestId('banner');
-    await expect.poll(() => banner.textContent(), { timeout: 15_000 }).toContain(`newest commit ${bad.slice(0, 12)} is invalid`);
-    expect(await banner.textContent()).toMatch(/resources\/templates\/default\/broken\.yaml:\d+/);
+    await expect.poll(() => banner.textContent(), { timeout: 15_000 }).toContain(`newest commit ${bad.slice(0, 12)} is invalid (3 errors)`);
+    // Every diagnostic, each at its file:line (not only the first the header carries).
+    await expect.poll(() => banner.textContent()).toMatch(/resources\/templates\/default\/broken\.yaml:\d+/);
+    expect(await banner.textContent()).toMatch(/resources\/namespaces\/bad\.yaml:2/);
     // Still serving the last valid commit, in the same page (no reload).
     expect(await page.getByTestId('commit').textContent()).toBe(third.slice(0, 12));
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);

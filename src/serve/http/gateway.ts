@@ -10,7 +10,8 @@
  *   JSON `{"code", "message", "details": [{"@type": ...}]}` with
  *   grpc-gateway's HTTP status for the gRPC code (GRPC_TO_HTTP);
  * - `x-mcpo-commit` and `x-mcpo-reload-error` as gRPC sends them;
- *   `ETag: "<commit>"` on GETs answered from one commit, `If-None-Match` → 304;
+ *   `ETag: "<commit>"` on GETs answered from one commit, the content's hash on
+ *   the other GETs (pods, serving status), `If-None-Match` → 304;
  * - with auth on, everything but /healthz and /readyz needs exactly
  *   `Authorization: Bearer <token>` (auth.ts); without it: 401, a fixed
  *   body and nothing of ours;
@@ -24,6 +25,7 @@
  *   the probes (static files, no data: the page asks for the token and calls
  *   the API with it), strict CSP without 'unsafe-inline'.
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -493,7 +495,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         return commitAnswer(entry);
       }
       logCall(callFields(), grpc.status.OK, undefined);
-      return answer(jsonAnswer(200, text, answerHeaders(ctx, store)));
+      if (!isGet) return answer(jsonAnswer(200, text, answerHeaders(ctx, store)));
+      // Live answers (pods, serving status) change without a commit: their ETag is their content's.
+      const etag = `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
+      const headers = { ...answerHeaders(ctx, store), etag, 'cache-control': 'no-cache' };
+      if (notModified(req.headers['if-none-match'], etag)) return answer({ status: 304, headers, body: '' });
+      return answer(jsonAnswer(200, text, headers));
     } catch (err) {
       const { answer: a, code, message } = errorAnswer(err);
       logCall(callFields(), code, message, err);

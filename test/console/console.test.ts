@@ -6,7 +6,8 @@
  * loopback address is aborted and fails the test.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { cleanupsAfterEach, fakeSealed, NAMESPACE_DEFAULT, seededRepo, template 
 import { TestRepo } from '../support/git-repo.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const cleanups = cleanupsAfterEach();
 let browser: Browser;
 
@@ -284,6 +286,37 @@ describe('the web console', () => {
     await page.setViewportSize({ width: 360, height: 740 });
     await expect.poll(() => page.getByTestId('template').count()).toBe(3);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  });
+
+  it('has no WCAG 2.1 A/AA violations axe-core can find, in every view, at desktop and phone sizes, with the banner up', async () => {
+    const { repo } = await seeded();
+    repo.write('resources/namespaces/bad.yaml', 'kind: Namespace\nname: Not_A_DNS_Name\n');
+    await repo.commit('invalid newest commit: the banner is part of the page checked');
+    const base = await serve(repo.dir);
+    const { page } = await open(base);
+    await expect.poll(() => page.getByTestId('banner').count(), { timeout: 15_000 }).toBe(1);
+    // Evaluated through the DevTools protocol, which the page's CSP does not govern (no script tag is added).
+    await page.evaluate(AXE_SOURCE);
+    const violations: string[] = [];
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 390, height: 844 },
+    ]) {
+      await page.setViewportSize(viewport);
+      for (const view of ['Catalog', 'Presets', 'Namespaces', 'Secrets']) {
+        await page.getByRole('link', { name: view, exact: true }).click();
+        await page.waitForLoadState('networkidle');
+        const found = await page.evaluate(async () => {
+          const axe = (
+            window as unknown as { axe: { run: (o: object) => Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }
+          ).axe;
+          const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+          return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+        });
+        violations.push(...found.map((f) => `${view} at ${viewport.width}px: ${f}`));
+      }
+    }
+    expect(violations).toEqual([]);
   });
 
   it('with auth on, asks for a token, keeps it in sessionStorage and never puts it in a URL', async () => {

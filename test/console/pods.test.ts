@@ -109,6 +109,9 @@ describe('live servers in the console', () => {
       const cells = async () => (await row.locator('td').allTextContents()).map((t) => t.trim());
       expect(await cells()).toEqual([name, 'Running', 'no', '3', 'CrashLoopBackOffback-off 40s restarting failed container']);
       expect(await row.locator('td').last().locator('.muted').textContent()).toBe('back-off 40s restarting failed container');
+      // `MCPO_CONSOLE_SCREENSHOTS=docs/console npx vitest run test/console/pods.test.ts` refreshes the README's picture.
+      const shots = process.env.MCPO_CONSOLE_SCREENSHOTS;
+      if (shots) await page.locator('[data-testid="template"]').first().screenshot({ path: join(shots, 'live-servers.png') });
 
       await setStatus(name, {
         phase: 'Running',

@@ -69,7 +69,7 @@ export const consolePart = {
           await page.goto(`${base}/`);
           await page.getByTestId('template').first().waitFor({ timeout: 60_000 });
           firstCard.push(performance.now() - started);
-          await page.waitForFunction((n) => document.querySelectorAll('[data-testid="template"]').length === n, PAGE_SIZE, { timeout: 60_000 });
+          await page.waitForFunction((n) => globalThis.document.querySelectorAll('[data-testid="template"]').length === n, PAGE_SIZE, { timeout: 60_000 });
           firstPage.push(performance.now() - started);
           api.push(
             await page.evaluate(async (n) => {

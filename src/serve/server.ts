@@ -43,6 +43,7 @@ import { presetHandlers } from './presets.js';
 import { addReflection, loadReflectionRoot, REFLECTION_VERSIONS } from './reflection.js';
 import { Reloader, type RetryPolicy } from './reloader.js';
 import { secretHandlers } from './secrets.js';
+import { servingStatusHandlers } from './serving-status.js';
 import { protoServiceDefinition } from './service.js';
 import { type Snapshot, SnapshotStore } from './snapshot.js';
 import { templateHandlers } from './templates.js';
@@ -174,7 +175,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     },
   });
 
-  const handlers: Handlers = { ...templateHandlers, ...presetHandlers, ...namespaceHandlers, ...secretHandlers, ...mcpServerHandlers(opts.cluster) };
+  const handlers: Handlers = {
+    ...templateHandlers,
+    ...presetHandlers,
+    ...namespaceHandlers,
+    ...secretHandlers,
+    ...mcpServerHandlers(opts.cluster),
+    ...servingStatusHandlers,
+  };
   const service = loadSpec().lookupService(SERVICE_NAME);
   const server = createGrpcServer(opts.limits, [createInterceptor({ store, log, auth, serviceName: SERVICE_NAME })]);
   server.addService(

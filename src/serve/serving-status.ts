@@ -1,0 +1,27 @@
+/**
+ * GetServingStatus: which commit answers come from (and when it was
+ * committed), and while the followed branch's newest commit is invalid, its
+ * diagnostics — the whole story the x-mcpo-commit and x-mcpo-reload-error
+ * headers tell in one line, for a console or a script to show.
+ */
+import { safeDiagnostic } from '../core/diagnostic.js';
+import type { CallContext, Handlers } from './_context.js';
+import { MAX_DETAIL_DIAGNOSTICS } from './status.js';
+
+function get(_req: unknown, ctx: CallContext) {
+  const served = ctx.peek();
+  const failure = ctx.store.failure();
+  return {
+    commit: served?.sha ?? '',
+    commit_time: served?.commitTime ?? 0,
+    ...(failure && {
+      newest_commit_errors: {
+        commit: failure.sha,
+        diagnostics: failure.diagnostics.slice(0, MAX_DETAIL_DIAGNOSTICS).map(safeDiagnostic),
+        total_count: failure.diagnostics.length,
+      },
+    }),
+  };
+}
+
+export const servingStatusHandlers: Handlers = { GetServingStatus: get };

@@ -111,7 +111,11 @@ describe('live servers in the console', () => {
       expect(await row.locator('td').last().locator('.muted').textContent()).toBe('back-off 40s restarting failed container');
       // `MCPO_CONSOLE_SCREENSHOTS=docs/console npx vitest run test/console/pods.test.ts` refreshes the README's picture.
       const shots = process.env.MCPO_CONSOLE_SCREENSHOTS;
-      if (shots) await page.locator('[data-testid="template"]').first().screenshot({ path: join(shots, 'live-servers.png') });
+      if (shots)
+        await page
+          .locator('[data-testid="template"]')
+          .first()
+          .screenshot({ path: join(shots, 'live-servers.png') });
 
       await setStatus(name, {
         phase: 'Running',

@@ -41,6 +41,7 @@ import { defaultWorkerScript, ModelBuilder } from './model-builder.js';
 import { namespaceHandlers } from './namespaces.js';
 import { presetHandlers } from './presets.js';
 import { addReflection, loadReflectionRoot, REFLECTION_VERSIONS } from './reflection.js';
+import { OnDemandLoader } from './on-demand.js';
 import { Reloader, type RetryPolicy } from './reloader.js';
 import { secretHandlers } from './secrets.js';
 import { protoServiceDefinition } from './service.js';
@@ -174,6 +175,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     },
   });
 
+  // Page tokens of other replicas: their commits load on demand, with a builder of their own.
+  const tokenBuilder = new ModelBuilder(opts.buildWorker === undefined ? defaultWorkerScript() : opts.buildWorker);
+  const onDemand = new OnDemandLoader({ store, builder: tokenBuilder, repoDir, reachable: (sha) => follower.reachable(sha), log });
+  store.loadMissing = (sha) => onDemand.load(sha);
+
   const handlers: Handlers = { ...templateHandlers, ...presetHandlers, ...namespaceHandlers, ...secretHandlers, ...mcpServerHandlers(opts.cluster) };
   const service = loadSpec().lookupService(SERVICE_NAME);
   const server = createGrpcServer(opts.limits, [createInterceptor({ store, log, auth, serviceName: SERVICE_NAME })]);
@@ -226,8 +232,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       }
     }
   } catch (err) {
+    onDemand.stop();
     await reloader.stop();
-    await builder.close();
+    await Promise.all([builder.close(), tokenBuilder.close()]);
     server.forceShutdown();
     throw err;
   }
@@ -267,8 +274,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         follower.stop();
         updateHealth();
         await Promise.all([shutdown(server, graceMs, log), gateway?.stop(graceMs)]);
+        onDemand.stop();
         await reloader.stop();
-        await builder.close();
+        await Promise.all([builder.close(), tokenBuilder.close()]);
         log.info('stopped');
       })();
       return stopped;

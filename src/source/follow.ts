@@ -28,6 +28,8 @@ export interface FollowOptions {
   pollIntervalMs?: number;
   /** Where URL clones live; `${MCPO_CACHE_DIR:-~/.cache/mcp-orchestrator}/repos` by default. */
   cacheDir?: string;
+  /** Shortest time between two fetches made for reachable() (default 2 s). */
+  minFetchIntervalMs?: number;
 }
 
 export type CommitListener = (sha: string) => void;
@@ -65,6 +67,8 @@ export class RepoFollower {
   private stopped = false;
   private onReadable: ReadableListener | undefined;
   private readonly intervalMs: number;
+  private fetching: Promise<void> | undefined;
+  private lastOnDemandFetch = 0;
 
   constructor(private readonly opts: FollowOptions) {
     this.remote = isRemoteSource(opts.source);
@@ -230,7 +234,40 @@ export class RepoFollower {
     return dir;
   }
 
-  private async fetch(): Promise<void> {
+  /**
+   * True when `sha` names a commit the followed branch contains (the branch
+   * tip or one of its ancestors). For a URL whose clone lacks it, the branch
+   * is fetched first — the followed refspec, never the object `sha` names
+   * (a page token is untrusted) — at most once per `minFetchIntervalMs`
+   * (default 2 s) for these checks; polls do not count.
+   */
+  async reachable(sha: string): Promise<boolean> {
+    if (!FULL_SHA.test(sha)) return false;
+    const dir = await this.prepare();
+    const onBranch = async (): Promise<boolean> => (await hasCommit(dir, sha)) && (await isAncestor(dir, sha, this.followedRef));
+    if (await onBranch()) return true;
+    if (!this.remote) return false;
+    const now = Date.now();
+    if (now - this.lastOnDemandFetch < (this.opts.minFetchIntervalMs ?? 2000)) {
+      // Within the interval: a fetch under way may still bring it.
+      if (!this.fetching) return false;
+      await this.fetching.catch(() => undefined);
+      return onBranch();
+    }
+    this.lastOnDemandFetch = now;
+    await this.fetch();
+    return onBranch();
+  }
+
+  /** One fetch at a time: a poll and an on-demand check share the one under way. */
+  private fetch(): Promise<void> {
+    this.fetching ??= this.fetchNow().finally(() => {
+      this.fetching = undefined;
+    });
+    return this.fetching;
+  }
+
+  private async fetchNow(): Promise<void> {
     const ref = this.followedRef;
     const refspec = ref.startsWith('refs/heads/') ? `+${ref}:${ref}` : '+HEAD:refs/mcpo/HEAD';
     try {
@@ -238,6 +275,27 @@ export class RepoFollower {
     } catch (err) {
       throw new McpoError('unavailable', `fetch from ${redactUrl(this.opts.source)} failed: ${redactUrl(errorMessage(err))}`);
     }
+  }
+}
+
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+async function hasCommit(dir: string, sha: string): Promise<boolean> {
+  try {
+    await runGit(dir, ['cat-file', '-e', `${sha}^{commit}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `git merge-base --is-ancestor`: exit 0 yes, 1 no; anything else (a missing ref) is no too. */
+async function isAncestor(dir: string, sha: string, ref: string): Promise<boolean> {
+  try {
+    await runGit(dir, ['merge-base', '--is-ancestor', sha, ref]);
+    return true;
+  } catch {
+    return false;
   }
 }
 

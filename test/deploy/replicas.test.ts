@@ -1,0 +1,102 @@
+/**
+ * Replicas behind one Service agree: a page token issued by one `mcpo serve`
+ * continues on another that has not polled since the token's commit, because
+ * the second fetches the followed branch and loads that commit on demand. A
+ * token naming a commit the branch does not contain is refused quickly, and
+ * never fetched by its SHA.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { encodePageToken, filterHash } from '../../src/serve/pagination.js';
+import { type Served, startMcpoServe } from '../support/mcpo.js';
+import { TestRepo } from '../support/git-repo.js';
+import { cleanupsAfterEach, NAMESPACE_DEFAULT, PRESET_NANO, template } from '../serve/_support.js';
+
+const cleanups = cleanupsAfterEach();
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** `mcpo serve` on a URL with its own clone cache and a poll interval no test waits for. */
+async function replica(url: string): Promise<Served & { base: string }> {
+  const served = await startMcpoServe(['--repo', url, '--http-port', '0', '--poll-interval', '10m', '--cache-dir', tempDir('mcpo-replica-'), '--log-level', 'debug']);
+  cleanups.push(() => served.kill());
+  const listening = served.logs().find((l) => l.msg === 'listening')!;
+  return { ...served, base: `http://127.0.0.1:${listening.httpPort as number}` };
+}
+
+async function get(url: string): Promise<{ status: number; commit: string | null; body: any; ms: number }> {
+  const started = performance.now();
+  const res = await fetch(url);
+  return { status: res.status, commit: res.headers.get('x-mcpo-commit'), body: await res.json(), ms: performance.now() - started };
+}
+
+/** A bare repository (what a git server holds) and a work tree that pushes to it. */
+async function origin(): Promise<{ bare: TestRepo; work: TestRepo; push: (ref?: string) => void }> {
+  const bare = await TestRepo.create({ bare: true, prefix: 'mcpo-origin-' });
+  const work = await TestRepo.create();
+  cleanups.push(() => bare.dispose(), () => work.dispose());
+  work.git('remote', 'add', 'origin', bare.dir);
+  return { bare, work, push: (ref = 'main') => void work.git('push', '--quiet', '--force', 'origin', `HEAD:refs/heads/${ref}`) };
+}
+
+describe('replicas', () => {
+  it('a listing started on a replica that saw a new commit continues on one that has not polled since', async () => {
+    const { bare, work, push } = await origin();
+    work.writeAll({
+      'resources/namespaces/default.yaml': NAMESPACE_DEFAULT,
+      'resources/resource-limits/n1-standard-nano.yaml': PRESET_NANO,
+      'resources/templates/default/a.yaml': template('a'),
+      'resources/templates/default/c.yaml': template('c'),
+    });
+    const first = await work.commit('first');
+    push();
+    const late = await replica(bare.url);
+
+    // A new commit lands; only the replica started after it has it.
+    work.write('resources/templates/default/b.yaml', template('b'));
+    work.write('resources/templates/default/d.yaml', template('d'));
+    const second = await work.commit('second');
+    push();
+    const early = await replica(bare.url);
+
+    const page1 = await get(`${early.base}/v1/templates?page_size=2`);
+    expect(page1).toMatchObject({ status: 200, commit: second });
+    expect(page1.body.templates.map((t: { name: string }) => t.name)).toEqual(['a', 'b']);
+    expect((await get(`${late.base}/v1/templates`)).commit).toBe(first);
+
+    const page2 = await get(`${late.base}/v1/templates?page_size=2&page_token=${page1.body.nextPageToken as string}`);
+    expect(page2).toMatchObject({ status: 200, commit: second });
+    expect(page2.body.templates.map((t: { name: string }) => t.name)).toEqual(['c', 'd']);
+    expect(page2.body.totalCount).toBe(4);
+    expect(page2.body.nextPageToken ?? '').toBe('');
+    // Created_at agrees too: the same commit, read the same way.
+    expect(page2.body.templates).toEqual((await get(`${early.base}/v1/templates?page_size=2&page_token=${page1.body.nextPageToken as string}`)).body.templates);
+    // The late replica still serves its own head for new listings (it loaded `second` only for the token).
+    expect(late.logs().some((l) => l.msg === 'loaded commit for a page token issued elsewhere' && l.commit === second)).toBe(true);
+
+    // A token for a commit the branch does not contain: one on another branch of the origin, and one nobody has.
+    work.git('checkout', '--quiet', '-b', 'other');
+    work.write('resources/templates/default/x.yaml', template('x'));
+    const offBranch = await work.commit('off the branch');
+    push('other');
+    const filters = filterHash('ListMcpTemplates', { namespace: '', resource_limit_name: '', label_selector: {} });
+    for (const sha of [offBranch, 'f'.repeat(40), '0123456789abcdef'.repeat(4)]) {
+      const token = encodePageToken({ sha, offset: 2, filters });
+      const refused = await get(`${late.base}/v1/templates?page_size=2&page_token=${token}`);
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toMatch(/^page token expired/);
+      expect(refused.ms).toBeLessThan(3000);
+      // Asked again at once: refused without another fetch.
+      const again = await get(`${late.base}/v1/templates?page_size=2&page_token=${token}`);
+      expect(again.status).toBe(400);
+    }
+    const refusedLogs = late.logs().filter((l) => l.msg === 'page token names a commit the followed branch does not contain; refused');
+    expect(refusedLogs.map((l) => l.commit)).toEqual([offBranch, 'f'.repeat(40), '0123456789abcdef'.repeat(4)]);
+  });
+});

@@ -58,6 +58,7 @@ interface ServeCliOptions {
   authTokenFile?: string;
   keepSnapshots: number;
   cacheDir?: string;
+  fetchTimeout: number;
   kubeconfig?: string;
   context?: string;
   inCluster?: boolean;
@@ -169,6 +170,15 @@ export function registerServe(program: Command): void {
       new Option('--idle-timeout <duration>', 'close a connection that has had no call for this long').default(5 * 60_000, '5m').argParser(parseDuration),
     )
     .option('--cache-dir <dir>', 'where URL clones live (default: ${MCPO_CACHE_DIR:-~/.cache/mcp-orchestrator}/repos)')
+    .addOption(
+      new Option(
+        '--fetch-timeout <duration>',
+        'kill a fetch of a URL repository that runs longer (a first clone gets five times this); the last good commit keeps being served',
+      )
+        .default(120_000, '2m')
+        .env('MCPO_FETCH_TIMEOUT')
+        .argParser(parseDuration),
+    )
     .action(
       action(async (opts: ServeCliOptions) => {
         if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new McpoError('usage', '--tls-cert and --tls-key go together');
@@ -196,6 +206,7 @@ export function registerServe(program: Command): void {
             authTokenFile: opts.authTokenFile,
             retain: opts.keepSnapshots,
             cacheDir: opts.cacheDir,
+            fetchTimeoutMs: opts.fetchTimeout,
             limits: { maxConcurrentStreams: opts.maxConcurrentStreams, idleTimeoutMs: opts.idleTimeout },
           });
         } catch (err) {

@@ -59,6 +59,7 @@ export class CallContext {
           { diagnostics: failure.diagnostics },
         );
       }
+      if (this.store.sourceError) throw new McpoError('unavailable', `the repository cannot be read, so nothing is served yet: ${this.store.sourceError}`);
       throw new McpoError('unavailable', 'the repository is still loading; retry shortly');
     }
     this.sha = snapshot.sha;

@@ -15,7 +15,9 @@
  * - every orchestrator answer's initial metadata (authenticated callers
  *   only): `x-mcpo-commit` (the commit the answer came from) and, while the
  *   newest commit of the branch failed to load, `x-mcpo-reload-error`
- *   ("<sha>: N error(s); first: file:line:col: ...");
+ *   ("<sha>: N error(s); first: file:line:col: ..."), and while the branch
+ *   cannot be read (a failed fetch, a rejected credential),
+ *   `x-mcpo-source-error` (why);
  * - health: "" and the service name are SERVING once a commit is loaded
  *   (NOT_SERVING before, and while shutting down); "mcpo.reload" is
  *   NOT_SERVING while the newest commit failed to load or the followed
@@ -85,6 +87,8 @@ export interface ServeOptions {
   authTokens?: readonly string[];
   /** Where URL clones are cached. */
   cacheDir?: string;
+  /** A clone or fetch running longer is killed (default 2 min; a first clone gets five times this). */
+  fetchTimeoutMs?: number;
   /** Cluster access for McpServer calls (src/cluster); UNAVAILABLE without. */
   cluster?: ClusterReader;
   /** How many snapshots page tokens can continue on (default 8). */
@@ -152,17 +156,25 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const auth = opts.authTokenFile ? BearerAuth.fromFile(opts.authTokenFile) : opts.authTokens?.length ? new BearerAuth(opts.authTokens) : undefined;
   const credentials = serverCredentials(opts.tlsCertFile, opts.tlsKeyFile);
   const store = new SnapshotStore(opts.retain ?? 8);
-  const follower = new RepoFollower({ source: opts.repo, branch: opts.branch, pollIntervalMs: opts.pollIntervalMs, cacheDir: opts.cacheDir });
+  const follower = new RepoFollower({
+    source: opts.repo,
+    branch: opts.branch,
+    pollIntervalMs: opts.pollIntervalMs,
+    cacheDir: opts.cacheDir,
+    fetchTimeoutMs: opts.fetchTimeoutMs,
+  });
   const repoDir = await follower.prepare();
   const builder = new ModelBuilder(opts.buildWorker === undefined ? defaultWorkerScript() : opts.buildWorker);
   log.info('following repository', { repo: follower.description, ref: follower.followedRef, dir: repoDir, buildThread: builder.threaded });
 
   let stopping = false;
   const health = new ServeHealth(SERVICE_NAME);
-  const source = new SourceWatch({ log, logIntervalMs: opts.sourceLogIntervalMs, onChange: () => updateHealth() });
+  const source = new SourceWatch({ log, logIntervalMs: opts.sourceLogIntervalMs, onChange: () => updateHealth(), serving: () => store.current()?.sha });
   const waiters = new Set<() => void>();
-  const updateHealth = (): void =>
+  const updateHealth = (): void => {
+    store.sourceError = source.reason;
     health.update({ stopping, loaded: store.current() !== undefined, reloadFailed: store.failure() !== undefined, sourceFailing: source.failing });
+  };
   const reloader = new Reloader({
     repoDir,
     store,

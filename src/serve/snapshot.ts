@@ -261,6 +261,8 @@ export class SnapshotStore {
   private currentSnapshot: Snapshot | undefined;
   private readonly retained = new Map<string, Snapshot>();
   private lastFailure: ReloadFailure | undefined;
+  /** Why the followed branch cannot be read now (health.ts SourceWatch), while it cannot. */
+  sourceError: string | undefined;
   /** Loads a commit the store does not hold, for a page token (on-demand.ts); none: such tokens are refused. */
   loadMissing: ((sha: string) => Promise<Snapshot | undefined>) | undefined;
 

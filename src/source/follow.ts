@@ -11,11 +11,11 @@
  * Nothing here reads files of a commit: callers get a SHA and read it with
  * readCommitFiles(), so a half-written work tree is never seen.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { gitFor, resolveCommit, runGit } from './git.js';
+import { dirname, join, resolve } from 'node:path';
+import { gitFor, type RemoteGitOptions, resolveCommit, runGit, runGitRemote } from './git.js';
 import { echo } from '../core/echo.js';
 import { errorMessage, McpoError } from '../core/errors.js';
 
@@ -28,6 +28,8 @@ export interface FollowOptions {
   pollIntervalMs?: number;
   /** Where URL clones live; `${MCPO_CACHE_DIR:-~/.cache/mcp-orchestrator}/repos` by default. */
   cacheDir?: string;
+  /** A clone or fetch that takes longer is killed (default 2 min; a first clone gets five times this). */
+  fetchTimeoutMs?: number;
   /** Shortest time between two fetches made for reachable() (default 2 s). */
   minFetchIntervalMs?: number;
 }
@@ -91,14 +93,19 @@ export class RepoFollower {
     return this.remote ? redactUrl(this.opts.source) : resolve(this.opts.source);
   }
 
-  /** Clones (URL) or checks (path) the repository; resolves with the directory to read commits from. */
+  /**
+   * Checks the options and the repository (path) or the clone's place in the
+   * cache (URL); resolves with the directory to read commits from. A URL is
+   * cloned by the first head() (and again by each poll until it succeeds),
+   * so a remote that cannot be reached yet does not stop a server starting.
+   */
   async prepare(): Promise<string> {
     if (this.dir) return this.dir;
     const branch = this.opts.branch;
     if (branch !== undefined && !isSafeBranch(branch)) throw new McpoError('usage', `invalid branch name: ${echo(branch)}`);
     if (this.remote) {
-      this.dir = await this.cloneOrReuse();
-      this.ref = branch ? `refs/heads/${branch}` : ((await symbolicHead(this.dir)) ?? 'refs/mcpo/HEAD');
+      this.dir = await this.cloneDir();
+      if (branch) this.ref = `refs/heads/${branch}`;
     } else {
       const dir = resolve(this.opts.source);
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new McpoError('usage', `not a directory: ${dir}`);
@@ -116,7 +123,7 @@ export class RepoFollower {
   /** The commit the followed branch points at now (after a fetch, for a URL). */
   async head(fetch = true): Promise<string> {
     const dir = await this.prepare();
-    if (this.remote && fetch) await this.fetch();
+    if (this.remote && !(await this.ensureClone()) && fetch) await this.fetch();
     const sha = await resolveCommit(dir, this.followedRef);
     if (!sha) throw new McpoError('unavailable', `${this.description}: ${this.followedRef} does not point at a commit`);
     return sha;
@@ -205,7 +212,8 @@ export class RepoFollower {
     }
   }
 
-  private async cloneOrReuse(): Promise<string> {
+  /** Where the clone of the URL lives in the cache; refuses a cache entry of another repository. */
+  private async cloneDir(): Promise<string> {
     const root = join(this.opts.cacheDir ?? join(defaultCacheDir(), 'repos'));
     mkdirSync(root, { recursive: true });
     const key = createHash('sha256')
@@ -219,19 +227,42 @@ export class RepoFollower {
         const url = (await gitFor(dir).raw(['config', '--get', 'remote.origin.url'])).trim();
         if (url === this.opts.source) return dir;
       } catch {
-        // Not a usable clone: clone again below.
+        // Not a usable clone: refused below.
       }
       throw new McpoError('precondition', `cache dir ${dir} holds another repository`, { hint: 'remove it' });
     }
-    const args = ['clone', '--bare', '--single-branch', '--quiet'];
-    if (this.opts.branch) args.push('--branch', this.opts.branch);
-    args.push('--', this.opts.source, dir);
-    try {
-      await runGit(root, args);
-    } catch (err) {
-      throw new McpoError('unavailable', `cannot clone ${redactUrl(this.opts.source)}: ${redactUrl(errorMessage(err))}`);
-    }
     return dir;
+  }
+
+  /**
+   * Clones the URL into the cache when it is not there yet (into a temporary
+   * name renamed at the end, so a clone cut short is never taken for one);
+   * resolves true when it cloned just now.
+   */
+  private async ensureClone(): Promise<boolean> {
+    const dir = this.repoDir;
+    let cloned = false;
+    if (!existsSync(join(dir, 'HEAD'))) {
+      const partial = `${dir}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
+      const args = ['clone', '--bare', '--single-branch', '--quiet'];
+      if (this.opts.branch) args.push('--branch', this.opts.branch);
+      args.push('--', this.opts.source, partial);
+      try {
+        await runGitRemote(dirname(dir), args, this.remoteOptions(5));
+        renameSync(partial, dir);
+      } catch (err) {
+        rmSync(partial, { recursive: true, force: true });
+        throw new McpoError('unavailable', `cannot clone ${redactUrl(this.opts.source)}: ${redactUrl(errorMessage(err))}`);
+      }
+      cloned = true;
+    }
+    this.ref ??= (await symbolicHead(dir)) ?? 'refs/mcpo/HEAD';
+    return cloned;
+  }
+
+  /** Timeout (times `scale` for a clone) and credentials of a command that talks to the remote. */
+  private remoteOptions(scale = 1): RemoteGitOptions {
+    return { timeoutMs: (this.opts.fetchTimeoutMs ?? 120_000) * scale };
   }
 
   /**
@@ -244,6 +275,7 @@ export class RepoFollower {
   async reachable(sha: string): Promise<boolean> {
     if (!FULL_SHA.test(sha)) return false;
     const dir = await this.prepare();
+    if (this.remote) await this.ensureClone();
     const onBranch = async (): Promise<boolean> => (await hasCommit(dir, sha)) && (await isAncestor(dir, sha, this.followedRef));
     if (await onBranch()) return true;
     if (!this.remote) return false;
@@ -271,7 +303,7 @@ export class RepoFollower {
     const ref = this.followedRef;
     const refspec = ref.startsWith('refs/heads/') ? `+${ref}:${ref}` : '+HEAD:refs/mcpo/HEAD';
     try {
-      await runGit(this.repoDir, ['fetch', '--quiet', '--no-tags', 'origin', refspec]);
+      await runGitRemote(this.repoDir, ['fetch', '--quiet', '--no-tags', 'origin', refspec], this.remoteOptions());
     } catch (err) {
       throw new McpoError('unavailable', `fetch from ${redactUrl(this.opts.source)} failed: ${redactUrl(errorMessage(err))}`);
     }

@@ -24,7 +24,18 @@ function tempDir(prefix: string): string {
 
 /** `mcpo serve` on a URL with its own clone cache and a poll interval no test waits for. */
 async function replica(url: string): Promise<Served & { base: string }> {
-  const served = await startMcpoServe(['--repo', url, '--http-port', '0', '--poll-interval', '10m', '--cache-dir', tempDir('mcpo-replica-'), '--log-level', 'debug']);
+  const served = await startMcpoServe([
+    '--repo',
+    url,
+    '--http-port',
+    '0',
+    '--poll-interval',
+    '10m',
+    '--cache-dir',
+    tempDir('mcpo-replica-'),
+    '--log-level',
+    'debug',
+  ]);
   cleanups.push(() => served.kill());
   const listening = served.logs().find((l) => l.msg === 'listening')!;
   return { ...served, base: `http://127.0.0.1:${listening.httpPort as number}` };
@@ -40,7 +51,10 @@ async function get(url: string): Promise<{ status: number; commit: string | null
 async function origin(): Promise<{ bare: TestRepo; work: TestRepo; push: (ref?: string) => void }> {
   const bare = await TestRepo.create({ bare: true, prefix: 'mcpo-origin-' });
   const work = await TestRepo.create();
-  cleanups.push(() => bare.dispose(), () => work.dispose());
+  cleanups.push(
+    () => bare.dispose(),
+    () => work.dispose(),
+  );
   work.git('remote', 'add', 'origin', bare.dir);
   return { bare, work, push: (ref = 'main') => void work.git('push', '--quiet', '--force', 'origin', `HEAD:refs/heads/${ref}`) };
 }

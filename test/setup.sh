@@ -6,11 +6,12 @@
 #   - a real kube-apiserver and etcd, built from Go modules           test/kube/build.sh
 #   - protoc-gen-openapi (gnostic) and openapi-python-client          test/openapi/setup.sh
 #   - uv, pre-warmed uv and npm caches, and the bridge (npm run build:bridge)   test/bridge/setup.sh
+#   - kustomize (Go tool, test/deploy); OpenSSH's sshd (apt-get, as root; test/deploy runs one on loopback)
 # The first run on a fresh machine compiles Kubernetes (many minutes on 2 cores).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 step() { printf '\n== setup: %s\n' "$*" >&2; }
-step "Go tools (kubeseal, grpcurl)"
+step "Go tools (kubeseal, grpcurl, kustomize)"
 bash "$here/tools/install.sh" >/dev/null
 step "Python grpcio client"
 bash "$here/client/setup.sh" >/dev/null
@@ -20,4 +21,12 @@ step "kube-apiserver and etcd"
 bash "$here/kube/build.sh" >/dev/null
 step "uv, MCP server caches, mcpo-bridge"
 bash "$here/bridge/setup.sh" >/dev/null
+step "sshd"
+if [[ ! -x /usr/sbin/sshd ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssh-server) >/dev/null
+  else
+    echo "setup: /usr/sbin/sshd is missing and this is not root: install openssh-server for test/deploy" >&2
+  fi
+fi
 step "done"

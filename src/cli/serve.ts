@@ -59,6 +59,10 @@ interface ServeCliOptions {
   keepSnapshots: number;
   cacheDir?: string;
   fetchTimeout: number;
+  gitTokenFile?: string;
+  gitUsername?: string;
+  gitSshKeyFile?: string;
+  gitKnownHostsFile?: string;
   kubeconfig?: string;
   context?: string;
   inCluster?: boolean;
@@ -179,6 +183,19 @@ export function registerServe(program: Command): void {
         .env('MCPO_FETCH_TIMEOUT')
         .argParser(parseDuration),
     )
+    .addOption(
+      new Option(
+        '--git-token-file <file>',
+        'HTTPS token for the repository URL, read from this file by a git credential helper on every fetch (a rotated Secret is picked up); never on a command line or in a log',
+      ).env('MCPO_GIT_TOKEN_FILE'),
+    )
+    .addOption(
+      new Option('--git-username <name>', 'user name sent with the token (GitHub: any; Bitbucket: x-token-auth)')
+        .default('x-access-token')
+        .env('MCPO_GIT_USERNAME'),
+    )
+    .addOption(new Option('--git-ssh-key-file <file>', 'SSH private key for an ssh:// or git@host: repository').env('MCPO_GIT_SSH_KEY_FILE'))
+    .addOption(new Option('--git-known-hosts-file <file>', "known_hosts with the SSH server's host key (checked strictly)").env('MCPO_GIT_KNOWN_HOSTS_FILE'))
     .action(
       action(async (opts: ServeCliOptions) => {
         if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new McpoError('usage', '--tls-cert and --tls-key go together');
@@ -207,6 +224,12 @@ export function registerServe(program: Command): void {
             retain: opts.keepSnapshots,
             cacheDir: opts.cacheDir,
             fetchTimeoutMs: opts.fetchTimeout,
+            gitCredentials: {
+              tokenFile: opts.gitTokenFile,
+              username: opts.gitUsername,
+              sshKeyFile: opts.gitSshKeyFile,
+              knownHostsFile: opts.gitKnownHostsFile,
+            },
             limits: { maxConcurrentStreams: opts.maxConcurrentStreams, idleTimeoutMs: opts.idleTimeout },
           });
         } catch (err) {

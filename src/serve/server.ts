@@ -29,7 +29,7 @@
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import protobuf from 'protobufjs';
 import type { Diagnostic } from '../core/diagnostic.js';
-import { RepoFollower } from '../source/follow.js';
+import { type GitCredentials, RepoFollower } from '../source/follow.js';
 import { importName, loadSpec, SERVICE_NAME, specDir } from '../spec/proto.js';
 import { BearerAuth } from './auth.js';
 import type { Handlers } from './_context.js';
@@ -87,6 +87,8 @@ export interface ServeOptions {
   authTokens?: readonly string[];
   /** Where URL clones are cached. */
   cacheDir?: string;
+  /** How a URL repository is authenticated to (token file, SSH key and known_hosts). */
+  gitCredentials?: GitCredentials;
   /** A clone or fetch running longer is killed (default 2 min; a first clone gets five times this). */
   fetchTimeoutMs?: number;
   /** Cluster access for McpServer calls (src/cluster); UNAVAILABLE without. */
@@ -162,10 +164,21 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     pollIntervalMs: opts.pollIntervalMs,
     cacheDir: opts.cacheDir,
     fetchTimeoutMs: opts.fetchTimeoutMs,
+    credentials: opts.gitCredentials,
   });
   const repoDir = await follower.prepare();
   const builder = new ModelBuilder(opts.buildWorker === undefined ? defaultWorkerScript() : opts.buildWorker);
-  log.info('following repository', { repo: follower.description, ref: follower.followedRef, dir: repoDir, buildThread: builder.threaded });
+  const c = opts.gitCredentials;
+  log.info('following repository', {
+    repo: follower.description,
+    ref: follower.followedRef,
+    dir: repoDir,
+    buildThread: builder.threaded,
+    // Which files, never what is in them.
+    ...(c?.tokenFile && { gitTokenFile: c.tokenFile, gitUsername: c.username || 'x-access-token' }),
+    ...(c?.sshKeyFile && { gitSshKeyFile: c.sshKeyFile }),
+    ...(c?.knownHostsFile && { gitKnownHostsFile: c.knownHostsFile }),
+  });
 
   let stopping = false;
   const health = new ServeHealth(SERVICE_NAME);

@@ -12,7 +12,7 @@
  * readCommitFiles(), so a half-written work tree is never seen.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { gitFor, type RemoteGitOptions, resolveCommit, runGit, runGitRemote } from './git.js';
@@ -32,6 +32,19 @@ export interface FollowOptions {
   fetchTimeoutMs?: number;
   /** Shortest time between two fetches made for reachable() (default 2 s). */
   minFetchIntervalMs?: number;
+  /** How clones and fetches authenticate (files, read by git on each fetch: a rotated Secret is picked up). */
+  credentials?: GitCredentials;
+}
+
+export interface GitCredentials {
+  /** HTTPS: a file holding the token, handed to git by a credential helper (never on a command line or in the environment). */
+  tokenFile?: string;
+  /** The user name sent with the token (default x-access-token; GitLab takes any, Bitbucket wants x-token-auth). */
+  username?: string;
+  /** SSH: the private key file. */
+  sshKeyFile?: string;
+  /** SSH: known_hosts for the server; the host key must be in it (StrictHostKeyChecking=yes). */
+  knownHostsFile?: string;
 }
 
 export type CommitListener = (sha: string) => void;
@@ -71,6 +84,8 @@ export class RepoFollower {
   private readonly intervalMs: number;
   private fetching: Promise<void> | undefined;
   private lastOnDemandFetch = 0;
+  /** Kills clones and fetches under way when following stops. */
+  private remoteAbort = new AbortController();
 
   constructor(private readonly opts: FollowOptions) {
     this.remote = isRemoteSource(opts.source);
@@ -103,6 +118,9 @@ export class RepoFollower {
     if (this.dir) return this.dir;
     const branch = this.opts.branch;
     if (branch !== undefined && !isSafeBranch(branch)) throw new McpoError('usage', `invalid branch name: ${echo(branch)}`);
+    if (this.opts.credentials?.tokenFile && !/^https?:\/\//i.test(this.opts.source)) {
+      throw new McpoError('usage', 'a git token file is for an https:// repository URL', { hint: 'for ssh:// or git@host: URLs, give an SSH key file' });
+    }
     if (this.remote) {
       this.dir = await this.cloneDir();
       if (branch) this.ref = `refs/heads/${branch}`;
@@ -138,6 +156,7 @@ export class RepoFollower {
   start(onCommit: CommitListener, onError: ErrorListener, known?: string, onReadable?: ReadableListener): void {
     this.last = known;
     this.stopped = false;
+    if (this.remoteAbort.signal.aborted) this.remoteAbort = new AbortController();
     this.onReadable = onReadable;
     const tick = (): void => {
       if (this.stopped) return;
@@ -151,6 +170,7 @@ export class RepoFollower {
 
   stop(): void {
     this.stopped = true;
+    this.remoteAbort.abort();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     for (const w of this.watchers) w.close();
@@ -262,7 +282,11 @@ export class RepoFollower {
 
   /** Timeout (times `scale` for a clone) and credentials of a command that talks to the remote. */
   private remoteOptions(scale = 1): RemoteGitOptions {
-    return { timeoutMs: (this.opts.fetchTimeoutMs ?? 120_000) * scale };
+    return {
+      timeoutMs: (this.opts.fetchTimeoutMs ?? 120_000) * scale,
+      signal: this.remoteAbort.signal,
+      ...credentialOptions(this.opts.source, this.opts.credentials),
+    };
   }
 
   /**
@@ -308,6 +332,59 @@ export class RepoFollower {
       throw new McpoError('unavailable', `fetch from ${redactUrl(this.opts.source)} failed: ${redactUrl(errorMessage(err))}`);
     }
   }
+}
+
+/**
+ * The credential helper: answers `get` for the remote's own host only (a
+ * redirect elsewhere gets nothing) with the user name and the token read from
+ * the file at that moment. The file's path and the host come in the
+ * environment; the token travels from the file through `tr` into git's pipe,
+ * so it is in no process's arguments or environment. `credential.helper=`
+ * first drops any helper configured elsewhere.
+ */
+const CREDENTIAL_HELPER =
+  '!f() { test "$1" = get || exit 0; host=; while IFS= read -r line && test -n "$line"; do case "$line" in host=*) host=${line#host=};; esac; done; ' +
+  'test "$host" = "$MCPO_GIT_HOST" || exit 0; printf "username=%s\\n" "$MCPO_GIT_USERNAME"; printf "password=%s\\n" "$(tr -d "\\r\\n" < "$MCPO_GIT_TOKEN_FILE")"; }; f';
+
+/** Shell-quoted for GIT_SSH_COMMAND (which git runs through the shell). */
+function shellQuoted(path: string): string {
+  return `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+function readableFile(what: string, path: string): string {
+  const full = resolve(path);
+  try {
+    accessSync(full, constants.R_OK);
+    if (!statSync(full).isFile()) throw new Error('not a file');
+  } catch (err) {
+    throw new McpoError('unavailable', `${what} ${echo(full)} cannot be read: ${echo(errorMessage(err), 200)}`, {
+      hint: 'check the Secret is mounted there and readable by the server',
+    });
+  }
+  return full;
+}
+
+/** The git config and environment of a clone or fetch with these credentials (checked each time: a Secret can be mounted late). */
+export function credentialOptions(source: string, creds: GitCredentials | undefined): Pick<RemoteGitOptions, 'config' | 'env'> {
+  const config: string[] = [];
+  const env: Record<string, string> = {};
+  if (creds?.tokenFile) {
+    const host = URL.canParse(source) ? new URL(source).host : '';
+    if (!host) throw new McpoError('usage', 'a git token file needs an https:// repository URL');
+    config.push('credential.helper=', `credential.helper=${CREDENTIAL_HELPER}`);
+    env.MCPO_GIT_TOKEN_FILE = readableFile('git token file', creds.tokenFile);
+    env.MCPO_GIT_USERNAME = creds.username || 'x-access-token';
+    env.MCPO_GIT_HOST = host;
+  }
+  if (creds?.sshKeyFile || creds?.knownHostsFile) {
+    const ssh = ['ssh', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=30', '-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=4'];
+    if (creds.sshKeyFile) ssh.push('-o', 'IdentitiesOnly=yes', '-i', shellQuoted(readableFile('ssh key file', creds.sshKeyFile)));
+    if (creds.knownHostsFile) {
+      ssh.push('-o', `UserKnownHostsFile=${shellQuoted(readableFile('known_hosts file', creds.knownHostsFile))}`, '-o', 'StrictHostKeyChecking=yes');
+    }
+    env.GIT_SSH_COMMAND = ssh.join(' ');
+  }
+  return { config, env };
 }
 
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;

@@ -68,9 +68,16 @@ function commandOf(args: readonly string[]): string {
   return '';
 }
 
+/** What git says after every failed ssh transport, which would push the reason (ssh's line) out of the message. */
+const REMOTE_BOILERPLATE = /^(Please make sure you have the correct access rights|and the repository exists\.)$/;
+
 /** A git command that failed: the repository cannot be read as asked, now. */
 function gitFailed(args: readonly string[], exitCode: number | null, stderr: string): McpoError {
-  return new McpoError('unavailable', `git ${commandOf(args)} failed (exit ${exitCode ?? 'signal'}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`, {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !REMOTE_BOILERPLATE.test(l));
+  return new McpoError('unavailable', `git ${commandOf(args)} failed (exit ${exitCode ?? 'signal'}): ${lines.slice(-3).join(' | ')}`, {
     cause: { args, exitCode, stderr },
   });
 }
@@ -94,6 +101,8 @@ export interface RemoteGitOptions {
   config?: readonly string[];
   /** Extra environment (credential file paths, GIT_SSH_COMMAND). */
   env?: Record<string, string>;
+  /** Kills the process group (the server stopping). */
+  signal?: AbortSignal;
 }
 
 /** A transfer slower than 1 KiB/s for 30 s is aborted by git itself (HTTP); the hard timeout covers the rest (SSH, a silent server). */
@@ -107,7 +116,7 @@ const LOW_SPEED = ['http.lowSpeedLimit=1024', 'http.lowSpeedTime=30'];
  */
 export function runGitRemote(repoDir: string, args: readonly string[], opts: RemoteGitOptions): Promise<Buffer> {
   const config = [...LOW_SPEED, ...(opts.config ?? [])].flatMap((c) => ['-c', c]);
-  return spawnGit(repoDir, [...config, ...args], { env: opts.env, timeoutMs: opts.timeoutMs, group: true });
+  return spawnGit(repoDir, [...config, ...args], { env: opts.env, timeoutMs: opts.timeoutMs, group: true, groupSignal: opts.signal });
 }
 
 interface SpawnOptions {
@@ -115,8 +124,9 @@ interface SpawnOptions {
   signal?: AbortSignal;
   env?: Record<string, string>;
   timeoutMs?: number;
-  /** Own process group, killed whole on timeout. */
+  /** Own process group, killed whole on timeout or when `groupSignal` aborts. */
   group?: boolean;
+  groupSignal?: AbortSignal;
 }
 
 function spawnGit(repoDir: string, args: readonly string[], opts: SpawnOptions): Promise<Buffer> {
@@ -128,18 +138,24 @@ function spawnGit(repoDir: string, args: readonly string[], opts: SpawnOptions):
       detached: opts.group ?? false,
     });
     let timedOut = false;
+    const killAll = (): void => {
+      try {
+        if (opts.group && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
     const timer =
       opts.timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
             timedOut = true;
-            try {
-              if (opts.group && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-              else child.kill('SIGKILL');
-            } catch {
-              // Already gone.
-            }
+            killAll();
           }, opts.timeoutMs);
+    if (opts.groupSignal?.aborted) killAll();
+    opts.groupSignal?.addEventListener('abort', killAll, { once: true });
+    child.on('close', () => opts.groupSignal?.removeEventListener('abort', killAll));
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let errBytes = 0;

@@ -30,7 +30,9 @@ export interface HttpGitServer {
 export async function httpGitServer(root: string, credentials?: { username: string; password: string }): Promise<HttpGitServer> {
   const authorizations: (string | undefined)[] = [];
   const sockets = new Set<Socket>();
-  const expected = credentials ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` : undefined;
+  // Read per request: a test rotates the password.
+  const expected = (): string | undefined =>
+    credentials ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` : undefined;
   const server: Server = createServer((req, res) => handle(req, res));
   const state: HttpGitServer = {
     mode: 'ok',
@@ -45,7 +47,7 @@ export async function httpGitServer(root: string, credentials?: { username: stri
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (state.mode === 'hang') return; // the socket stays open, nothing is ever sent
     authorizations.push(req.headers.authorization);
-    if (expected && req.headers.authorization !== expected) {
+    if (credentials && req.headers.authorization !== expected()) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="git"', 'content-type': 'text/plain' });
       res.end('authentication required\n');
       return;

@@ -175,6 +175,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     dir: repoDir,
     buildThread: builder.threaded,
     // Which files, never what is in them.
+    ...(c?.dir && { gitCredentialsDir: c.dir }),
     ...(c?.tokenFile && { gitTokenFile: c.tokenFile, gitUsername: c.username || 'x-access-token' }),
     ...(c?.sshKeyFile && { gitSshKeyFile: c.sshKeyFile }),
     ...(c?.knownHostsFile && { gitKnownHostsFile: c.knownHostsFile }),

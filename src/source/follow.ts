@@ -18,6 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { gitFor, type RemoteGitOptions, resolveCommit, runGit, runGitRemote } from './git.js';
 import { echo } from '../core/echo.js';
 import { errorMessage, McpoError } from '../core/errors.js';
+import { readFileBounded } from './read-bounded.js';
 
 export interface FollowOptions {
   /** A local repository path, or a git URL (https://, ssh://, file://, git@host:path). */
@@ -37,6 +38,13 @@ export interface FollowOptions {
 }
 
 export interface GitCredentials {
+  /**
+   * A mounted Secret's directory, looked at on each fetch: `token` (or
+   * `password`, with `username`, as in a kubernetes.io/basic-auth Secret) for
+   * an https:// URL; `ssh-privatekey` (kubernetes.io/ssh-auth) and
+   * `known_hosts` for an SSH URL. The files given one by one below win.
+   */
+  dir?: string;
   /** HTTPS: a file holding the token, handed to git by a credential helper (never on a command line or in the environment). */
   tokenFile?: string;
   /** The user name sent with the token (default x-access-token; GitLab takes any, Bitbucket wants x-token-auth). */
@@ -368,6 +376,7 @@ function readableFile(what: string, path: string): string {
 export function credentialOptions(source: string, creds: GitCredentials | undefined): Pick<RemoteGitOptions, 'config' | 'env'> {
   const config: string[] = [];
   const env: Record<string, string> = {};
+  creds = creds?.dir ? { ...fromDirectory(source, creds.dir), ...definedOnly(creds) } : creds;
   if (creds?.tokenFile) {
     const host = URL.canParse(source) ? new URL(source).host : '';
     if (!host) throw new McpoError('usage', 'a git token file needs an https:// repository URL');
@@ -385,6 +394,29 @@ export function credentialOptions(source: string, creds: GitCredentials | undefi
     env.GIT_SSH_COMMAND = ssh.join(' ');
   }
   return { config, env };
+}
+
+function definedOnly(creds: GitCredentials): GitCredentials {
+  return Object.fromEntries(Object.entries(creds).filter(([, v]) => v !== undefined && v !== '')) as GitCredentials;
+}
+
+/** The credential files a Secret directory holds for this URL's scheme. */
+function fromDirectory(source: string, dir: string): GitCredentials {
+  const file = (name: string): string | undefined => (existsSync(join(dir, name)) ? join(dir, name) : undefined);
+  if (/^https?:\/\//i.test(source)) {
+    const tokenFile = file('token') ?? file('password');
+    const usernameFile = file('username');
+    let username: string | undefined;
+    if (usernameFile) {
+      const read = readFileBounded(usernameFile, 256);
+      username = read.ok ? read.content.toString('utf8').trim() : undefined;
+      if (username !== undefined && !/^[A-Za-z0-9._@+-]+$/.test(username)) {
+        throw new McpoError('usage', `${usernameFile}: the user name may only hold letters, digits and . _ @ + -`);
+      }
+    }
+    return { tokenFile, username };
+  }
+  return { sshKeyFile: file('ssh-privatekey'), knownHostsFile: file('known_hosts') };
 }
 
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;

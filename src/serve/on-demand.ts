@@ -11,8 +11,9 @@
  *
  * A token is untrusted input, so this is bounded: its SHA syntax is checked
  * before any git call (pagination.ts), one commit loads at a time, at most
- * `maxWaiting` calls wait for a load (more are refused at once), and a SHA
- * found not to be on the branch is refused without git for `refuseMs`.
+ * `maxWaiting` calls wait for a load (more are refused at once), none longer
+ * than `maxWaitMs`, and a SHA found not to be on the branch is refused
+ * without git for `refuseMs`.
  */
 import type { Logger } from './log.js';
 import type { ModelBuilder } from './model-builder.js';
@@ -32,6 +33,12 @@ export interface OnDemandOptions {
   maxWaiting?: number;
   /** How long a SHA found not on the branch is refused without git (default 30 s). */
   refuseMs?: number;
+  /**
+   * Longest a call waits for a load (default 10 s; a fetch may take up to
+   * its own timeout): past it the call is refused, and the load, if it
+   * succeeds, serves the next page.
+   */
+  maxWaitMs?: number;
 }
 
 const MAX_REFUSED = 1024;
@@ -51,7 +58,7 @@ export class OnDemandLoader {
     if (held) return Promise.resolve(held);
     if (this.stopped || (this.refused.get(sha) ?? 0) > Date.now()) return Promise.resolve(undefined);
     const joined = this.pending.get(sha);
-    if (joined) return joined;
+    if (joined) return this.bounded(joined);
     if (this.waiting >= (this.opts.maxWaiting ?? 16)) return Promise.resolve(undefined);
     this.waiting++;
     const loading = this.queue
@@ -62,7 +69,16 @@ export class OnDemandLoader {
       });
     this.queue = loading.catch(() => undefined);
     this.pending.set(sha, loading);
-    return loading;
+    return this.bounded(loading);
+  }
+
+  private bounded(loading: Promise<Snapshot | undefined>): Promise<Snapshot | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), this.opts.maxWaitMs ?? 10_000);
+      timer.unref();
+    });
+    return Promise.race([loading, timeout]).finally(() => clearTimeout(timer));
   }
 
   stop(): void {
@@ -77,7 +93,8 @@ export class OnDemandLoader {
     try {
       if (!(await this.opts.reachable(sha))) {
         this.refuse(sha);
-        log.info('page token names a commit the followed branch does not contain; refused', { commit: sha });
+        // debug: a caller chooses the tokens it sends, and so how often this happens.
+        log.debug('page token names a commit the followed branch does not contain; refused', { commit: sha });
         return undefined;
       }
       const result = await buildSnapshot(this.opts.repoDir, sha, undefined, this.opts.builder);

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { encodePageToken, filterHash } from '../../src/serve/pagination.js';
 import { type Served, startMcpoServe } from '../support/mcpo.js';
 import { TestRepo } from '../support/git-repo.js';
+import { httpGitServer } from './_git-servers.js';
 import { cleanupsAfterEach, NAMESPACE_DEFAULT, PRESET_NANO, template } from '../serve/_support.js';
 
 const cleanups = cleanupsAfterEach();
@@ -23,8 +24,9 @@ function tempDir(prefix: string): string {
 }
 
 /** `mcpo serve` on a URL with its own clone cache and a poll interval no test waits for. */
-async function replica(url: string): Promise<Served & { base: string }> {
+async function replica(url: string, extra: string[] = []): Promise<Served & { base: string }> {
   const served = await startMcpoServe([
+    ...extra,
     '--repo',
     url,
     '--http-port',
@@ -112,5 +114,26 @@ describe('replicas', () => {
     }
     const refusedLogs = late.logs().filter((l) => l.msg === 'page token names a commit the followed branch does not contain; refused');
     expect(refusedLogs.map((l) => l.commit)).toEqual([offBranch, 'f'.repeat(40), '0123456789abcdef'.repeat(4)]);
+  });
+
+  it('a token while the remote hangs is refused within the fetch timeout, and the replica keeps answering', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'mcpo-http-root-'));
+    cleanups.push(() => rmSync(root, { recursive: true, force: true, maxRetries: 10 }));
+    const { work, push } = await origin();
+    work.writeAll({ 'resources/namespaces/default.yaml': NAMESPACE_DEFAULT });
+    const first = await work.commit('first');
+    work.git('init', '--quiet', '--bare', join(root, 'config.git'));
+    work.git('push', '--quiet', join(root, 'config.git'), 'HEAD:refs/heads/main');
+    push();
+    const http = await httpGitServer(root);
+    cleanups.push(() => http.close());
+    const r = await replica(http.url('config.git'), ['--fetch-timeout', '1s', '--branch', 'main']);
+    http.mode = 'hang';
+    const filters = filterHash('ListNamespaces', { label_selector: {} });
+    const refused = await get(`${r.base}/v1/namespaces?page_token=${encodePageToken({ sha: 'a'.repeat(40), offset: 1, filters })}`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/^page token expired/);
+    expect(refused.ms).toBeLessThan(5000);
+    expect(await get(`${r.base}/v1/namespaces`)).toMatchObject({ status: 200, commit: first });
   });
 });

@@ -180,6 +180,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     ...(c?.sshKeyFile && { gitSshKeyFile: c.sshKeyFile }),
     ...(c?.knownHostsFile && { gitKnownHostsFile: c.knownHostsFile }),
   });
+  const plainHttp = /^http:\/\/([^/@]*@)?([^/:]+|\[[^\]]+\])/i.exec(opts.repo);
+  if ((c?.tokenFile || c?.dir) && plainHttp && !isLoopback(plainHttp[2]!)) {
+    log.warn('the repository URL is http://, not https://: a token would cross the network in the clear', { repo: follower.description });
+  }
 
   let stopping = false;
   const health = new ServeHealth(SERVICE_NAME);

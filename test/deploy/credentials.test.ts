@@ -193,3 +193,14 @@ describe('an SSH key with known_hosts', () => {
     expect(res.headers.get('x-mcpo-source-error')).toMatch(/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/);
   });
 });
+
+describe('a token over plain http', () => {
+  it('warns when it would go to a non-loopback host', async () => {
+    const tokenFile = join(tempDir('mcpo-secret-'), 'token');
+    writeFileSync(tokenFile, 'x');
+    const s = await serve('http://mcpo.invalid/config.git', { MCPO_GIT_TOKEN_FILE: tokenFile });
+    expect(s.logs().find((l) => l.level === 'warn' && String(l.msg).startsWith('the repository URL is http://'))).toMatchObject({
+      repo: 'http://mcpo.invalid/config.git',
+    });
+  });
+});

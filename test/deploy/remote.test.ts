@@ -133,6 +133,11 @@ describe('mcpo serve following a URL', () => {
     expect(res.headers.get('x-mcpo-source-error')).toMatch(/fetch from http:\/\/127\.0\.0\.1:\d+\/config\.git failed: git fetch timed out after 1000 ms/);
     expect(await health('')).toBe('SERVING');
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    // The gRPC face says the same in its metadata.
+    const call = await client.call('ListMcpTemplates', {});
+    expect(call.code).toBe('OK');
+    expect(call.metadata['x-mcpo-commit']).toBe(rewritten);
+    expect(call.metadata['x-mcpo-source-error']).toMatch(/git fetch timed out after 1000 ms/);
     // Several timed-out polls later there is still at most the one fetch in flight.
     await new Promise((r) => setTimeout(r, 2500));
     expect(processesMentioning(http.url('config.git')).filter((p) => !p.includes('mcpo.js')).length).toBeLessThanOrEqual(2);

@@ -23,6 +23,9 @@ FROM ${NODE_IMAGE}
 # git for following the repository, openssh-client for SSH remotes, tini as PID 1: it reaps the
 # helpers (git-remote-https, ssh) of a fetch killed at its timeout, which node as PID 1 would leave as zombies.
 # The user has a passwd entry: ssh refuses to run for a uid without one.
+# Packages unpinned on purpose (DL3008): the base image pins the release, and
+# git/openssh security fixes should reach the next build.
+# hadolint ignore=DL3008
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git openssh-client ca-certificates tini \
  && rm -rf /var/lib/apt/lists/* \

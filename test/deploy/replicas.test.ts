@@ -13,6 +13,8 @@ import { encodePageToken, filterHash } from '../../src/serve/pagination.js';
 import { type Served, startMcpoServe } from '../support/mcpo.js';
 import { TestRepo } from '../support/git-repo.js';
 import { httpGitServer } from './_git-servers.js';
+import { startServer } from '../../src/serve/server.js';
+import { silentLogger } from '../../src/serve/log.js';
 import { cleanupsAfterEach, NAMESPACE_DEFAULT, PRESET_NANO, template } from '../serve/_support.js';
 
 const cleanups = cleanupsAfterEach();
@@ -135,5 +137,25 @@ describe('replicas', () => {
     expect(refused.body.message).toMatch(/^page token expired/);
     expect(refused.ms).toBeLessThan(5000);
     expect(await get(`${r.base}/v1/namespaces`)).toMatchObject({ status: 200, commit: first });
+  });
+
+  it('a token for a commit this server no longer keeps, still on the branch, is loaded again (a local repository, no fetch)', async () => {
+    const repo = await TestRepo.create();
+    cleanups.push(() => repo.dispose());
+    repo.writeAll({ 'resources/namespaces/default.yaml': NAMESPACE_DEFAULT, 'resources/namespaces/tools.yaml': 'kind: Namespace\nname: tools\n' });
+    const first = await repo.commit('first');
+    const server = await startServer({ repo: repo.dir, port: 0, httpPort: 0, pollIntervalMs: 50, logger: silentLogger, retain: 1, buildWorker: null });
+    cleanups.push(() => server.stop(0));
+    const base = `http://127.0.0.1:${server.http!.port}`;
+    const page1 = await get(`${base}/v1/namespaces?page_size=1`);
+    expect(page1.body.namespaces.map((n: { name: string }) => n.name)).toEqual(['default']);
+    repo.write('resources/namespaces/extra.yaml', 'kind: Namespace\nname: extra\n');
+    await server.waitForCommit(await repo.commit('second'));
+    expect(server.current().retained).not.toContain(first);
+
+    const page2 = await get(`${base}/v1/namespaces?page_size=1&page_token=${page1.body.nextPageToken as string}`);
+    expect(page2).toMatchObject({ status: 200, commit: first });
+    expect(page2.body.namespaces.map((n: { name: string }) => n.name)).toEqual(['tools']);
+    expect(page2.body.totalCount).toBe(2);
   });
 });

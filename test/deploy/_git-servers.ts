@@ -183,6 +183,10 @@ export async function sshGitServer(): Promise<SshGitServer> {
   let log = '';
   child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  // Never outlives the test process, even when a cleanup before close() threw.
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`sshd did not start:\n${log}`)), 10_000);
     const check = (): void => {

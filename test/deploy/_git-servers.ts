@@ -23,12 +23,15 @@ export interface HttpGitServer {
   mode: 'ok' | 'hang' | 'down';
   /** The Authorization header of each request, in order. */
   readonly authorizations: (string | undefined)[];
+  /** `METHOD path?query` of each request answered, in order. */
+  readonly requests: string[];
   close(): Promise<void>;
 }
 
 /** Serves the bare repositories under `root`; with `credentials`, only to `Basic user:password`. */
 export async function httpGitServer(root: string, credentials?: { username: string; password: string }): Promise<HttpGitServer> {
   const authorizations: (string | undefined)[] = [];
+  const requests: string[] = [];
   const sockets = new Set<Socket>();
   // Read per request: a test rotates the password.
   const expected = (): string | undefined =>
@@ -37,6 +40,7 @@ export async function httpGitServer(root: string, credentials?: { username: stri
   const state: HttpGitServer = {
     mode: 'ok',
     authorizations,
+    requests,
     url: (name) => `http://127.0.0.1:${(server.address() as AddressInfo).port}/${name}`,
     close: () =>
       new Promise<void>((resolve) => {
@@ -47,6 +51,7 @@ export async function httpGitServer(root: string, credentials?: { username: stri
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     if (state.mode === 'hang') return; // the socket stays open, nothing is ever sent
     authorizations.push(req.headers.authorization);
+    requests.push(`${req.method ?? ''} ${req.url ?? ''}`);
     if (credentials && req.headers.authorization !== expected()) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="git"', 'content-type': 'text/plain' });
       res.end('authentication required\n');

@@ -5,6 +5,7 @@
  * token naming a commit the branch does not contain is refused quickly, and
  * never fetched by its SHA.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,6 +131,20 @@ describe('replicas', () => {
     const http = await httpGitServer(root);
     cleanups.push(() => http.close());
     const r = await replica(http.url('config.git'), ['--fetch-timeout', '1s', '--branch', 'main']);
+    const filtersOf = filterHash('ListNamespaces', { label_selector: {} });
+
+    // A burst of tokens naming SHAs nobody has: refused, with at most one fetch per 2 s between them.
+    const fetchesBefore = http.requests.filter((q) => q.includes('/info/refs')).length;
+    const burstStarted = performance.now();
+    for (let i = 0; i < 10; i++) {
+      const token = encodePageToken({ sha: randomBytes(20).toString('hex'), offset: 1, filters: filtersOf });
+      expect((await get(`${r.base}/v1/namespaces?page_token=${token}`)).status).toBe(400);
+    }
+    const burstMs = performance.now() - burstStarted;
+    const fetches = http.requests.filter((q) => q.includes('/info/refs')).length - fetchesBefore;
+    expect(fetches).toBeGreaterThanOrEqual(1);
+    expect(fetches).toBeLessThanOrEqual(1 + Math.floor(burstMs / 2000));
+
     http.mode = 'hang';
     const filters = filterHash('ListNamespaces', { label_selector: {} });
     const refused = await get(`${r.base}/v1/namespaces?page_token=${encodePageToken({ sha: 'a'.repeat(40), offset: 1, filters })}`);

@@ -119,7 +119,7 @@ describe('replicas', () => {
     expect(refusedLogs.map((l) => l.commit)).toEqual([offBranch, 'f'.repeat(40), '0123456789abcdef'.repeat(4)]);
   });
 
-  it('a token while the remote hangs is refused within the fetch timeout, and the replica keeps answering', async () => {
+  it('made-up SHAs cost at most one fetch per 2 s; while the remote hangs a token is refused within the fetch timeout, and the replica keeps answering', async () => {
     const root = mkdtempSync(join(tmpdir(), 'mcpo-http-root-'));
     cleanups.push(() => rmSync(root, { recursive: true, force: true, maxRetries: 10 }));
     const { work, push } = await origin();

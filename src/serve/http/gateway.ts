@@ -129,7 +129,7 @@ export interface RunningGateway {
 
 const CORS_ALLOW_METHODS = 'GET, HEAD, POST, PATCH, DELETE';
 const CORS_ALLOW_HEADERS = 'authorization, content-type, if-none-match';
-const CORS_EXPOSE_HEADERS = 'etag, x-mcpo-commit, x-mcpo-reload-error';
+const CORS_EXPOSE_HEADERS = 'etag, x-mcpo-commit, x-mcpo-reload-error, x-mcpo-source-error';
 
 const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

@@ -24,6 +24,8 @@ export interface ServerState {
   commit?: string;
   /** Committer time of that commit (GET /v1/status). */
   commitTime?: Date;
+  /** Why the followed branch cannot be read now (GET /v1/status, x-mcpo-source-error). */
+  sourceError?: string;
   /** The followed branch's newest commit while it is invalid, with its diagnostics (GET /v1/status). */
   newest?: { commit: string; diagnostics: Diagnostic[]; total: number };
   /** x-mcpo-reload-error: `<sha>: N error(s); first: file:line:col: ...`. */
@@ -132,6 +134,7 @@ function noteStatus(status: Schemas['GetServingStatusResponse']): void {
   const errors = status.newestCommitErrors;
   const patch: Partial<ServerState> = {
     commitTime: seconds > 0 ? new Date(seconds * 1000) : undefined,
+    sourceError: status.sourceError || undefined,
     newest: errors?.commit ? { commit: errors.commit, diagnostics: errors.diagnostics ?? [], total: errors.totalCount ?? 0 } : undefined,
   };
   if (status.commit && status.commit !== state.commit) Object.assign(patch, { commit: status.commit, generation: state.generation + 1 });

@@ -57,6 +57,21 @@ export function Banner({ server }: { server: ServerState }) {
         <strong>The server does not answer.</strong> Showing what it last said; trying again every few seconds.
       </section>
     );
+  const source = server.sourceError && (
+    <section class="banner" role="alert" data-testid="source-banner">
+      <strong>The repository cannot be read:</strong> {server.sourceError}.{' '}
+      {server.commit ? `Still serving ${server.commit.slice(0, 12)}, the last commit read.` : 'Nothing is served until it can.'}
+    </section>
+  );
+  return (
+    <>
+      {source}
+      <CommitBanner server={server} />
+    </>
+  );
+}
+
+function CommitBanner({ server }: { server: ServerState }) {
   const newest = server.newest;
   if (!server.commit && (server.unavailable || newest)) {
     const diagnostics = newest?.diagnostics ?? server.unavailable?.diagnostics ?? [];

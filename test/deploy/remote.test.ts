@@ -133,6 +133,10 @@ describe('mcpo serve following a URL', () => {
     expect(res.headers.get('x-mcpo-source-error')).toMatch(/fetch from http:\/\/127\.0\.0\.1:\d+\/config\.git failed: git fetch timed out after 1000 ms/);
     expect(await health('')).toBe('SERVING');
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    // GET /v1/status (what the console shows) says the same, with the commit still served.
+    const status = (await (await fetch(`${base}/v1/status`)).json()) as { commit: string; sourceError?: string };
+    expect(status.commit).toBe(rewritten);
+    expect(status.sourceError).toMatch(/git fetch timed out after 1000 ms/);
     // The gRPC face says the same in its metadata.
     const call = await client.call('ListMcpTemplates', {});
     expect(call.code).toBe('OK');
@@ -166,6 +170,7 @@ describe('mcpo serve following a URL', () => {
     await until(async () => (await commitServed()) === next, 10_000, 'the next commit served');
     res = await fetch(`${base}/v1/templates`);
     expect(res.headers.get('x-mcpo-source-error')).toBeNull();
+    expect(((await (await fetch(`${base}/v1/status`)).json()) as { sourceError?: string }).sourceError).toBeUndefined();
     expect(await health('mcpo.reload')).toBe('SERVING');
     expect(served.logs().filter((l) => l.msg === 'the followed branch can be read again')).toHaveLength(1);
   });

@@ -393,6 +393,12 @@ export interface components {
              *      how many it has).
              */
             newestCommitErrors?: components["schemas"]["Diagnostics"];
+            /**
+             * @description Why the followed branch cannot be read now (a fetch timed out, the remote
+             *      is unreachable, the credential was refused); empty while it can. Answers
+             *      come from the last commit read.
+             */
+            sourceError?: string;
         };
         /** @description Contains an arbitrary serialized message along with a @type that describes the type of the serialized message. */
         GoogleProtobufAny: {

@@ -27,11 +27,15 @@ class GetServingStatusResponse:
              type.googleapis.com/mcp.orchestrator.v1.Diagnostics) when a call fails
              because of a commit's declarations, e.g. UNAVAILABLE while the newest
              commit is invalid and no valid commit has loaded yet.
+        source_error (str | Unset): Why the followed branch cannot be read now (a fetch timed out, the remote
+             is unreachable, the credential was refused); empty while it can. Answers
+             come from the last commit read.
     """
 
     commit: str | Unset = UNSET
     commit_time: str | Unset = UNSET
     newest_commit_errors: Diagnostics | Unset = UNSET
+    source_error: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -43,6 +47,8 @@ class GetServingStatusResponse:
         if not isinstance(self.newest_commit_errors, Unset):
             newest_commit_errors = self.newest_commit_errors.to_dict()
 
+        source_error = self.source_error
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
@@ -52,6 +58,8 @@ class GetServingStatusResponse:
             field_dict["commitTime"] = commit_time
         if newest_commit_errors is not UNSET:
             field_dict["newestCommitErrors"] = newest_commit_errors
+        if source_error is not UNSET:
+            field_dict["sourceError"] = source_error
 
         return field_dict
 
@@ -71,10 +79,13 @@ class GetServingStatusResponse:
         else:
             newest_commit_errors = Diagnostics.from_dict(_newest_commit_errors)
 
+        source_error = d.pop("sourceError", UNSET)
+
         get_serving_status_response = cls(
             commit=commit,
             commit_time=commit_time,
             newest_commit_errors=newest_commit_errors,
+            source_error=source_error,
         )
 
         get_serving_status_response.additional_properties = d

@@ -5,14 +5,13 @@
  * the mcpo-git Secret, and over SSH with a key and known_hosts from it.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestRepo } from '../support/git-repo.js';
-import { cleanupsAfterEach, NAMESPACE_DEFAULT, PRESET_NANO, template, until } from '../serve/_support.js';
+import { cleanupsAfterEach, template, until } from '../serve/_support.js';
 import { INSTALL_TIMEOUT_MS } from '../tools/tools.js';
 import { type ContainerRoot, containerRoot, type Running, runContainer } from './_container.js';
+import { origin, tempDir } from './_origin.js';
 import { httpGitServer, sshGitServer } from './_git-servers.js';
 
 const cleanups = cleanupsAfterEach();
@@ -22,29 +21,6 @@ beforeAll(() => {
   image = containerRoot();
 }, INSTALL_TIMEOUT_MS);
 afterAll(() => image?.dispose());
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10 }));
-  return dir;
-}
-
-async function origin(root: string): Promise<{ work: TestRepo; bare: string; push: () => void }> {
-  const bare = join(root, 'config.git');
-  const work = await TestRepo.create();
-  cleanups.push(() => work.dispose());
-  work.git('init', '--quiet', '--bare', bare);
-  work.git('remote', 'add', 'origin', bare);
-  work.writeAll({
-    'resources/namespaces/default.yaml': NAMESPACE_DEFAULT,
-    'resources/resource-limits/n1-standard-nano.yaml': PRESET_NANO,
-    'resources/templates/default/a.yaml': template('a'),
-  });
-  await work.commit('first');
-  const push = (): void => void work.git('push', '--quiet', '--force', 'origin', 'HEAD:refs/heads/main');
-  push();
-  return { work, bare, push };
-}
 
 async function container(configMap: Record<string, string>, secret?: Record<string, string>): Promise<Running & { base: string }> {
   const running = await runContainer(image, { MCPO_POLL_INTERVAL: '200ms', ...configMap }, secret);
@@ -64,8 +40,8 @@ describe('the container', () => {
   });
 
   it('follows a repository over HTTP with the token of the Secret, on a read-only root as uid 65532, serving each new commit', async () => {
-    const root = tempDir('mcpo-http-root-');
-    const { work, push } = await origin(root);
+    const root = tempDir(cleanups, 'mcpo-http-root-');
+    const { work, push } = await origin(cleanups, root);
     const token = `tok-${randomBytes(12).toString('hex')}`;
     const http = await httpGitServer(root, { username: 'x-access-token', password: token });
     cleanups.push(() => http.close());
@@ -93,8 +69,8 @@ describe('the container', () => {
   });
 
   it('with a wrong token in the Secret serves nothing and says why, without the token', async () => {
-    const root = tempDir('mcpo-http-root-');
-    await origin(root);
+    const root = tempDir(cleanups, 'mcpo-http-root-');
+    await origin(cleanups, root);
     const http = await httpGitServer(root, { username: 'x-access-token', password: 'the-right-one' });
     cleanups.push(() => http.close());
     const wrong = `wrong-${randomBytes(12).toString('hex')}`;
@@ -112,8 +88,8 @@ describe('the container', () => {
   it('follows a repository over SSH with the key and known_hosts of the Secret', async () => {
     const sshd = await sshGitServer();
     cleanups.push(() => sshd.close());
-    const root = tempDir('mcpo-ssh-root-');
-    const { work, bare, push } = await origin(root);
+    const root = tempDir(cleanups, 'mcpo-ssh-root-');
+    const { work, bare, push } = await origin(cleanups, root);
 
     const c = await container(
       { MCPO_REPO: sshd.url(bare) },

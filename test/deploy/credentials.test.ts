@@ -7,13 +7,12 @@
  * log line, no answer, and no process's arguments or environment.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Served, startMcpoServe } from '../support/mcpo.js';
-import { TestRepo } from '../support/git-repo.js';
-import { cleanupsAfterEach, clientPython, NAMESPACE_DEFAULT, PRESET_NANO, PyClient, SETUP_TIMEOUT_MS, template, until } from '../serve/_support.js';
+import { cleanupsAfterEach, clientPython, PyClient, SETUP_TIMEOUT_MS, template, until } from '../serve/_support.js';
+import { origin, tempDir } from './_origin.js';
 import { httpGitServer, sshGitServer } from './_git-servers.js';
 
 const cleanups = cleanupsAfterEach();
@@ -21,12 +20,6 @@ const cleanups = cleanupsAfterEach();
 beforeAll(() => {
   clientPython();
 }, SETUP_TIMEOUT_MS);
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10 }));
-  return dir;
-}
 
 /** Watches every process's arguments and environment for `secret` until stopped; resolves with what it saw. */
 function watchProcesses(secret: string): { stop: () => string[]; scans: () => number } {
@@ -55,27 +48,22 @@ function watchProcesses(secret: string): { stop: () => string[]; scans: () => nu
   };
 }
 
-/** A bare repository `config.git` under `root` and a work tree pushing to it. */
-async function origin(root: string): Promise<{ work: TestRepo; bare: string; push: () => void }> {
-  const bare = join(root, 'config.git');
-  const work = await TestRepo.create();
-  cleanups.push(() => work.dispose());
-  work.git('init', '--quiet', '--bare', bare);
-  work.git('remote', 'add', 'origin', bare);
-  work.writeAll({
-    'resources/namespaces/default.yaml': NAMESPACE_DEFAULT,
-    'resources/resource-limits/n1-standard-nano.yaml': PRESET_NANO,
-    'resources/templates/default/a.yaml': template('a'),
-  });
-  await work.commit('first');
-  const push = (): void => void work.git('push', '--quiet', '--force', 'origin', 'HEAD:refs/heads/main');
-  push();
-  return { work, bare, push };
-}
-
 async function serve(url: string, env: Record<string, string>): Promise<Served & { base: string; client: PyClient }> {
   const served = await startMcpoServe(
-    ['--repo', url, '--branch', 'main', '--http-port', '0', '--poll-interval', '200ms', '--fetch-timeout', '10s', '--cache-dir', tempDir('mcpo-cache-')],
+    [
+      '--repo',
+      url,
+      '--branch',
+      'main',
+      '--http-port',
+      '0',
+      '--poll-interval',
+      '200ms',
+      '--fetch-timeout',
+      '10s',
+      '--cache-dir',
+      tempDir(cleanups, 'mcpo-cache-'),
+    ],
     env,
   );
   cleanups.push(() => served.kill());
@@ -89,14 +77,14 @@ const servedCommit = async (base: string): Promise<string | null> => (await fetc
 
 describe('an HTTPS token from a mounted file', () => {
   it('serves each new commit, picks up a rotated token, and the token is in no argument, environment, log or answer', async () => {
-    const root = tempDir('mcpo-http-root-');
-    const { work, push } = await origin(root);
+    const root = tempDir(cleanups, 'mcpo-http-root-');
+    const { work, push } = await origin(cleanups, root);
     let token = `tok-${randomBytes(12).toString('hex')}`;
     const firstToken = token;
     const credentials = { username: 'x-access-token', password: token };
     const http = await httpGitServer(root, credentials);
     cleanups.push(() => http.close());
-    const secrets = tempDir('mcpo-secret-');
+    const secrets = tempDir(cleanups, 'mcpo-secret-');
     const tokenFile = join(secrets, 'token');
     writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
     const watch = watchProcesses(token);
@@ -127,12 +115,12 @@ describe('an HTTPS token from a mounted file', () => {
   });
 
   it('with a wrong token serves nothing, says why in health, the answer and the log, and never shows the token', async () => {
-    const root = tempDir('mcpo-http-root-');
-    await origin(root);
+    const root = tempDir(cleanups, 'mcpo-http-root-');
+    await origin(cleanups, root);
     const http = await httpGitServer(root, { username: 'x-access-token', password: 'the-right-one' });
     cleanups.push(() => http.close());
     const wrong = `wrong-${randomBytes(12).toString('hex')}`;
-    const tokenFile = join(tempDir('mcpo-secret-'), 'token');
+    const tokenFile = join(tempDir(cleanups, 'mcpo-secret-'), 'token');
     writeFileSync(tokenFile, wrong);
 
     const s = await serve(http.url('config.git'), { MCPO_GIT_TOKEN_FILE: tokenFile });
@@ -174,8 +162,8 @@ describe('an SSH key with known_hosts', () => {
   it('follows a repository over a real sshd, and refuses a server whose host key is not the known one', async () => {
     const sshd = await sshGitServer();
     cleanups.push(() => sshd.close());
-    const root = tempDir('mcpo-ssh-root-');
-    const { work, bare, push } = await origin(root);
+    const root = tempDir(cleanups, 'mcpo-ssh-root-');
+    const { work, bare, push } = await origin(cleanups, root);
 
     const s = await serve(sshd.url(bare), { MCPO_GIT_SSH_KEY_FILE: sshd.clientKeyFile, MCPO_GIT_KNOWN_HOSTS_FILE: sshd.knownHostsFile });
     expect(await servedCommit(s.base)).toBe(work.head());
@@ -196,7 +184,7 @@ describe('an SSH key with known_hosts', () => {
 
 describe('a token over plain http', () => {
   it('warns when it would go to a non-loopback host', async () => {
-    const tokenFile = join(tempDir('mcpo-secret-'), 'token');
+    const tokenFile = join(tempDir(cleanups, 'mcpo-secret-'), 'token');
     writeFileSync(tokenFile, 'x');
     const s = await serve('http://mcpo.invalid/config.git', { MCPO_GIT_TOKEN_FILE: tokenFile });
     expect(s.logs().find((l) => l.level === 'warn' && String(l.msg).startsWith('the repository URL is http://'))).toMatchObject({

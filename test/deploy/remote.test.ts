@@ -4,14 +4,12 @@
  * the last snapshot keeps being served with the reason in health, in the
  * x-mcpo-source-error header and in the log (once, not per poll).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RepoFollower } from '../../src/source/follow.js';
 import { type Served, startMcpoServe } from '../support/mcpo.js';
-import { TestRepo } from '../support/git-repo.js';
-import { cleanupsAfterEach, clientPython, NAMESPACE_DEFAULT, PRESET_NANO, PyClient, SETUP_TIMEOUT_MS, template, until } from '../serve/_support.js';
+import { cleanupsAfterEach, clientPython, PyClient, SETUP_TIMEOUT_MS, template, until } from '../serve/_support.js';
+import { origin, tempDir } from './_origin.js';
 import { httpGitServer, silentPort } from './_git-servers.js';
 
 const cleanups = cleanupsAfterEach();
@@ -19,12 +17,6 @@ const cleanups = cleanupsAfterEach();
 beforeAll(() => {
   clientPython();
 }, SETUP_TIMEOUT_MS);
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10 }));
-  return dir;
-}
 
 /** Processes whose command line contains `text` (git, git-remote-http, ssh of a fetch). */
 export function processesMentioning(text: string): string[] {
@@ -40,41 +32,23 @@ export function processesMentioning(text: string): string[] {
   return found;
 }
 
-/** A bare repository under a server root and a work tree that force-pushes to it. */
-async function origin(root: string): Promise<{ work: TestRepo; push: () => void }> {
-  const bare = join(root, 'config.git');
-  const work = await TestRepo.create();
-  cleanups.push(() => work.dispose());
-  work.git('init', '--quiet', '--bare', bare);
-  work.git('remote', 'add', 'origin', bare);
-  work.writeAll({
-    'resources/namespaces/default.yaml': NAMESPACE_DEFAULT,
-    'resources/resource-limits/n1-standard-nano.yaml': PRESET_NANO,
-    'resources/templates/default/a.yaml': template('a'),
-  });
-  await work.commit('first');
-  const push = (): void => void work.git('push', '--quiet', '--force', 'origin', 'HEAD:refs/heads/main');
-  push();
-  return { work, push };
-}
-
 describe('a remote that hangs', () => {
   it('a clone and a fetch that hang are killed at the timeout, helpers included', async () => {
     const silent = await silentPort();
     cleanups.push(() => silent.close());
     const url = `http://127.0.0.1:${silent.port}/config.git`;
-    const follower = new RepoFollower({ source: url, cacheDir: tempDir('mcpo-cache-'), fetchTimeoutMs: 300 });
+    const follower = new RepoFollower({ source: url, cacheDir: tempDir(cleanups, 'mcpo-cache-'), fetchTimeoutMs: 300 });
     const started = performance.now();
     await expect(follower.head()).rejects.toThrow(/cannot clone http:\/\/127\.0\.0\.1:\d+\/config\.git: git clone timed out after 1500 ms/);
     expect(performance.now() - started).toBeLessThan(5000);
     await until(() => processesMentioning(`127.0.0.1:${silent.port}`).length === 0, 3000, 'no git process left');
 
     // Cloned fine, then the server hangs: the fetch is killed at its own timeout.
-    const root = tempDir('mcpo-http-root-');
-    await origin(root);
+    const root = tempDir(cleanups, 'mcpo-http-root-');
+    await origin(cleanups, root);
     const http = await httpGitServer(root);
     cleanups.push(() => http.close());
-    const cloned = new RepoFollower({ source: http.url('config.git'), branch: 'main', cacheDir: tempDir('mcpo-cache-'), fetchTimeoutMs: 500 });
+    const cloned = new RepoFollower({ source: http.url('config.git'), branch: 'main', cacheDir: tempDir(cleanups, 'mcpo-cache-'), fetchTimeoutMs: 500 });
     const sha = await cloned.head();
     http.mode = 'hang';
     const fetchStarted = performance.now();
@@ -88,8 +62,8 @@ describe('a remote that hangs', () => {
 
 describe('mcpo serve following a URL', () => {
   it('follows a force-push, keeps serving through a hung and a down remote with the reason in health, headers and one log line, and recovers', async () => {
-    const root = tempDir('mcpo-http-root-');
-    const { work, push } = await origin(root);
+    const root = tempDir(cleanups, 'mcpo-http-root-');
+    const { work, push } = await origin(cleanups, root);
     const http = await httpGitServer(root);
     cleanups.push(() => http.close());
     const served: Served = await startMcpoServe([
@@ -104,7 +78,7 @@ describe('mcpo serve following a URL', () => {
       '--fetch-timeout',
       '1s',
       '--cache-dir',
-      tempDir('mcpo-cache-'),
+      tempDir(cleanups, 'mcpo-cache-'),
     ]);
     cleanups.push(() => served.kill());
     const base = `http://127.0.0.1:${served.logs().find((l) => l.msg === 'listening')!.httpPort as number}`;

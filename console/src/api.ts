@@ -163,3 +163,30 @@ export function startStatusPolling(intervalMs: number): void {
   };
   if (timer === undefined) void tick();
 }
+
+/** At most this many rows in one table view (ten of the API's largest pages). */
+export const MAX_LISTED = 5000;
+
+type PageAnswer<D> = { data?: D; error?: unknown; response: Response };
+
+/**
+ * Every page of a listing, following next_page_token (the API serves at most
+ * 500 per page, and the tokens keep every page on the first page's commit), up to
+ * MAX_LISTED items; `total` is the listing's total_count, so a view can say
+ * how many it leaves out.
+ */
+export async function allPages<D extends { nextPageToken?: string; totalCount?: number }, T>(
+  page: (pageToken: string | undefined) => Promise<PageAnswer<D>>,
+  items: (data: D) => T[] | undefined,
+): Promise<PageAnswer<{ items: T[]; total: number }>> {
+  const all: T[] = [];
+  let token: string | undefined;
+  for (;;) {
+    const answer = await page(token);
+    if (!answer.data) return { error: answer.error, response: answer.response };
+    all.push(...(items(answer.data) ?? []));
+    token = answer.data.nextPageToken || undefined;
+    if (!token || all.length >= MAX_LISTED)
+      return { data: { items: all.slice(0, MAX_LISTED), total: answer.data.totalCount ?? all.length }, response: answer.response };
+  }
+}

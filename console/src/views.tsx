@@ -1,6 +1,6 @@
 /** Presets (usage and the templates using them), namespaces, secrets (type and key names only). */
 import type { ComponentChildren } from 'preact';
-import { api, type Schemas } from './api.js';
+import { allPages, api, type Schemas } from './api.js';
 import { Labels } from './catalog.js';
 import { useQuery, type Query } from './hooks.js';
 import { navigate } from './route.js';
@@ -16,6 +16,46 @@ function Loading<T>({ q, children }: { q: Query<T>; children: (data: T) => Compo
     );
   if (!q.data) return <p class="muted">loading…</p>;
   return <>{children(q.data)}</>;
+}
+
+/** A listing's table: caption, column headers, the rows, and a note when the listing was cut. */
+function Listing({
+  caption,
+  columns,
+  shown,
+  total,
+  testid,
+  children,
+}: {
+  caption: string;
+  columns: string[];
+  shown: number;
+  total: number;
+  testid?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <>
+      <table data-testid={testid}>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th scope="col" key={c}>
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+      {total > shown && (
+        <p class="muted">
+          Showing the first {shown} of {total}.
+        </p>
+      )}
+    </>
+  );
 }
 
 function TemplatesOf({ preset }: { preset: string }) {
@@ -56,42 +96,43 @@ function limits(l: Schemas['ResourceLimit'] | undefined): string {
 }
 
 export function Presets() {
-  const q = useQuery(() => api().GET('/v1/resource-limits', { params: { query: { pageSize: 1000 } } }), []);
+  const q = useQuery(
+    () =>
+      allPages(
+        (pageToken) => api().GET('/v1/resource-limits', { params: { query: { pageSize: 500, pageToken } } }),
+        (d) => d.resourceLimits,
+      ),
+    [],
+  );
   return (
     <section aria-label="Presets">
       <Loading q={q}>
         {(d) => (
-          <table data-testid="presets">
-            <caption>Resource presets</caption>
-            <thead>
-              <tr>
-                <th scope="col">Preset</th>
-                <th scope="col">Resources</th>
-                <th scope="col">Labels</th>
-                <th scope="col">Usage</th>
-                <th scope="col">Templates</th>
+          <Listing
+            caption="Resource presets"
+            columns={['Preset', 'Resources', 'Labels', 'Usage', 'Templates']}
+            shown={d.items.length}
+            total={d.total}
+            testid="presets"
+          >
+            {d.items.map((p) => (
+              <tr key={p.name} id={p.name} data-testid="preset">
+                <th scope="row">
+                  {p.displayName || p.name}
+                  {p.displayName && <div class="muted">{p.name}</div>}
+                  {p.description && <div>{p.description}</div>}
+                </th>
+                <td>{limits(p.limits)}</td>
+                <td>
+                  <Labels labels={p.labels} />
+                </td>
+                <td data-testid="usage">{p.usageCount ?? 0}</td>
+                <td>
+                  <TemplatesOf preset={p.name ?? ''} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {(d.resourceLimits ?? []).map((p) => (
-                <tr key={p.name} id={p.name} data-testid="preset">
-                  <th scope="row">
-                    {p.displayName || p.name}
-                    {p.displayName && <div class="muted">{p.name}</div>}
-                    {p.description && <div>{p.description}</div>}
-                  </th>
-                  <td>{limits(p.limits)}</td>
-                  <td>
-                    <Labels labels={p.labels} />
-                  </td>
-                  <td data-testid="usage">{p.usageCount ?? 0}</td>
-                  <td>
-                    <TemplatesOf preset={p.name ?? ''} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Listing>
         )}
       </Loading>
     </section>
@@ -99,46 +140,42 @@ export function Presets() {
 }
 
 export function Namespaces() {
-  const q = useQuery(() => api().GET('/v1/namespaces', { params: { query: { pageSize: 1000 } } }), []);
+  const q = useQuery(
+    () =>
+      allPages(
+        (pageToken) => api().GET('/v1/namespaces', { params: { query: { pageSize: 500, pageToken } } }),
+        (d) => d.namespaces,
+      ),
+    [],
+  );
   return (
     <section aria-label="Namespaces">
       <Loading q={q}>
         {(d) => (
-          <table>
-            <caption>Namespaces</caption>
-            <thead>
-              <tr>
-                <th scope="col">Namespace</th>
-                <th scope="col">Labels</th>
-                <th scope="col">Templates</th>
-                <th scope="col">Secrets</th>
+          <Listing caption="Namespaces" columns={['Namespace', 'Labels', 'Templates', 'Secrets']} shown={d.items.length} total={d.total}>
+            {d.items.map((n) => (
+              <tr key={n.name} data-testid="namespace">
+                <th scope="row">
+                  <a
+                    href={`/?view=catalog&ns=${encodeURIComponent(n.name ?? '')}`}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      navigate({ view: 'catalog', ns: n.name });
+                    }}
+                  >
+                    {n.displayName || n.name}
+                  </a>
+                  {n.displayName && <div class="muted">{n.name}</div>}
+                  {n.description && <div>{n.description}</div>}
+                </th>
+                <td>
+                  <Labels labels={n.labels} />
+                </td>
+                <td>{n.templateCount ?? 0}</td>
+                <td>{n.secretCount ?? 0}</td>
               </tr>
-            </thead>
-            <tbody>
-              {(d.namespaces ?? []).map((n) => (
-                <tr key={n.name} data-testid="namespace">
-                  <th scope="row">
-                    <a
-                      href={`/?view=catalog&ns=${encodeURIComponent(n.name ?? '')}`}
-                      onClick={(e) => {
-                        e.preventDefault();
-                        navigate({ view: 'catalog', ns: n.name });
-                      }}
-                    >
-                      {n.displayName || n.name}
-                    </a>
-                    {n.displayName && <div class="muted">{n.name}</div>}
-                    {n.description && <div>{n.description}</div>}
-                  </th>
-                  <td>
-                    <Labels labels={n.labels} />
-                  </td>
-                  <td>{n.templateCount ?? 0}</td>
-                  <td>{n.secretCount ?? 0}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Listing>
         )}
       </Loading>
     </section>
@@ -154,37 +191,33 @@ const SECRET_TYPES: Record<string, string> = {
 };
 
 export function Secrets() {
-  const q = useQuery(() => api().GET('/v1/secrets', { params: { query: { pageSize: 1000 } } }), []);
+  const q = useQuery(
+    () =>
+      allPages(
+        (pageToken) => api().GET('/v1/secrets', { params: { query: { pageSize: 500, pageToken } } }),
+        (d) => d.secrets,
+      ),
+    [],
+  );
   return (
     <section aria-label="Secrets">
       <p class="muted">Key names only: values are sealed and never returned by the API.</p>
       <Loading q={q}>
         {(d) => (
-          <table>
-            <caption>Secrets</caption>
-            <thead>
-              <tr>
-                <th scope="col">Secret</th>
-                <th scope="col">Type</th>
-                <th scope="col">Keys</th>
-                <th scope="col">Labels</th>
+          <Listing caption="Secrets" columns={['Secret', 'Type', 'Keys', 'Labels']} shown={d.items.length} total={d.total}>
+            {d.items.map((s) => (
+              <tr key={`${s.namespace}/${s.name}`} data-testid="secret">
+                <th scope="row">
+                  {s.namespace}/{s.name}
+                </th>
+                <td>{SECRET_TYPES[s.type ?? ''] ?? 'Opaque'}</td>
+                <td data-testid="keys">{(s.keys ?? []).join(', ')}</td>
+                <td>
+                  <Labels labels={s.labels} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {(d.secrets ?? []).map((s) => (
-                <tr key={`${s.namespace}/${s.name}`} data-testid="secret">
-                  <th scope="row">
-                    {s.namespace}/{s.name}
-                  </th>
-                  <td>{SECRET_TYPES[s.type ?? ''] ?? 'Opaque'}</td>
-                  <td data-testid="keys">{(s.keys ?? []).join(', ')}</td>
-                  <td>
-                    <Labels labels={s.labels} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Listing>
         )}
       </Loading>
     </section>

@@ -155,6 +155,21 @@ describe('the web console', () => {
     expect(await memory.textContent()).toContain('no cluster configured');
   });
 
+  it("lists every namespace past the API's 500 a page, following the page tokens", async () => {
+    const repo = await TestRepo.create();
+    cleanups.push(() => repo.dispose());
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 520; i++)
+      files[`resources/namespaces/team-${String(i).padStart(3, '0')}.yaml`] = `kind: Namespace\nname: team-${String(i).padStart(3, '0')}\n`;
+    repo.writeAll(files);
+    await repo.commit('520 namespaces');
+    const base = await serve(repo.dir);
+    const { page, requests } = await open(base, '/?view=namespaces');
+    await expect.poll(() => page.getByTestId('namespace').count(), { timeout: 15_000 }).toBe(520);
+    expect(await page.getByTestId('namespace').last().textContent()).toContain('team-519');
+    expect(requests.filter((r) => new URL(r.url).pathname === '/v1/namespaces' && new URL(r.url).searchParams.has('pageToken')).length).toBeGreaterThan(0);
+  });
+
   it('filters by namespace, label selector and text, pages through tokens, and keeps the view in the URL', async () => {
     const { repo } = await seeded();
     const base = await serve(repo.dir);

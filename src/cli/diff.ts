@@ -16,7 +16,7 @@
 import type { Command } from 'commander';
 import { McpoError } from '../core/errors.js';
 import { errorMessage } from '../core/errors.js';
-import { BuildCache, compareModels, loadSide, requireModel, type Side, unifiedDiff } from '../plan/index.js';
+import { compareModels, openSides, requireModel, type Side, unifiedDiff } from '../plan/index.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { printDiagnostics } from './output.js';
@@ -34,10 +34,10 @@ export function registerDiff(program: Command): void {
         let to: Side;
         let result;
         try {
-          const cache = new BuildCache();
-          from = await loadSide(opts.repo, base, cache);
+          const sides = openSides(opts.repo, base, head);
+          from = await sides.base();
           const fromModel = requireModel(from);
-          to = await loadSide(opts.repo, head, cache);
+          to = await sides.head();
           const toModel = requireModel(to);
           try {
             result = compareModels({ model: fromModel, bridgeImage: from.bridgeImage }, { model: toModel, bridgeImage: to.bridgeImage });

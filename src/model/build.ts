@@ -31,7 +31,7 @@ import type {
 import { namespacedKey } from './queries.js';
 
 /** One file's parse and shape check, kept with the bytes it was made from. */
-interface FileCheck {
+export interface FileCheck {
   readonly content: Buffer;
   readonly diagnostics: readonly Diagnostic[];
   readonly declarations: readonly RawDeclaration[];
@@ -80,7 +80,8 @@ export function buildModel(
   return { model: assemble(declarations, cache), diagnostics: safe };
 }
 
-function checkFile(file: InputFile): FileCheck {
+/** Parses one file and checks each document's shape (no rules: those need every declaration). */
+export function checkFile(file: InputFile): FileCheck {
   const diagnostics: Diagnostic[] = [];
   const declarations: RawDeclaration[] = [];
   const parsed = parseYamlFile(file.path, file.content);

@@ -1,5 +1,5 @@
 /** What the CLI takes from the plan stage. */
-export { BuildCache, loadSide, requireModel, type Side } from './sides.js';
+export { openSides, requireModel, type Side, type Sides } from './sides.js';
 export { compareModels, type Comparison } from './comparison.js';
 export { unifiedDiff } from './compare.js';
 export { buildPlan, type Plan } from './plan.js';

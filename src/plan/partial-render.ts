@@ -1,8 +1,8 @@
 /**
  * Renders only what differs: on each side, the objects of the affected
  * declarations (a sub-model holding them and what they read), and the
- * kustomization.yaml files, which depend on nothing but the set of object
- * paths and so come from the layout without rendering anything.
+ * kustomization.yaml files that can differ, which depend on nothing but the
+ * set of object paths and so come from the layout without rendering anything.
  *
  * Every file given is byte-identical to the one a full render of that side
  * gives (test/plan/partial.test.ts compares both over random change sets);
@@ -12,11 +12,11 @@ import type { Model, Secret } from '../model/types.js';
 import { namespacedKey } from '../model/queries.js';
 import { renderModel } from '../render/app.js';
 import { kustomizations } from '../render/kustomization.js';
-import { objectPath, type ObjectIdentity } from '../render/layout.js';
+import { CLUSTER_DIR, KUSTOMIZATION_FILE, NAMESPACES_DIR, objectPath, type ObjectIdentity } from '../render/layout.js';
 import type { Affected } from './affected.js';
 
 export interface RenderedSide {
-  /** Path → text, for the affected objects present on this side and every kustomization.yaml. */
+  /** Path → text, for the affected objects present on this side and the kustomization.yaml files that can differ. */
   readonly files: Map<string, string>;
   /** The object each object path holds (kustomization files have none). */
   readonly objects: Map<string, ObjectIdentity>;
@@ -84,6 +84,37 @@ export function renderAffected(model: Model, bridgeImage: string, affected: Affe
     if (text === undefined) throw new Error(`partial render gave no ${path}`);
     files.set(path, text);
   }
-  for (const [path, text] of kustomizations(objectPaths(model).keys())) files.set(path, text);
+  for (const [path, text] of touchedKustomizations(model, affected)) files.set(path, text);
   return { files, objects: wanted };
+}
+
+const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/'));
+
+/**
+ * The kustomization.yaml files that can differ: a folder's list changes only
+ * when an object in it is added or removed, and such an object is affected;
+ * so the root's, the namespaces folder's, the cluster folder's and those of
+ * the folders of affected objects, from the same folders on both sides.
+ * Other folders are each represented by one object (so the folders above
+ * list them) and their own files are left out.
+ */
+function touchedKustomizations(model: Model, affected: Affected): Map<string, string> {
+  const touched = new Set([CLUSTER_DIR, NAMESPACES_DIR]);
+  for (const key of [...affected.templates.keys(), ...affected.secrets]) touched.add(`${NAMESPACES_DIR}/${key.slice(0, key.indexOf('/'))}`);
+  const paths: string[] = [];
+  const represented = new Set<string>();
+  for (const path of objectPaths(model).keys()) {
+    const dir = dirOf(path);
+    if (touched.has(dir)) paths.push(path);
+    else if (!represented.has(dir)) {
+      represented.add(dir);
+      paths.push(path);
+    }
+  }
+  const out = new Map<string, string>();
+  for (const [path, text] of kustomizations(paths)) {
+    const dir = path === KUSTOMIZATION_FILE ? '' : dirOf(path);
+    if (dir === '' || touched.has(dir)) out.set(path, text);
+  }
+  return out;
 }

@@ -1,8 +1,13 @@
 /**
- * One side of a comparison: a git revision read straight from the object
- * store (no checkout), or the working tree, with its declarations checked
- * and, when they are valid, its model and its mcpo.yaml (each side renders
- * with its own settings).
+ * The two sides of a comparison: git revisions read straight from the object
+ * store (no checkout), or the working tree, each with its declarations
+ * checked and, when they are valid, its model and its own mcpo.yaml (each
+ * side renders with its own settings).
+ *
+ * Both sides are read at once (git works in its own processes while this
+ * one parses), and they share a BuildCache: a file with the same path and
+ * bytes on both sides is parsed and checked once, and an unchanged
+ * declaration is the same object in both models.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 import { echo } from '../core/echo.js';
@@ -11,6 +16,8 @@ import { bridgeImage, readCommitRepoConfig, readRepoConfig, type RepoConfig } fr
 import { BuildCache, buildModel } from '../model/build.js';
 import type { Model } from '../model/types.js';
 import { readCommitFiles } from '../source/commit.js';
+import { ParallelChecker } from './parallel-check.js';
+import type { SourceFiles } from '../source/files.js';
 import { readWorkingTreeFiles } from '../source/working-tree.js';
 
 export interface Side {
@@ -28,31 +35,24 @@ export interface Side {
   readonly bridgeImage: string;
 }
 
-/**
- * Loads a side. Throws McpoError 'usage' (not a commit), 'invalid' (an
- * unreadable mcpo.yaml) or 'unavailable' (git fails); invalid declarations
- * are not thrown: the side comes back without a model, with its diagnostics.
- * Sides loaded with the same cache parse and check each file they share once.
- */
-export async function loadSide(repo: string, rev: string | undefined, cache?: BuildCache): Promise<Side> {
+interface Read {
+  readonly ref: string | undefined;
+  readonly sha: string | null;
+  readonly label: string;
+  readonly source: SourceFiles;
+  readonly config: RepoConfig;
+}
+
+/** Reads a side's files and settings. Throws McpoError 'usage' (not a commit), 'invalid' (mcpo.yaml) or 'unavailable' (git fails). */
+async function readSide(repo: string, rev: string | undefined): Promise<Read> {
   if (rev === undefined) {
-    const result = buildModel(await readWorkingTreeFiles(repo), cache);
-    const config = readRepoConfig(repo);
-    return { ref: undefined, sha: null, label: 'working tree', model: result.model, diagnostics: result.diagnostics, config, bridgeImage: bridgeImage(config) };
+    const source = await readWorkingTreeFiles(repo);
+    return { ref: undefined, sha: null, label: 'working tree', source, config: readRepoConfig(repo) };
   }
   try {
-    const read = await readCommitFiles(repo, rev);
-    const result = buildModel(read, cache);
-    const config = await readCommitRepoConfig(repo, read.sha);
-    return {
-      ref: rev,
-      sha: read.sha,
-      label: `${rev} (${read.sha.slice(0, 12)})`,
-      model: result.model,
-      diagnostics: result.diagnostics,
-      config,
-      bridgeImage: bridgeImage(config),
-    };
+    const source = await readCommitFiles(repo, rev);
+    const config = await readCommitRepoConfig(repo, source.sha);
+    return { ref: rev, sha: source.sha, label: `${rev} (${source.sha.slice(0, 12)})`, source, config };
   } catch (err) {
     if (err instanceof McpoError && err.kind === 'invalid') throw new McpoError('invalid', `${echo(rev)}: ${err.message}`, { hint: err.hint });
     if (err instanceof McpoError && err.kind === 'usage') throw err;
@@ -60,10 +60,50 @@ export async function loadSide(repo: string, rev: string | undefined, cache?: Bu
   }
 }
 
+function build(read: Read, cache: BuildCache): Side {
+  const result = buildModel(read.source, cache);
+  const { ref, sha, label, config } = read;
+  return { ref, sha, label, model: result.model, diagnostics: result.diagnostics, config, bridgeImage: bridgeImage(config) };
+}
+
+export interface Sides {
+  /** The base side; its trouble (McpoError) is thrown here. */
+  base(): Promise<Side>;
+  /** The head side; its trouble is thrown here, never before base() is asked. */
+  head(): Promise<Side>;
+}
+
+/**
+ * Starts reading both sides. Invalid declarations are not thrown: a side
+ * comes back without a model, with its diagnostics.
+ */
+export function openSides(repo: string, baseRev: string, headRev: string | undefined): Sides {
+  const cache = new BuildCache();
+  const checker = new ParallelChecker();
+  const baseRead = readSide(repo, baseRev);
+  const headRead = readSide(repo, headRev);
+  // Asked for later (or not at all when the base fails): never an unhandled rejection meanwhile.
+  headRead.catch(() => undefined);
+  baseRead.catch(() => checker.close());
+  let base: Side | undefined;
+  return {
+    base: async () => {
+      if (base) return base;
+      const read = await baseRead;
+      // Most files are the same on both sides: checking the base's on two threads checks nearly all.
+      try {
+        await checker.check(read.source.files, cache);
+      } finally {
+        checker.close();
+      }
+      return (base = build(read, cache));
+    },
+    head: async () => build(await headRead, cache),
+  };
+}
+
 /** The side's model, or the error `mcpo diff` has always given for invalid declarations. */
 export function requireModel(side: Side): Model {
   if (!side.model) throw new McpoError('invalid', `the declarations at ${side.label} are invalid; nothing to compare`, { diagnostics: side.diagnostics });
   return side.model;
 }
-
-export { BuildCache };

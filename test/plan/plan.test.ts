@@ -292,3 +292,37 @@ describe('mcpo plan: exit codes', () => {
     expect(JSON.parse(ok.stdout).head).toEqual({ ref: null, sha: null });
   });
 });
+
+describe('mcpo plan and diff of a large repository (files checked on two threads)', () => {
+  it('gives the one-template change, and the same diagnostics as mcpo validate for an invalid side', async () => {
+    const repo = await newRepo();
+    const files: Record<string, string> = { 'resources/namespaces/team-a.yaml': namespace('team-a'), 'resources/presets/small.yaml': preset('small', '100m') };
+    for (let i = 0; i < 1200; i++) files[`resources/templates/t-${i}.yaml`] = template(`server-${i}`, { replicas: 1 + (i % 3) });
+    repo.writeAll(files);
+    const base = await repo.commit('1,200 templates');
+    repo.write('resources/templates/t-600.yaml', template('server-600', { image: 'node:24-alpine3.22', replicas: 3 }));
+    const head = await repo.commit('one changed');
+    const plan = planJson([base, head, '--repo', repo.dir]);
+    expect(plan.declarations.changed.map((d) => d.name)).toEqual(['server-600']);
+    expect(plan.rollouts.map((r) => r.name)).toEqual(['server-600']);
+    // 1,200 templates of 1, 2, 3 replicas (server-600 had 1, now 3), 100m each.
+    expect(plan.totals.map((t) => [t.before.pods, t.after.pods, t.before.requests.cpu!.total, t.after.requests.cpu!.total])).toEqual([
+      [2400, 2402, '240', '240200m'],
+    ]);
+    const diff = mcpo(['diff', base, head, '--repo', repo.dir]);
+    expect(diff.code).toBe(1);
+    expect(diff.stdout.match(/^--- /gm)).toHaveLength(1);
+    expect(diff.stdout).toContain('+          image: node:24-alpine3.22\n');
+
+    for (const i of [3, 700, 1100]) repo.write(`resources/templates/t-${i}.yaml`, template(`server-${i}`).replace('image:', 'imagee:'));
+    const broken = await repo.commit('three typos');
+    const r = mcpo(['plan', broken, head, '--repo', repo.dir]);
+    expect(r.code).toBe(1);
+    repo.git('checkout', '-q', broken);
+    const validate = mcpo(['validate', '--repo', repo.dir]);
+    expect(validate.code).toBe(1);
+    const diagnostics = (text: string) => text.split('\n').filter((l) => l.startsWith('resources/'));
+    expect(diagnostics(r.stderr)).toHaveLength(3);
+    expect(diagnostics(r.stderr)).toEqual(diagnostics(validate.stderr));
+  });
+});

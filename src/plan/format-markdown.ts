@@ -74,12 +74,20 @@ function list(out: Budget, items: readonly string[], budget: number, more: strin
   }
 }
 
+/** The command that prints all of it, naming the sides by SHA (exact, and short whatever the refs were). */
 function commandLine(plan: Plan, command: 'diff' | 'plan'): string {
-  const arg = (s: string | null) => (s === null ? '' : ` ${/^[\w./@^~:-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`}`);
-  return `mcpo ${command}${arg(plan.base.ref)}${arg(plan.head.ref)}`;
+  const side = (s: Plan['base']) => (s.sha === null ? '' : ` ${s.sha}`);
+  return `mcpo ${command}${side(plan.base)}${side(plan.head)}`;
 }
 
 export function formatMarkdown(plan: Plan, limit = MAX_COMMENT_BYTES): string {
+  const body = composeMarkdown(plan, limit);
+  if (bytes(body) <= limit) return body;
+  // Every section is budgeted, so this is not reached; if it were, a short comment is still one comment.
+  return `${MARKER}\n### mcpo plan\n\nThe plan does not fit in one comment. Run \`${commandLine(plan, 'plan')}\` to read it.\n`;
+}
+
+function composeMarkdown(plan: Plan, limit: number): string {
   const out = new Budget(limit - RESERVE);
   const d = plan.declarations;
   const o = plan.objects;

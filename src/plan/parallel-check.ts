@@ -10,6 +10,7 @@
  * only who runs checkFile changes.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../core/diagnostic.js';
@@ -40,8 +41,9 @@ export class ParallelChecker {
   private worker: Worker | undefined;
 
   constructor() {
-    // Run from the TypeScript sources (tests) there is no compiled worker: everything is checked on this thread.
-    if (!existsSync(WORKER)) return;
+    // Run from the TypeScript sources (tests) there is no compiled worker, and on one core no second
+    // thread to run it: everything is checked on this thread then.
+    if (!existsSync(WORKER) || availableParallelism() < 2) return;
     this.worker = new Worker(WORKER);
     this.worker.unref();
   }

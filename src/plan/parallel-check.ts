@@ -17,6 +17,7 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import type { RawDeclaration } from '../declarations/documents.js';
 import { type BuildCache, checkFile } from '../model/build.js';
 import type { InputFile } from '../source/files.js';
+import { MAX_FILE_BYTES } from '../core/limits.js';
 
 /** Below this many files the worker is not asked: posting and cloning would cost more than it saves. */
 export const PARALLEL_MIN_FILES = 1000;
@@ -48,9 +49,14 @@ export class ParallelChecker {
     this.worker.unref();
   }
 
-  /** Fills `cache` with the checks of `files`, on this thread and the worker. Resolves once every file is in. */
-  async check(files: readonly InputFile[], cache: BuildCache): Promise<void> {
+  /**
+   * Fills `cache` with the checks of `files`, on this thread and the worker; resolves once every
+   * file is in. Should the worker fail, what is missing is checked by buildModel on this thread.
+   */
+  async check(all: readonly InputFile[], cache: BuildCache): Promise<void> {
     const worker = this.worker;
+    // Files over the limit are refused by buildModel before any parse.
+    const files = all.filter((f) => f.content.length <= MAX_FILE_BYTES);
     if (!worker || files.length < PARALLEL_MIN_FILES) return;
     const counter = new SharedArrayBuffer(4);
     const shared = new Int32Array(counter);
@@ -74,7 +80,7 @@ export class ParallelChecker {
     for (let chunk = nextChunk(shared); chunk * CHUNK_FILES < files.length; chunk = nextChunk(shared)) {
       for (const file of files.slice(chunk * CHUNK_FILES, (chunk + 1) * CHUNK_FILES)) cache.files.set(file.path, checkFile(file));
     }
-    await done;
+    await done.catch(() => this.close());
   }
 
   close(): void {

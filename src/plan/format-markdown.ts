@@ -20,7 +20,12 @@ const RESERVE = 1_024;
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
-/** Text from the repository, safe inline in Markdown and HTML (and in a table cell). */
+/**
+ * Text from the repository, safe inline in Markdown and HTML (and in a table cell): HTML
+ * metacharacters as entities; backslashes before what opens emphasis, code, links, tables,
+ * strike-through, issue references and mentions. The text never starts a line (the comment's
+ * own words or a bullet come first), so line-start markup (#, -, 1.) cannot begin there.
+ */
 export function md(text: string, max = 200): string {
   let t = escapeControl(text);
   if (t.length > max) t = `${t.slice(0, max)}…`;
@@ -29,7 +34,7 @@ export function md(text: string, max = 200): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, (c) => `\\${c}`)
+    .replace(/[\\`*_[\]|~#@]/g, (c) => `\\${c}`)
     .replace(/\r?\n/g, ' ');
 }
 

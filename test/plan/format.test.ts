@@ -65,7 +65,8 @@ describe('mcpo plan --format markdown', () => {
     const text = formatMarkdown(bigPlan(3_000, (i) => `<img src=x onerror=alert(${i})>|**é€😀**|[link](http://x)`));
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(MAX_COMMENT_BYTES);
     expect(text).not.toContain('<img');
-    expect(text).toContain('&lt;img src=x onerror=alert\\(0\\)&gt;\\|\\*\\*é€😀\\*\\*\\|\\[link\\]\\(http://x\\)');
+    expect(text).toContain('&lt;img src=x onerror=alert(0)&gt;\\|\\*\\*é€😀\\*\\*\\|\\[link\\](http://x)');
+    expect(md('see #12 and @someone, `code` ~~x~~ _y_')).toBe('see \\#12 and \\@someone, \\`code\\` \\~\\~x\\~\\~ \\_y\\_');
     expect(md('a\nb\u0007')).not.toMatch(/[\n\u0007]/);
   });
 

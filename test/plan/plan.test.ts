@@ -123,7 +123,7 @@ describe('mcpo plan: a preset change used by 3 templates', () => {
     expect(md.code).toBe(0);
     expect(md.stdout.split('\n')[0]).toBe('<!-- mcpo-plan -->');
     expect(md.stdout).toContain('| Pods that roll | 3 templates |');
-    expect(md.stdout).toContain('| team\\-a | requests.cpu | 300m | 750m |');
+    expect(md.stdout).toContain('| team-a | requests.cpu | 300m | 750m |');
     expect(md.stdout).toContain('```diff\n');
   });
 
@@ -170,9 +170,9 @@ describe('mcpo plan: a removed template', () => {
     expect(plan.warnings[0]!.message).toContain('team-a/gone');
     expect(plan.warnings[0]!.message).toContain('Deployment and Service are deleted');
     const md = mcpo(['plan', base, head, '--repo', repo.dir, '--format', 'markdown']).stdout;
-    expect(md).toContain(':warning: McpTemplate team\\-a/gone is removed');
-    expect(md).toContain('deleted Deployment team\\-a/gone');
-    expect(md).toContain('deleted Service team\\-a/gone');
+    expect(md).toContain(':warning: McpTemplate team-a/gone is removed');
+    expect(md).toContain('deleted Deployment team-a/gone');
+    expect(md).toContain('deleted Service team-a/gone');
   });
 });
 
@@ -267,7 +267,7 @@ describe('mcpo plan: exit codes', () => {
     expect(md.code).toBe(1);
     expect(md.stdout.startsWith('<!-- mcpo-plan -->\n')).toBe(true);
     expect(md.stdout).toContain('invalid');
-    expect(md.stdout).toContain('resources/templates/a\\.yaml');
+    expect(md.stdout).toContain('resources/templates/a.yaml');
     const json = mcpo(['plan', base, broken, '--repo', repo.dir, '--format', 'json']);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout).valid).toBe(false);

@@ -79,6 +79,9 @@ export class ParallelChecker {
     worker.postMessage(job);
     for (let chunk = nextChunk(shared); chunk * CHUNK_FILES < files.length; chunk = nextChunk(shared)) {
       for (const file of files.slice(chunk * CHUNK_FILES, (chunk + 1) * CHUNK_FILES)) cache.files.set(file.path, checkFile(file));
+      // Between chunks the event loop runs: the worker's results are taken in as they come, and the
+      // head's git reads go on.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     await done.catch(() => this.close());
   }

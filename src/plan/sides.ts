@@ -4,10 +4,10 @@
  * checked and, when they are valid, its model and its own mcpo.yaml (each
  * side renders with its own settings).
  *
- * Both sides are read at once (git works in its own processes while this
- * one parses), and they share a BuildCache: a file with the same path and
- * bytes on both sides is parsed and checked once, and an unchanged
- * declaration is the same object in both models.
+ * The head is read while the base is parsed, and from git it reads only the
+ * blobs the base does not hold; the sides share a BuildCache: a file with the
+ * same path and bytes on both sides is parsed and checked once, and an
+ * unchanged declaration is the same object in both models.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 import { echo } from '../core/echo.js';
@@ -15,7 +15,7 @@ import { errorMessage, McpoError } from '../core/errors.js';
 import { bridgeImage, readCommitRepoConfig, readRepoConfig, type RepoConfig } from '../declarations/repo-config.js';
 import { BuildCache, buildModel } from '../model/build.js';
 import type { Model } from '../model/types.js';
-import { readCommitFiles } from '../source/commit.js';
+import { type BlobCache, readCommitFiles } from '../source/commit.js';
 import { ParallelChecker } from './parallel-check.js';
 import type { SourceFiles } from '../source/files.js';
 import { readWorkingTreeFiles } from '../source/working-tree.js';
@@ -44,13 +44,13 @@ interface Read {
 }
 
 /** Reads a side's files and settings. Throws McpoError 'usage' (not a commit), 'invalid' (mcpo.yaml) or 'unavailable' (git fails). */
-async function readSide(repo: string, rev: string | undefined): Promise<Read> {
+async function readSide(repo: string, rev: string | undefined, blobs: BlobCache): Promise<Read> {
   if (rev === undefined) {
     const source = await readWorkingTreeFiles(repo);
     return { ref: undefined, sha: null, label: 'working tree', source, config: readRepoConfig(repo) };
   }
   try {
-    const source = await readCommitFiles(repo, rev);
+    const source = await readCommitFiles(repo, rev, undefined, blobs);
     const config = await readCommitRepoConfig(repo, source.sha);
     return { ref: rev, sha: source.sha, label: `${rev} (${source.sha.slice(0, 12)})`, source, config };
   } catch (err) {
@@ -80,8 +80,10 @@ export interface Sides {
 export function openSides(repo: string, baseRev: string, headRev: string | undefined): Sides {
   const cache = new BuildCache();
   const checker = new ParallelChecker();
-  const baseRead = readSide(repo, baseRev);
-  const headRead = readSide(repo, headRev);
+  const blobs: BlobCache = new Map();
+  const baseRead = readSide(repo, baseRev, blobs);
+  // A commit's head reads from git only the blobs the base does not have (the working tree is read at once).
+  const headRead = headRev === undefined ? readSide(repo, undefined, blobs) : baseRead.then(() => readSide(repo, headRev, blobs));
   // Asked for later (or not at all when the base fails): never an unhandled rejection meanwhile.
   headRead.catch(() => undefined);
   baseRead.catch(() => checker.close());

@@ -17,6 +17,11 @@ export default tseslint.config(
     },
   },
   {
+    // The web console runs in the browser.
+    files: ['console/src/**'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
     // Tests read rendered YAML and parsed JSON as loose data.
     files: ['test/**', 'bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

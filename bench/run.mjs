@@ -17,6 +17,8 @@
  *   4b. http      http_get_ratio, http_list_ratio: `mcpo serve --http-port` against a bare
  *                 node:http server answering the same bytes (bench/http-floor-server.mjs),
  *                 h2load --h1, 10 keep-alive connections, interleaved                  parts/http.mjs
+ *   4c. console   console_gzip_kb (JS + CSS gzipped), console_first_page_ms: the web console
+ *                 on the generated repository in headless Chromium, against the same API page  parts/console.mjs
  *   5. history    created_at_s: src/source/history.ts fileCreationTimes (in process)    parts/history.mjs
  *   6. bridge     bridge_call_ratio: tools/call through build/bridge/mcpo-bridge against
  *                 the same server over stdio; bridge_rss_*_mb; session_start_ratio:
@@ -27,9 +29,9 @@
  * Prints a table, and as its last line one JSON object with the results.
  *
  *   node bench/run.mjs [--templates N] [--runs N] [--duration 5s] [--tool h2load|ghz] [--out-base DIR]
- *                      [--parts validate,synth,plan,grpc,http,history,bridge,scaling] [--json FILE]
+ *                      [--parts validate,synth,plan,grpc,http,console,history,bridge,scaling] [--json FILE]
  *
- * --parts: default validate,synth,plan,grpc,http,history,bridge. --tool: the load generator (default h2load when
+ * --parts: default validate,synth,plan,grpc,http,console,history,bridge. --tool: the load generator (default h2load when
  * installed: Debian nghttp2-client; its client costs the 2-core machine almost no CPU, ghz's
  * dynamic-message decoding does; the http part always uses h2load --h1). --out-base: where the synth outputs are written (default:
  * /dev/shm when it exists, see outBaseDir). The bridge and scaling parts' own options are in their files.
@@ -45,6 +47,7 @@ import { join } from 'node:path';
 import { benchCacheDir, declarationPath, generateRepo } from './generate.mjs';
 import { median, round } from './lib.mjs';
 import { bridgePart } from './parts/bridge.mjs';
+import { consolePart } from './parts/console.mjs';
 import { log } from './parts/context.mjs';
 import { planPart } from './parts/plan.mjs';
 import { grpcPart, hasH2load } from './parts/grpc.mjs';
@@ -56,8 +59,8 @@ import { synthPart } from './parts/synth.mjs';
 import { validatePart } from './parts/validate.mjs';
 
 /** In the order they run. @type {import('./parts/context.mjs').Part[]} */
-const ALL_PARTS = [validatePart, synthPart, planPart, grpcPart, httpPart, historyPart, bridgePart, scalingPart];
-const DEFAULT_PARTS = 'validate,synth,plan,grpc,http,history,bridge';
+const ALL_PARTS = [validatePart, synthPart, planPart, grpcPart, httpPart, consolePart, historyPart, bridgePart, scalingPart];
+const DEFAULT_PARTS = 'validate,synth,plan,grpc,http,console,history,bridge';
 
 // ---- options ----
 const argv = process.argv.slice(2);

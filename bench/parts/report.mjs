@@ -11,6 +11,7 @@ export const TARGETS = {
   list_p99_ms: ['<=', 25],
   http_get_ratio: ['>=', 0.7],
   http_list_ratio: ['>=', 0.7],
+  console_gzip_kb: ['<=', 150],
   serve_rss_mb: ['<=', 300],
   reload_s: ['<=', 10],
   created_at_s: ['<=', 5],

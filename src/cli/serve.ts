@@ -58,6 +58,12 @@ interface ServeCliOptions {
   authTokenFile?: string;
   keepSnapshots: number;
   cacheDir?: string;
+  fetchTimeout: number;
+  gitTokenFile?: string;
+  gitCredentialsDir?: string;
+  gitUsername?: string;
+  gitSshKeyFile?: string;
+  gitKnownHostsFile?: string;
   kubeconfig?: string;
   context?: string;
   inCluster?: boolean;
@@ -114,12 +120,15 @@ export function registerServe(program: Command): void {
         'and with --http-port the same API as HTTP/JSON (the google.api.http routes of spec/service.proto, /openapi.json, /docs, /healthz, /readyz); ' +
         'follows new commits of the branch and keeps serving the last good commit when a new one is invalid',
     )
-    .option(
-      '--repo <path-or-url>',
-      'config repository: a local path (its commits are read in place; uncommitted files are not served) or a git URL (cloned into the cache and fetched)',
-      '.',
+    .addOption(
+      new Option(
+        '--repo <path-or-url>',
+        'config repository: a local path (its commits are read in place; uncommitted files are not served) or a git URL (cloned into the cache and fetched)',
+      )
+        .default('.')
+        .env('MCPO_REPO'),
     )
-    .option('--branch <branch>', 'branch to follow (default: the current branch, or the remote default branch)')
+    .addOption(new Option('--branch <branch>', 'branch to follow (default: the current branch, or the remote default branch)').env('MCPO_BRANCH'))
     .addOption(new Option('--port <port>', 'port to listen on (0 picks a free one)').default(50051).argParser(parsePort))
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .addOption(
@@ -135,13 +144,21 @@ export function registerServe(program: Command): void {
         .default([], 'none')
         .argParser(parseOrigin),
     )
-    .addOption(new Option('--poll-interval <duration>', 'how often to look for a new commit (default: 1s for a path, 30s for a URL)').argParser(parseDuration))
-    .addOption(new Option('--log-level <level>', `${LOG_LEVELS.join(' | ')}; JSON lines on stderr`).default('info').argParser(parseLogLevel))
+    .addOption(
+      new Option('--poll-interval <duration>', 'how often to look for a new commit (default: 1s for a path, 30s for a URL)')
+        .env('MCPO_POLL_INTERVAL')
+        .argParser(parseDuration),
+    )
+    .addOption(
+      new Option('--log-level <level>', `${LOG_LEVELS.join(' | ')}; JSON lines on stderr`).default('info').env('MCPO_LOG_LEVEL').argParser(parseLogLevel),
+    )
     .option('--tls-cert <file>', 'PEM certificate chain; serve TLS (with --tls-key), gRPC and HTTPS')
     .option('--tls-key <file>', 'PEM private key (with --tls-cert)')
-    .option(
-      '--auth-token-file <file>',
-      'require "authorization: Bearer <token>" with one of the tokens in this file (one per line, # comments), over gRPC and HTTP; callers without one get UNAUTHENTICATED (HTTP 401) and nothing else; health, /healthz and /readyz stay open',
+    .addOption(
+      new Option(
+        '--auth-token-file <file>',
+        'require "authorization: Bearer <token>" with one of the tokens in this file (one per line, # comments), over gRPC and HTTP; callers without one get UNAUTHENTICATED (HTTP 401) and nothing else; health, /healthz and /readyz stay open',
+      ).env('MCPO_AUTH_TOKEN_FILE'),
     )
     .addOption(
       new Option('--keep-snapshots <n>', 'how many commits page tokens can continue on').default(8).argParser((v) => {
@@ -169,6 +186,34 @@ export function registerServe(program: Command): void {
       new Option('--idle-timeout <duration>', 'close a connection that has had no call for this long').default(5 * 60_000, '5m').argParser(parseDuration),
     )
     .option('--cache-dir <dir>', 'where URL clones live (default: ${MCPO_CACHE_DIR:-~/.cache/mcp-orchestrator}/repos)')
+    .addOption(
+      new Option(
+        '--fetch-timeout <duration>',
+        'kill a fetch of a URL repository that runs longer (a first clone gets five times this); the last good commit keeps being served',
+      )
+        .default(120_000, '2m')
+        .env('MCPO_FETCH_TIMEOUT')
+        .argParser(parseDuration),
+    )
+    .addOption(
+      new Option(
+        '--git-token-file <file>',
+        'HTTPS token for the repository URL, read from this file by a git credential helper on every fetch (a rotated Secret is picked up); never on a command line or in a log',
+      ).env('MCPO_GIT_TOKEN_FILE'),
+    )
+    .addOption(
+      new Option(
+        '--git-credentials-dir <dir>',
+        'a mounted Secret: token (or username + password) for an https:// URL, ssh-privatekey + known_hosts for SSH; looked at on every fetch',
+      ).env('MCPO_GIT_CREDENTIALS_DIR'),
+    )
+    .addOption(
+      new Option('--git-username <name>', 'user name sent with the token (default x-access-token, which GitHub and GitLab take; Bitbucket: x-token-auth)').env(
+        'MCPO_GIT_USERNAME',
+      ),
+    )
+    .addOption(new Option('--git-ssh-key-file <file>', 'SSH private key for an ssh:// or git@host: repository').env('MCPO_GIT_SSH_KEY_FILE'))
+    .addOption(new Option('--git-known-hosts-file <file>', "known_hosts with the SSH server's host key (checked strictly)").env('MCPO_GIT_KNOWN_HOSTS_FILE'))
     .action(
       action(async (opts: ServeCliOptions) => {
         if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) throw new McpoError('usage', '--tls-cert and --tls-key go together');
@@ -196,6 +241,14 @@ export function registerServe(program: Command): void {
             authTokenFile: opts.authTokenFile,
             retain: opts.keepSnapshots,
             cacheDir: opts.cacheDir,
+            fetchTimeoutMs: opts.fetchTimeout,
+            gitCredentials: {
+              dir: opts.gitCredentialsDir,
+              tokenFile: opts.gitTokenFile,
+              username: opts.gitUsername,
+              sshKeyFile: opts.gitSshKeyFile,
+              knownHostsFile: opts.gitKnownHostsFile,
+            },
             limits: { maxConcurrentStreams: opts.maxConcurrentStreams, idleTimeoutMs: opts.idleTimeout },
           });
         } catch (err) {

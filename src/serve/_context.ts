@@ -5,7 +5,7 @@
  */
 import { canonicalPath } from '../core/repository.js';
 import type { KindName } from '../core/kinds.js';
-import { cutPage, type ListRequest, matchesLabels, type Page, startPage } from './pagination.js';
+import { cutPage, decodePageToken, type ListRequest, matchesLabels, type Page, startPage } from './pagination.js';
 import type { Snapshot, SnapshotStore } from './snapshot.js';
 import { McpoError } from '../core/errors.js';
 import { CommitError } from './status.js';
@@ -21,7 +21,29 @@ export class CallContext {
    */
   fromCommit = false;
 
+  /** The snapshot loaded on demand for this call's page token (held here so no swap can drop it mid-call). */
+  private tokenSnapshot: Snapshot | undefined;
+
   constructor(readonly store: SnapshotStore) {}
+
+  /**
+   * Before a handler runs: when the request carries a page token naming a
+   * commit the store does not hold (another replica issued it), has the store
+   * load it if the followed branch contains it. Anything wrong with the token
+   * is left to the handler, which refuses it as usual.
+   */
+  async holdTokenCommit(request: unknown): Promise<void> {
+    const text = (request as { page_token?: unknown } | null | undefined)?.page_token;
+    if (typeof text !== 'string' || text === '' || !this.store.loadMissing) return;
+    let sha: string;
+    try {
+      sha = decodePageToken(text).sha;
+    } catch {
+      return;
+    }
+    if (sha === '' || this.store.get(sha)) return;
+    this.tokenSnapshot = await this.store.loadMissing(sha);
+  }
 
   /** The current snapshot; UNAVAILABLE when no commit has loaded yet. */
   snapshot(): Snapshot {
@@ -37,6 +59,7 @@ export class CallContext {
           { diagnostics: failure.diagnostics },
         );
       }
+      if (this.store.sourceError) throw new McpoError('unavailable', `the repository cannot be read, so nothing is served yet: ${this.store.sourceError}`);
       throw new McpoError('unavailable', 'the repository is still loading; retry shortly');
     }
     this.sha = snapshot.sha;
@@ -54,7 +77,7 @@ export class CallContext {
   /** A retained snapshot (for a page token), or the current one when `sha` is undefined. */
   snapshotAt(sha: string | undefined): Snapshot {
     if (sha === undefined) return this.snapshot();
-    const snapshot = this.store.get(sha);
+    const snapshot = this.store.get(sha) ?? (this.tokenSnapshot?.sha === sha ? this.tokenSnapshot : undefined);
     if (!snapshot) {
       throw new McpoError(
         'precondition',
@@ -126,6 +149,7 @@ export type Handlers = Record<string, Handler>;
 export async function dispatch(handlers: Handlers, method: string, request: unknown, ctx: CallContext): Promise<unknown> {
   const handler = handlers[method] as ((req: unknown, ctx: CallContext) => unknown) | undefined;
   if (!handler) throw new McpoError('unimplemented', `${method} is not implemented by this server`);
+  await ctx.holdTokenCommit(request);
   return handler(request, ctx);
 }
 

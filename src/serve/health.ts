@@ -55,11 +55,13 @@ export class ServeHealth {
 
 export interface SourceWatchOptions {
   log: Logger;
-  /** First repeat of the failure log (default 1 min); doubles up to maxLogIntervalMs (default 1 h). */
+  /** First repeat of the failure log (default 1 min); doubles up to maxLogIntervalMs (default 15 min). */
   logIntervalMs?: number;
   maxLogIntervalMs?: number;
-  /** After each change between readable and failing. */
+  /** After each change between readable and failing, and of the reason while failing. */
   onChange: () => void;
+  /** The commit served now, for the log (none: nothing is served). */
+  serving?: () => string | undefined;
 }
 
 /**
@@ -77,7 +79,7 @@ export class SourceWatch {
 
   constructor(private readonly opts: SourceWatchOptions) {
     this.firstInterval = opts.logIntervalMs ?? 60_000;
-    this.maxInterval = opts.maxLogIntervalMs ?? 3_600_000;
+    this.maxInterval = opts.maxLogIntervalMs ?? 15 * 60_000;
     this.interval = this.firstInterval;
   }
 
@@ -85,17 +87,33 @@ export class SourceWatch {
     return this.failingSince !== undefined;
   }
 
+  /** Why the branch cannot be read (escaped, bounded), while it cannot. */
+  get reason(): string | undefined {
+    return this.failingSince === undefined ? undefined : this.lastError;
+  }
+
+  private lastError: string | undefined;
+
   failed(err: Error): void {
     const now = Date.now();
     this.failures++;
     const error = echo(err.message, 1000);
+    const changed = error !== this.lastError;
+    this.lastError = error;
     if (this.failingSince === undefined) {
       this.failingSince = now;
       this.nextLogAt = now + this.interval;
-      this.opts.log.warn('cannot read the followed branch; still serving the last good commit, health mcpo.reload NOT_SERVING', { error });
+      const serving = this.opts.serving?.() ?? null;
+      this.opts.log.warn(
+        serving
+          ? 'cannot read the followed branch; still serving the last good commit, health mcpo.reload NOT_SERVING'
+          : 'cannot read the followed branch; nothing to serve until it can be read, health NOT_SERVING',
+        { error, serving },
+      );
       this.opts.onChange();
       return;
     }
+    if (changed) this.opts.onChange();
     if (now >= this.nextLogAt) {
       this.interval = Math.min(this.interval * 2, this.maxInterval);
       this.nextLogAt = now + this.interval;
@@ -107,6 +125,7 @@ export class SourceWatch {
     if (this.failingSince === undefined) return;
     this.opts.log.info('the followed branch can be read again', { failedForMs: Date.now() - this.failingSince, failedPolls: this.failures });
     this.failingSince = undefined;
+    this.lastError = undefined;
     this.failures = 0;
     this.interval = this.firstInterval;
     this.opts.onChange();

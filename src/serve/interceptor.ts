@@ -25,6 +25,8 @@ import { asciiHeader, statusMessage, toStatus } from './status.js';
 
 export const COMMIT_HEADER = 'x-mcpo-commit';
 export const RELOAD_ERROR_HEADER = 'x-mcpo-reload-error';
+/** Why the followed branch cannot be read (a fetch failed), while it cannot: the answer may be from an older commit. */
+export const SOURCE_ERROR_HEADER = 'x-mcpo-source-error';
 export const UNAUTHENTICATED_MESSAGE = 'missing or invalid bearer token: send the metadata "authorization: Bearer <token>"';
 export { MAX_STATUS_CHARS } from './status.js';
 
@@ -69,6 +71,7 @@ export function commitHeaders<T extends Record<string, string | number>>(commit:
   if (commit) headers[COMMIT_HEADER] = commit;
   const failure = store.failure();
   if (failure) headers[RELOAD_ERROR_HEADER] = reloadErrorHeader(failure);
+  if (store.sourceError) headers[SOURCE_ERROR_HEADER] = asciiHeader(store.sourceError);
   return out;
 }
 

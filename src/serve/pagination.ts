@@ -6,10 +6,12 @@
  * of the method and its filters. The next page is cut from the same
  * snapshot (kept while the server retains it), so one listing never mixes
  * two commits even when a new commit is served meanwhile. A token used with
- * other filters is INVALID_ARGUMENT; a token whose snapshot is no longer
- * retained is FAILED_PRECONDITION ("restart the listing"). Tokens carry no
- * secret and no server state: a restarted server serving the same commit
- * continues a listing.
+ * other filters is INVALID_ARGUMENT. A token whose commit this server does
+ * not hold is loaded on demand when the followed branch contains it
+ * (on-demand.ts: another replica issued it, or it was dropped from the
+ * retained ones), else FAILED_PRECONDITION ("restart the listing"). Tokens
+ * carry no secret and no server state: another replica, or a restarted
+ * server, continues a listing.
  */
 import { createHash } from 'node:crypto';
 import { McpoError } from '../core/errors.js';

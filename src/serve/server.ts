@@ -15,7 +15,9 @@
  * - every orchestrator answer's initial metadata (authenticated callers
  *   only): `x-mcpo-commit` (the commit the answer came from) and, while the
  *   newest commit of the branch failed to load, `x-mcpo-reload-error`
- *   ("<sha>: N error(s); first: file:line:col: ...");
+ *   ("<sha>: N error(s); first: file:line:col: ..."), and while the branch
+ *   cannot be read (a failed fetch, a rejected credential),
+ *   `x-mcpo-source-error` (why);
  * - health: "" and the service name are SERVING once a commit is loaded
  *   (NOT_SERVING before, and while shutting down); "mcpo.reload" is
  *   NOT_SERVING while the newest commit failed to load or the followed
@@ -27,7 +29,7 @@
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import protobuf from 'protobufjs';
 import type { Diagnostic } from '../core/diagnostic.js';
-import { RepoFollower } from '../source/follow.js';
+import { type GitCredentials, RepoFollower } from '../source/follow.js';
 import { importName, loadSpec, SERVICE_NAME, specDir } from '../spec/proto.js';
 import { BearerAuth } from './auth.js';
 import type { Handlers } from './_context.js';
@@ -41,8 +43,10 @@ import { defaultWorkerScript, ModelBuilder } from './model-builder.js';
 import { namespaceHandlers } from './namespaces.js';
 import { presetHandlers } from './presets.js';
 import { addReflection, loadReflectionRoot, REFLECTION_VERSIONS } from './reflection.js';
+import { OnDemandLoader } from './on-demand.js';
 import { Reloader, type RetryPolicy } from './reloader.js';
 import { secretHandlers } from './secrets.js';
+import { servingStatusHandlers } from './serving-status.js';
 import { protoServiceDefinition } from './service.js';
 import { type Snapshot, SnapshotStore } from './snapshot.js';
 import { templateHandlers } from './templates.js';
@@ -84,6 +88,10 @@ export interface ServeOptions {
   authTokens?: readonly string[];
   /** Where URL clones are cached. */
   cacheDir?: string;
+  /** How a URL repository is authenticated to (token file, SSH key and known_hosts). */
+  gitCredentials?: GitCredentials;
+  /** A clone or fetch running longer is killed (default 2 min; a first clone gets five times this). */
+  fetchTimeoutMs?: number;
   /** Cluster access for McpServer calls (src/cluster); UNAVAILABLE without. */
   cluster?: ClusterReader;
   /** How many snapshots page tokens can continue on (default 8). */
@@ -151,17 +159,41 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const auth = opts.authTokenFile ? BearerAuth.fromFile(opts.authTokenFile) : opts.authTokens?.length ? new BearerAuth(opts.authTokens) : undefined;
   const credentials = serverCredentials(opts.tlsCertFile, opts.tlsKeyFile);
   const store = new SnapshotStore(opts.retain ?? 8);
-  const follower = new RepoFollower({ source: opts.repo, branch: opts.branch, pollIntervalMs: opts.pollIntervalMs, cacheDir: opts.cacheDir });
+  const follower = new RepoFollower({
+    source: opts.repo,
+    branch: opts.branch,
+    pollIntervalMs: opts.pollIntervalMs,
+    cacheDir: opts.cacheDir,
+    fetchTimeoutMs: opts.fetchTimeoutMs,
+    credentials: opts.gitCredentials,
+  });
   const repoDir = await follower.prepare();
   const builder = new ModelBuilder(opts.buildWorker === undefined ? defaultWorkerScript() : opts.buildWorker);
-  log.info('following repository', { repo: follower.description, ref: follower.followedRef, dir: repoDir, buildThread: builder.threaded });
+  const c = opts.gitCredentials;
+  log.info('following repository', {
+    repo: follower.description,
+    ref: follower.followedRef,
+    dir: repoDir,
+    buildThread: builder.threaded,
+    // Which files, never what is in them.
+    ...(c?.dir && { gitCredentialsDir: c.dir }),
+    ...(c?.tokenFile && { gitTokenFile: c.tokenFile, gitUsername: c.username || 'x-access-token' }),
+    ...(c?.sshKeyFile && { gitSshKeyFile: c.sshKeyFile }),
+    ...(c?.knownHostsFile && { gitKnownHostsFile: c.knownHostsFile }),
+  });
+  const plainHttp = /^http:\/\/([^/@]*@)?([^/:]+|\[[^\]]+\])/i.exec(opts.repo);
+  if ((c?.tokenFile || c?.dir) && plainHttp && !isLoopback(plainHttp[2]!)) {
+    log.warn('the repository URL is http://, not https://: a token would cross the network in the clear', { repo: follower.description });
+  }
 
   let stopping = false;
   const health = new ServeHealth(SERVICE_NAME);
-  const source = new SourceWatch({ log, logIntervalMs: opts.sourceLogIntervalMs, onChange: () => updateHealth() });
+  const source = new SourceWatch({ log, logIntervalMs: opts.sourceLogIntervalMs, onChange: () => updateHealth(), serving: () => store.current()?.sha });
   const waiters = new Set<() => void>();
-  const updateHealth = (): void =>
+  const updateHealth = (): void => {
+    store.sourceError = source.reason;
     health.update({ stopping, loaded: store.current() !== undefined, reloadFailed: store.failure() !== undefined, sourceFailing: source.failing });
+  };
   const reloader = new Reloader({
     repoDir,
     store,
@@ -174,7 +206,19 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     },
   });
 
-  const handlers: Handlers = { ...templateHandlers, ...presetHandlers, ...namespaceHandlers, ...secretHandlers, ...mcpServerHandlers(opts.cluster) };
+  // Page tokens of other replicas: their commits load on demand, with a builder of their own.
+  const tokenBuilder = new ModelBuilder(opts.buildWorker === undefined ? defaultWorkerScript() : opts.buildWorker);
+  const onDemand = new OnDemandLoader({ store, builder: tokenBuilder, repoDir, reachable: (sha) => follower.reachable(sha), log });
+  store.loadMissing = (sha) => onDemand.load(sha);
+
+  const handlers: Handlers = {
+    ...templateHandlers,
+    ...presetHandlers,
+    ...namespaceHandlers,
+    ...secretHandlers,
+    ...mcpServerHandlers(opts.cluster),
+    ...servingStatusHandlers,
+  };
   const service = loadSpec().lookupService(SERVICE_NAME);
   const server = createGrpcServer(opts.limits, [createInterceptor({ store, log, auth, serviceName: SERVICE_NAME })]);
   server.addService(
@@ -226,8 +270,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       }
     }
   } catch (err) {
+    onDemand.stop();
     await reloader.stop();
-    await builder.close();
+    await Promise.all([builder.close(), tokenBuilder.close()]);
     server.forceShutdown();
     throw err;
   }
@@ -267,8 +312,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         follower.stop();
         updateHealth();
         await Promise.all([shutdown(server, graceMs, log), gateway?.stop(graceMs)]);
+        onDemand.stop();
         await reloader.stop();
-        await builder.close();
+        await Promise.all([builder.close(), tokenBuilder.close()]);
         log.info('stopped');
       })();
       return stopped;

@@ -261,6 +261,10 @@ export class SnapshotStore {
   private currentSnapshot: Snapshot | undefined;
   private readonly retained = new Map<string, Snapshot>();
   private lastFailure: ReloadFailure | undefined;
+  /** Why the followed branch cannot be read now (health.ts SourceWatch), while it cannot. */
+  sourceError: string | undefined;
+  /** Loads a commit the store does not hold, for a page token (on-demand.ts); none: such tokens are refused. */
+  loadMissing: ((sha: string) => Promise<Snapshot | undefined>) | undefined;
 
   constructor(readonly retain = 8) {
     if (retain < 1) throw new Error('retain must be at least 1');
@@ -272,7 +276,18 @@ export class SnapshotStore {
 
   /** A retained snapshot by commit SHA (the current one included). */
   get(sha: string): Snapshot | undefined {
-    return this.retained.get(sha);
+    return this.retained.get(sha) ?? (this.currentSnapshot?.sha === sha ? this.currentSnapshot : undefined);
+  }
+
+  /**
+   * Keeps `snapshot` for page tokens without serving it (a commit loaded on
+   * demand for a token another replica issued); the oldest retained one goes
+   * first, never the current one.
+   */
+  adopt(snapshot: Snapshot): void {
+    if (this.retained.has(snapshot.sha)) return;
+    this.retained.set(snapshot.sha, snapshot);
+    this.evict();
   }
 
   /** The latest commit's failure, while it is newer than the current snapshot. */
@@ -288,12 +303,16 @@ export class SnapshotStore {
   swap(snapshot: Snapshot): void {
     this.retained.delete(snapshot.sha);
     this.retained.set(snapshot.sha, snapshot);
-    while (this.retained.size > this.retain) {
-      const oldest = this.retained.keys().next().value as string;
-      this.retained.delete(oldest);
-    }
     this.currentSnapshot = snapshot;
+    this.evict();
     this.lastFailure = undefined;
+  }
+
+  private evict(): void {
+    for (const sha of this.retained.keys()) {
+      if (this.retained.size <= this.retain) break;
+      if (sha !== this.currentSnapshot?.sha) this.retained.delete(sha);
+    }
   }
 
   fail(failure: ReloadFailure): void {

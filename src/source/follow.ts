@@ -11,13 +11,14 @@
  * Nothing here reads files of a commit: callers get a SHA and read it with
  * readCommitFiles(), so a half-written work tree is never seen.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { gitFor, resolveCommit, runGit } from './git.js';
+import { dirname, join, resolve } from 'node:path';
+import { gitFor, type RemoteGitOptions, resolveCommit, runGit, runGitRemote } from './git.js';
 import { echo } from '../core/echo.js';
 import { errorMessage, McpoError } from '../core/errors.js';
+import { readFileBounded } from './read-bounded.js';
 
 export interface FollowOptions {
   /** A local repository path, or a git URL (https://, ssh://, file://, git@host:path). */
@@ -28,6 +29,30 @@ export interface FollowOptions {
   pollIntervalMs?: number;
   /** Where URL clones live; `${MCPO_CACHE_DIR:-~/.cache/mcp-orchestrator}/repos` by default. */
   cacheDir?: string;
+  /** A clone or fetch that takes longer is killed (default 2 min; a first clone gets five times this). */
+  fetchTimeoutMs?: number;
+  /** Shortest time between two fetches made for reachable() (default 2 s). */
+  minFetchIntervalMs?: number;
+  /** How clones and fetches authenticate (files, read by git on each fetch: a rotated Secret is picked up). */
+  credentials?: GitCredentials;
+}
+
+export interface GitCredentials {
+  /**
+   * A mounted Secret's directory, looked at on each fetch: `token` (or
+   * `password`, with `username`, as in a kubernetes.io/basic-auth Secret) for
+   * an https:// URL; `ssh-privatekey` (kubernetes.io/ssh-auth) and
+   * `known_hosts` for an SSH URL. The files given one by one below win.
+   */
+  dir?: string;
+  /** HTTPS: a file holding the token, handed to git by a credential helper (never on a command line or in the environment). */
+  tokenFile?: string;
+  /** The user name sent with the token (default x-access-token; GitLab takes any, Bitbucket wants x-token-auth). */
+  username?: string;
+  /** SSH: the private key file. */
+  sshKeyFile?: string;
+  /** SSH: known_hosts for the server; the host key must be in it (StrictHostKeyChecking=yes). */
+  knownHostsFile?: string;
 }
 
 export type CommitListener = (sha: string) => void;
@@ -65,6 +90,10 @@ export class RepoFollower {
   private stopped = false;
   private onReadable: ReadableListener | undefined;
   private readonly intervalMs: number;
+  private fetching: Promise<void> | undefined;
+  private lastOnDemandFetch = 0;
+  /** Kills clones and fetches under way when following stops. */
+  private remoteAbort = new AbortController();
 
   constructor(private readonly opts: FollowOptions) {
     this.remote = isRemoteSource(opts.source);
@@ -87,14 +116,22 @@ export class RepoFollower {
     return this.remote ? redactUrl(this.opts.source) : resolve(this.opts.source);
   }
 
-  /** Clones (URL) or checks (path) the repository; resolves with the directory to read commits from. */
+  /**
+   * Checks the options and the repository (path) or the clone's place in the
+   * cache (URL); resolves with the directory to read commits from. A URL is
+   * cloned by the first head() (and again by each poll until it succeeds),
+   * so a remote that cannot be reached yet does not stop a server starting.
+   */
   async prepare(): Promise<string> {
     if (this.dir) return this.dir;
     const branch = this.opts.branch;
     if (branch !== undefined && !isSafeBranch(branch)) throw new McpoError('usage', `invalid branch name: ${echo(branch)}`);
+    if (this.opts.credentials?.tokenFile && !/^https?:\/\//i.test(this.opts.source)) {
+      throw new McpoError('usage', 'a git token file is for an https:// repository URL', { hint: 'for ssh:// or git@host: URLs, give an SSH key file' });
+    }
     if (this.remote) {
-      this.dir = await this.cloneOrReuse();
-      this.ref = branch ? `refs/heads/${branch}` : ((await symbolicHead(this.dir)) ?? 'refs/mcpo/HEAD');
+      this.dir = await this.cloneDir();
+      if (branch) this.ref = `refs/heads/${branch}`;
     } else {
       const dir = resolve(this.opts.source);
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new McpoError('usage', `not a directory: ${dir}`);
@@ -112,7 +149,7 @@ export class RepoFollower {
   /** The commit the followed branch points at now (after a fetch, for a URL). */
   async head(fetch = true): Promise<string> {
     const dir = await this.prepare();
-    if (this.remote && fetch) await this.fetch();
+    if (this.remote && !(await this.ensureClone()) && fetch) await this.fetch();
     const sha = await resolveCommit(dir, this.followedRef);
     if (!sha) throw new McpoError('unavailable', `${this.description}: ${this.followedRef} does not point at a commit`);
     return sha;
@@ -127,6 +164,7 @@ export class RepoFollower {
   start(onCommit: CommitListener, onError: ErrorListener, known?: string, onReadable?: ReadableListener): void {
     this.last = known;
     this.stopped = false;
+    if (this.remoteAbort.signal.aborted) this.remoteAbort = new AbortController();
     this.onReadable = onReadable;
     const tick = (): void => {
       if (this.stopped) return;
@@ -140,6 +178,7 @@ export class RepoFollower {
 
   stop(): void {
     this.stopped = true;
+    this.remoteAbort.abort();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     for (const w of this.watchers) w.close();
@@ -201,7 +240,8 @@ export class RepoFollower {
     }
   }
 
-  private async cloneOrReuse(): Promise<string> {
+  /** Where the clone of the URL lives in the cache; refuses a cache entry of another repository. */
+  private async cloneDir(): Promise<string> {
     const root = join(this.opts.cacheDir ?? join(defaultCacheDir(), 'repos'));
     mkdirSync(root, { recursive: true });
     const key = createHash('sha256')
@@ -215,29 +255,188 @@ export class RepoFollower {
         const url = (await gitFor(dir).raw(['config', '--get', 'remote.origin.url'])).trim();
         if (url === this.opts.source) return dir;
       } catch {
-        // Not a usable clone: clone again below.
+        // Not a usable clone: refused below.
       }
       throw new McpoError('precondition', `cache dir ${dir} holds another repository`, { hint: 'remove it' });
-    }
-    const args = ['clone', '--bare', '--single-branch', '--quiet'];
-    if (this.opts.branch) args.push('--branch', this.opts.branch);
-    args.push('--', this.opts.source, dir);
-    try {
-      await runGit(root, args);
-    } catch (err) {
-      throw new McpoError('unavailable', `cannot clone ${redactUrl(this.opts.source)}: ${redactUrl(errorMessage(err))}`);
     }
     return dir;
   }
 
-  private async fetch(): Promise<void> {
+  /**
+   * Clones the URL into the cache when it is not there yet (into a temporary
+   * name renamed at the end, so a clone cut short is never taken for one);
+   * resolves true when it cloned just now.
+   */
+  private async ensureClone(): Promise<boolean> {
+    const dir = this.repoDir;
+    let cloned = false;
+    if (!existsSync(join(dir, 'HEAD'))) {
+      const partial = `${dir}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
+      const args = ['clone', '--bare', '--single-branch', '--quiet'];
+      if (this.opts.branch) args.push('--branch', this.opts.branch);
+      args.push('--', this.opts.source, partial);
+      try {
+        await runGitRemote(dirname(dir), args, this.remoteOptions(5));
+        renameSync(partial, dir);
+      } catch (err) {
+        rmSync(partial, { recursive: true, force: true });
+        throw new McpoError('unavailable', `cannot clone ${redactUrl(this.opts.source)}: ${redactUrl(errorMessage(err))}`);
+      }
+      cloned = true;
+    }
+    this.ref ??= (await symbolicHead(dir)) ?? 'refs/mcpo/HEAD';
+    return cloned;
+  }
+
+  /** Timeout (times `scale` for a clone) and credentials of a command that talks to the remote. */
+  private remoteOptions(scale = 1): RemoteGitOptions {
+    return {
+      timeoutMs: (this.opts.fetchTimeoutMs ?? 120_000) * scale,
+      signal: this.remoteAbort.signal,
+      ...credentialOptions(this.opts.source, this.opts.credentials),
+    };
+  }
+
+  /**
+   * True when `sha` names a commit the followed branch contains (the branch
+   * tip or one of its ancestors). For a URL whose clone lacks it, the branch
+   * is fetched first — the followed refspec, never the object `sha` names
+   * (a page token is untrusted) — at most once per `minFetchIntervalMs`
+   * (default 2 s) for these checks; polls do not count.
+   */
+  async reachable(sha: string): Promise<boolean> {
+    if (!FULL_SHA.test(sha)) return false;
+    const dir = await this.prepare();
+    if (this.remote) await this.ensureClone();
+    const onBranch = async (): Promise<boolean> => (await hasCommit(dir, sha)) && (await isAncestor(dir, sha, this.followedRef));
+    if (await onBranch()) return true;
+    if (!this.remote) return false;
+    const now = Date.now();
+    if (now - this.lastOnDemandFetch < (this.opts.minFetchIntervalMs ?? 2000)) {
+      // Within the interval: a fetch under way may still bring it.
+      if (!this.fetching) return false;
+      await this.fetching.catch(() => undefined);
+      return onBranch();
+    }
+    this.lastOnDemandFetch = now;
+    await this.fetch();
+    return onBranch();
+  }
+
+  /** One fetch at a time: a poll and an on-demand check share the one under way. */
+  private fetch(): Promise<void> {
+    this.fetching ??= this.fetchNow().finally(() => {
+      this.fetching = undefined;
+    });
+    return this.fetching;
+  }
+
+  private async fetchNow(): Promise<void> {
     const ref = this.followedRef;
     const refspec = ref.startsWith('refs/heads/') ? `+${ref}:${ref}` : '+HEAD:refs/mcpo/HEAD';
     try {
-      await runGit(this.repoDir, ['fetch', '--quiet', '--no-tags', 'origin', refspec]);
+      await runGitRemote(this.repoDir, ['fetch', '--quiet', '--no-tags', 'origin', refspec], this.remoteOptions());
     } catch (err) {
       throw new McpoError('unavailable', `fetch from ${redactUrl(this.opts.source)} failed: ${redactUrl(errorMessage(err))}`);
     }
+  }
+}
+
+/**
+ * The credential helper: answers `get` for the remote's own host only (a
+ * redirect elsewhere gets nothing) with the user name and the token read from
+ * the file at that moment. The file's path and the host come in the
+ * environment; the token travels from the file through `tr` into git's pipe,
+ * so it is in no process's arguments or environment. `credential.helper=`
+ * first drops any helper configured elsewhere.
+ */
+const CREDENTIAL_HELPER =
+  '!f() { test "$1" = get || exit 0; host=; while IFS= read -r line && test -n "$line"; do case "$line" in host=*) host=${line#host=};; esac; done; ' +
+  'test "$host" = "$MCPO_GIT_HOST" || exit 0; printf "username=%s\\n" "$MCPO_GIT_USERNAME"; printf "password=%s\\n" "$(tr -d "\\r\\n" < "$MCPO_GIT_TOKEN_FILE")"; }; f';
+
+/** Shell-quoted for GIT_SSH_COMMAND (which git runs through the shell). */
+function shellQuoted(path: string): string {
+  return `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+function readableFile(what: string, path: string): string {
+  const full = resolve(path);
+  try {
+    accessSync(full, constants.R_OK);
+    if (!statSync(full).isFile()) throw new Error('not a file');
+  } catch (err) {
+    throw new McpoError('unavailable', `${what} ${echo(full)} cannot be read: ${echo(errorMessage(err), 200)}`, {
+      hint: 'check the Secret is mounted there and readable by the server',
+    });
+  }
+  return full;
+}
+
+/** The git config and environment of a clone or fetch with these credentials (checked each time: a Secret can be mounted late). */
+export function credentialOptions(source: string, creds: GitCredentials | undefined): Pick<RemoteGitOptions, 'config' | 'env'> {
+  const config: string[] = [];
+  const env: Record<string, string> = {};
+  creds = creds?.dir ? { ...fromDirectory(source, creds.dir), ...definedOnly(creds) } : creds;
+  if (creds?.tokenFile) {
+    const host = URL.canParse(source) ? new URL(source).host : '';
+    if (!host) throw new McpoError('usage', 'a git token file needs an https:// repository URL');
+    config.push('credential.helper=', `credential.helper=${CREDENTIAL_HELPER}`);
+    env.MCPO_GIT_TOKEN_FILE = readableFile('git token file', creds.tokenFile);
+    env.MCPO_GIT_USERNAME = creds.username || 'x-access-token';
+    env.MCPO_GIT_HOST = host;
+  }
+  if (creds?.sshKeyFile || creds?.knownHostsFile) {
+    const ssh = ['ssh', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=30', '-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=4'];
+    if (creds.sshKeyFile) ssh.push('-o', 'IdentitiesOnly=yes', '-i', shellQuoted(readableFile('ssh key file', creds.sshKeyFile)));
+    if (creds.knownHostsFile) {
+      ssh.push('-o', `UserKnownHostsFile=${shellQuoted(readableFile('known_hosts file', creds.knownHostsFile))}`, '-o', 'StrictHostKeyChecking=yes');
+    }
+    env.GIT_SSH_COMMAND = ssh.join(' ');
+  }
+  return { config, env };
+}
+
+function definedOnly(creds: GitCredentials): GitCredentials {
+  return Object.fromEntries(Object.entries(creds).filter(([, v]) => v !== undefined && v !== '')) as GitCredentials;
+}
+
+/** The credential files a Secret directory holds for this URL's scheme. */
+function fromDirectory(source: string, dir: string): GitCredentials {
+  const file = (name: string): string | undefined => (existsSync(join(dir, name)) ? join(dir, name) : undefined);
+  if (/^https?:\/\//i.test(source)) {
+    const tokenFile = file('token') ?? file('password');
+    const usernameFile = file('username');
+    let username: string | undefined;
+    if (usernameFile) {
+      const read = readFileBounded(usernameFile, 256);
+      username = read.ok ? read.content.toString('utf8').trim() : undefined;
+      if (username !== undefined && !/^[A-Za-z0-9._@+-]+$/.test(username)) {
+        throw new McpoError('usage', `${usernameFile}: the user name may only hold letters, digits and . _ @ + -`);
+      }
+    }
+    return { tokenFile, username };
+  }
+  return { sshKeyFile: file('ssh-privatekey'), knownHostsFile: file('known_hosts') };
+}
+
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+async function hasCommit(dir: string, sha: string): Promise<boolean> {
+  try {
+    await runGit(dir, ['cat-file', '-e', `${sha}^{commit}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `git merge-base --is-ancestor`: exit 0 yes, 1 no; anything else (a missing ref) is no too. */
+async function isAncestor(dir: string, sha: string, ref: string): Promise<boolean> {
+  try {
+    await runGit(dir, ['merge-base', '--is-ancestor', sha, ref]);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -59,9 +59,25 @@ export function gitFor(baseDir: string, signal?: AbortSignal): SimpleGit {
   return simpleGit({ baseDir, config: ['core.quotePath=false'], trimmed: false, maxConcurrentProcesses: 4, ...(signal ? { abort: signal } : {}) }).env(env);
 }
 
+/** The git subcommand of `args` (past any `-c key=value`). */
+function commandOf(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '-c') i++;
+    else return args[i]!;
+  }
+  return '';
+}
+
+/** What git says after every failed ssh transport, which would push the reason (ssh's line) out of the message. */
+const REMOTE_BOILERPLATE = /^(Please make sure you have the correct access rights|and the repository exists\.)$/;
+
 /** A git command that failed: the repository cannot be read as asked, now. */
 function gitFailed(args: readonly string[], exitCode: number | null, stderr: string): McpoError {
-  return new McpoError('unavailable', `git ${args[0] ?? ''} failed (exit ${exitCode ?? 'signal'}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`, {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !REMOTE_BOILERPLATE.test(l));
+  return new McpoError('unavailable', `git ${commandOf(args)} failed (exit ${exitCode ?? 'signal'}): ${lines.slice(-3).join(' | ')}`, {
     cause: { args, exitCode, stderr },
   });
 }
@@ -75,12 +91,71 @@ function gitFailed(args: readonly string[], exitCode: number | null, stderr: str
  * that simple-git's guard refuses.
  */
 export function runGit(repoDir: string, args: readonly string[], input?: string | Buffer, signal?: AbortSignal): Promise<Buffer> {
+  return spawnGit(repoDir, args, { input, signal });
+}
+
+export interface RemoteGitOptions {
+  /** Hard limit: the git process group (git, git-remote-https, ssh) is killed after this. */
+  timeoutMs: number;
+  /** Extra `-c key=value` for this command (credential helper, low-speed limits). */
+  config?: readonly string[];
+  /** Extra environment (credential file paths, GIT_SSH_COMMAND). */
+  env?: Record<string, string>;
+  /** Kills the process group (the server stopping). */
+  signal?: AbortSignal;
+}
+
+/** A transfer slower than 1 KiB/s for 30 s is aborted by git itself (HTTP); the hard timeout covers the rest (SSH, a silent server). */
+const LOW_SPEED = ['http.lowSpeedLimit=1024', 'http.lowSpeedTime=30'];
+
+/**
+ * A git command that talks to a remote (clone, fetch): run in a process
+ * group of its own, so the hard timeout kills its helpers too (a hung
+ * git-remote-https or ssh would otherwise outlive git), with the low-speed
+ * limits on. Rejects `unavailable` on timeout.
+ */
+export function runGitRemote(repoDir: string, args: readonly string[], opts: RemoteGitOptions): Promise<Buffer> {
+  const config = [...LOW_SPEED, ...(opts.config ?? [])].flatMap((c) => ['-c', c]);
+  return spawnGit(repoDir, [...config, ...args], { env: opts.env, timeoutMs: opts.timeoutMs, group: true, groupSignal: opts.signal });
+}
+
+interface SpawnOptions {
+  input?: string | Buffer;
+  signal?: AbortSignal;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  /** Own process group, killed whole on timeout or when `groupSignal` aborts. */
+  group?: boolean;
+  groupSignal?: AbortSignal;
+}
+
+function spawnGit(repoDir: string, args: readonly string[], opts: SpawnOptions): Promise<Buffer> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn('git', ['-C', repoDir, '-c', 'core.quotePath=false', ...args], {
-      env: gitEnv(),
+      env: { ...gitEnv(), ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
-      signal,
+      signal: opts.signal,
+      detached: opts.group ?? false,
     });
+    let timedOut = false;
+    const killAll = (): void => {
+      try {
+        if (opts.group && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
+    const timer =
+      opts.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            killAll();
+          }, opts.timeoutMs);
+    if (opts.groupSignal?.aborted) killAll();
+    opts.groupSignal?.addEventListener('abort', killAll, { once: true });
+    child.on('close', () => opts.groupSignal?.removeEventListener('abort', killAll));
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let errBytes = 0;
@@ -91,15 +166,20 @@ export function runGit(repoDir: string, args: readonly string[], input?: string 
         errBytes += c.length;
       }
     });
-    child.on('error', reject);
+    child.on('error', (e) => {
+      if (timer) clearTimeout(timer);
+      reject(e);
+    });
     child.on('close', (code) => {
-      if (code === 0) resolvePromise(Buffer.concat(out));
+      if (timer) clearTimeout(timer);
+      if (timedOut) reject(new McpoError('unavailable', `git ${commandOf(args)} timed out after ${opts.timeoutMs} ms`));
+      else if (code === 0) resolvePromise(Buffer.concat(out));
       else reject(gitFailed(args, code, Buffer.concat(err).toString('utf8')));
     });
     child.stdin.on('error', () => {
       /* reported through the exit code */
     });
-    if (input !== undefined) child.stdin.end(input);
+    if (opts.input !== undefined) child.stdin.end(opts.input);
     else child.stdin.end();
   });
 }

@@ -212,6 +212,9 @@ describe('page tokens across reloads', () => {
       repo.write(`resources/namespaces/extra-${i}.yaml`, `kind: Namespace\nname: extra-${i}\n`);
       await server.waitForCommit(await repo.commit(`extra ${i}`));
     }
+    // A commit the branch still contains is loaded again on demand (replicas: test/deploy/replicas.test.ts); rewrite the history so it is gone.
+    repo.git('checkout', '--quiet', '--orphan', 'rewritten');
+    await server.waitForCommit(await repo.commit('rewritten'));
     expect(server.current().retained).toHaveLength(2);
     const p2 = await client.call('ListNamespaces', { page_size: 1, page_token: p1.response.next_page_token });
     expect(p2.code).toBe('FAILED_PRECONDITION');

@@ -53,7 +53,8 @@ describe('grpcurl through server reflection', async () => {
     expect(r.code, r.stderr).toBe(0);
     const methods = r.stdout.trim().split('\n');
     expect(methods).toContain('mcp.orchestrator.v1.McpOrchestratorService.ListMcpTemplates');
-    expect(methods).toHaveLength(19);
+    expect(methods).toHaveLength(20);
+    expect(methods).toContain('mcp.orchestrator.v1.McpOrchestratorService.GetServingStatus');
   });
 
   it('describes McpTemplate with its labels map, optional fields and comments', async () => {

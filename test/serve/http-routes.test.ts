@@ -44,6 +44,7 @@ const CONTRACT = [
   'ListMcpServers GET /v1/servers',
   'ListMcpServers GET /v1/namespaces/{namespace}/servers',
   'GetMcpServer GET /v1/namespaces/{namespace}/servers/{name}',
+  'GetServingStatus GET /v1/status',
 ];
 
 /** The rules as written in service.proto, read from its text (independently of protobufjs). */

@@ -360,6 +360,23 @@ describe('mcpo serve --http-port', () => {
     expect(stale.headers['x-mcpo-commit']).toBe(third);
     expect(stale.headers['x-mcpo-reload-error']).toMatch(new RegExp(`^${bad}: 1 error`));
     expect(stale.body).toBe(after.body);
+
+    // The whole story in one answer: the commit served, its time, and every diagnostic of the newest.
+    const status = await curl(`${s.base}/v1/status`);
+    expect(status.status).toBe(200);
+    const body = JSON.parse(status.body) as {
+      commit: string;
+      commitTime: string;
+      newestCommitErrors: { commit: string; totalCount: number; diagnostics: { file: string; line: number; code: string }[] };
+    };
+    expect(body.commit).toBe(third);
+    const committed = Number(repo.git('show', '-s', '--format=%ct', third).trim());
+    expect(Number(body.commitTime)).toBe(committed);
+    expect(body.newestCommitErrors).toMatchObject({ commit: bad, totalCount: 1 });
+    expect(body.newestCommitErrors.diagnostics[0]).toMatchObject({ file: 'resources/namespaces/bad.yaml', line: 2 });
+    // Not an answer from one commit, so its ETag is its content's: a poll while nothing changes is a 304.
+    expect(status.headers.etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    expect((await curl('-H', `If-None-Match: ${status.headers.etag}`, `${s.base}/v1/status`)).status).toBe(304);
   });
 
   it('sends the failed commit as google.rpc.Status details with @type, and /readyz says not ready', async () => {

@@ -6,6 +6,7 @@
 #   test/tools/install.sh              # all tools
 #   test/tools/install.sh kubeseal     # only the named ones (kubeseal, grpcurl, ghz)
 #   test/tools/install.sh ghz          # the gRPC load tool `npm run bench` uses (not in "all")
+#   test/tools/install.sh kustomize    # builds deploy/ (test/deploy)
 #
 # Needs `go` (1.26.8 or newer for kubeseal; an older go fetches that toolchain
 # from the Go module proxy) and access to the Go module proxy on first run.
@@ -15,6 +16,7 @@ set -euo pipefail
 KUBESEAL_VERSION=v0.40.0 # pinned in test/tools/kubeseal/go.mod (keep both in step)
 GRPCURL_VERSION=v1.9.4
 GHZ_VERSION=v0.120.0 # bench/ only
+KUSTOMIZE_VERSION=v5.8.2 # test/deploy: builds deploy/
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cache="${MCPO_CACHE_DIR:-$HOME/.cache/mcp-orchestrator}"
@@ -88,15 +90,28 @@ install_ghz() {
   echo "$bin/ghz"
 }
 
+install_kustomize() {
+  if installed kustomize "$KUSTOMIZE_VERSION"; then
+    log "kustomize $KUSTOMIZE_VERSION already in $bin"
+  else
+    log "installing kustomize $KUSTOMIZE_VERSION into $bin"
+    (cd "$cache" && GOBIN="$bin" timed go install -buildvcs=false \
+      "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION")
+    stamp kustomize "$KUSTOMIZE_VERSION"
+  fi
+  echo "$bin/kustomize"
+}
+
 tools=("$@")
-if [[ ${#tools[@]} -eq 0 ]]; then tools=(kubeseal grpcurl); fi
+if [[ ${#tools[@]} -eq 0 ]]; then tools=(kubeseal grpcurl kustomize); fi
 for t in "${tools[@]}"; do
   case "$t" in
     kubeseal) install_kubeseal ;;
     grpcurl) install_grpcurl ;;
     ghz) install_ghz ;;
+    kustomize) install_kustomize ;;
     *)
-      log "error: unknown tool '$t' (known: kubeseal grpcurl ghz)"
+      log "error: unknown tool '$t' (known: kubeseal grpcurl ghz kustomize)"
       exit 2
       ;;
   esac

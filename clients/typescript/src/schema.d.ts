@@ -197,6 +197,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The commit answers come from, and the diagnostics of the followed
+         *      branch's newest commit while it is invalid (answers keep coming from the
+         *      last valid one).
+         */
+        get: operations["McpOrchestratorService_GetServingStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/templates": {
         parameters: {
             query?: never;
@@ -269,6 +290,64 @@ export interface components {
         DeleteSecretResponse: {
             deleted?: boolean;
         };
+        /**
+         * @description One problem found in a commit's declarations, as `mcpo validate --format json`
+         *      prints it. Text fields have control characters escaped and are bounded; no
+         *      secret value is ever in them.
+         */
+        Diagnostic: {
+            /** @description Stable machine-readable code, e.g. "field.unknown", "quantity.invalid". */
+            code?: string;
+            /** @description "error" or "warning". */
+            severity?: string;
+            /** @description For a person: what is wrong. */
+            message?: string;
+            /**
+             * @description Path relative to the repository root, with forward slashes; empty when
+             *      the problem is not in one file.
+             */
+            file?: string;
+            /**
+             * Format: uint32
+             * @description 1-based line in file, when known.
+             */
+            line?: number;
+            /**
+             * Format: uint32
+             * @description 1-based column in file, when known.
+             */
+            column?: number;
+            /** @description Kind of the declaration, e.g. "McpTemplate", when known. */
+            kind?: string;
+            /** @description Name of the declaration, e.g. "default/my-memory-server", when known. */
+            name?: string;
+            /** @description Dotted field path inside the declaration, e.g. "env_vars[0].name". */
+            path?: string;
+            /** @description What to do about it, when it is clear. */
+            hint?: string;
+        };
+        /**
+         * @description What gRPC error details carry (google.rpc.Status.details, sent in the
+         *      grpc-status-details-bin trailer, as an Any of type
+         *      type.googleapis.com/mcp.orchestrator.v1.Diagnostics) when a call fails
+         *      because of a commit's declarations, e.g. UNAVAILABLE while the newest
+         *      commit is invalid and no valid commit has loaded yet.
+         */
+        Diagnostics: {
+            /** @description Full SHA of the commit the diagnostics are about. */
+            commit?: string;
+            /**
+             * @description The first diagnostics, in `mcpo validate` order; the list is cut to
+             *      stay within gRPC metadata limits (see total_count).
+             */
+            diagnostics?: components["schemas"]["Diagnostic"][];
+            /**
+             * Format: uint32
+             * @description How many diagnostics the commit has; more than the list holds when it
+             *      was cut.
+             */
+            totalCount?: number;
+        };
         /** @description Scratch space that lives as long as the pod. */
         EmptyDirVolume: {
             /** @description Optional size limit as a quantity ("64Mi", "1Gi"). */
@@ -302,6 +381,24 @@ export interface components {
         };
         GetSecretResponse: {
             secret?: components["schemas"]["Secret"];
+        };
+        GetServingStatusResponse: {
+            /** @description Full SHA of the commit answers come from; empty while none has loaded. */
+            commit?: string;
+            /** @description Committer time of that commit, Unix seconds; 0 while none has loaded. */
+            commitTime?: string;
+            /**
+             * @description Set while the newest commit of the followed branch is invalid: its SHA
+             *      and its first diagnostics, in `mcpo validate` order (total_count says
+             *      how many it has).
+             */
+            newestCommitErrors?: components["schemas"]["Diagnostics"];
+            /**
+             * @description Why the followed branch cannot be read now (a fetch timed out, the remote
+             *      is unreachable, the credential was refused); empty while it can. Answers
+             *      come from the last commit read.
+             */
+            sourceError?: string;
         };
         /** @description Contains an arbitrary serialized message along with a @type that describes the type of the serialized message. */
         GoogleProtobufAny: {
@@ -1319,6 +1416,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ListMcpServersResponse"];
+                };
+            };
+            /** @description Default error response */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Status"];
+                };
+            };
+        };
+    };
+    McpOrchestratorService_GetServingStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetServingStatusResponse"];
                 };
             };
             /** @description Default error response */

@@ -10,7 +10,8 @@
  *   JSON `{"code", "message", "details": [{"@type": ...}]}` with
  *   grpc-gateway's HTTP status for the gRPC code (GRPC_TO_HTTP);
  * - `x-mcpo-commit` and `x-mcpo-reload-error` as gRPC sends them;
- *   `ETag: "<commit>"` on GETs answered from one commit, `If-None-Match` → 304;
+ *   `ETag: "<commit>"` on GETs answered from one commit, the content's hash on
+ *   the other GETs (pods, serving status), `If-None-Match` → 304;
  * - with auth on, everything but /healthz and /readyz needs exactly
  *   `Authorization: Bearer <token>` (auth.ts); without it: 401, a fixed
  *   body and nothing of ours;
@@ -18,14 +19,19 @@
  * - /healthz: the process answers; /readyz: 200 once a commit is loaded
  *   (gRPC health ""), 503 before and while stopping;
  * - /openapi.json (openapi/openapi.yaml as JSON, converted once) and /docs
- *   (Swagger UI from the swagger-ui-dist package, offline, strict CSP).
+ *   (Swagger UI from the swagger-ui-dist package, offline, strict CSP);
+ * - the web console (console/, built into build/console/ by `npm run
+ *   build:console`): `/` and `/console/<file>`, open without a token like
+ *   the probes (static files, no data: the page asks for the token and calls
+ *   the API with it), strict CSP without 'unsafe-inline'.
  */
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createRequire } from 'node:module';
 import type { AddressInfo, Socket } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join, relative, sep } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { parse as parseYaml } from 'yaml';
 import { echo } from '../../core/echo.js';
@@ -110,6 +116,8 @@ export interface GatewayOptions {
   ready: () => boolean;
   /** openapi/openapi.yaml (default: next to spec/ of this package). */
   openapiFile?: string;
+  /** The built console (default: build/console/ of this package). */
+  consoleDir?: string;
 }
 
 export interface RunningGateway {
@@ -121,7 +129,7 @@ export interface RunningGateway {
 
 const CORS_ALLOW_METHODS = 'GET, HEAD, POST, PATCH, DELETE';
 const CORS_ALLOW_HEADERS = 'authorization, content-type, if-none-match';
-const CORS_EXPOSE_HEADERS = 'etag, x-mcpo-commit, x-mcpo-reload-error';
+const CORS_EXPOSE_HEADERS = 'etag, x-mcpo-commit, x-mcpo-reload-error, x-mcpo-source-error';
 
 const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -148,6 +156,48 @@ const DOCS_FILES: Record<string, string> = {
   'favicon-32x32.png': 'image/png',
   'favicon-16x16.png': 'image/png',
 };
+
+const CONSOLE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CONSOLE_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * The built console as a fixed map of URL path to file, read once at start:
+ * only files that exist at start and have a known type are ever served (no
+ * path from a request reaches the file system). Undefined when not built.
+ */
+function loadConsole(dir: string): Map<string, { type: string; bytes: Buffer; immutable: boolean }> | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+  } catch {
+    return undefined;
+  }
+  const files = new Map<string, { type: string; bytes: Buffer; immutable: boolean }>();
+  for (const name of names) {
+    const type = CONSOLE_TYPES[extname(name)];
+    if (!type) continue;
+    const rel = relative(dir, join(dir, name)).split(sep).join('/');
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(dir, name));
+    } catch {
+      continue; // a directory named like a file, or gone
+    }
+    // Vite names what it emits under assets/ by content hash.
+    files.set(rel === 'index.html' ? '/' : `/console/${rel}`, { type, bytes, immutable: rel.startsWith('assets/') });
+  }
+  return files.has('/') ? files : undefined;
+}
 
 type Answer = { status: number; headers: Record<string, string | number>; body: string | Buffer };
 
@@ -240,6 +290,7 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
     }
   })();
   const docsCache = new Map<string, Buffer>();
+  const consoleFiles = loadConsole(opts.consoleDir ?? join(dirname(specDir()), 'build', 'console'));
   const answers = new AnswerCache();
 
   const docsAnswer = (file: string): Answer | undefined => {
@@ -313,6 +364,22 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         status: ready ? 200 : 503,
         headers: { 'content-type': 'text/plain', 'cache-control': 'no-store' },
         body: ready ? 'ready\n' : 'not ready\n',
+      });
+    }
+
+    // The console's static files: open, like the probes (they hold no data).
+    const consoleFile = consoleFiles?.get(path);
+    if (consoleFile && (verb === 'GET' || verb === 'HEAD')) {
+      return send(req, res, {
+        status: 200,
+        headers: {
+          'content-type': consoleFile.type,
+          'content-security-policy': CONSOLE_CSP,
+          'referrer-policy': 'no-referrer',
+          'x-frame-options': 'DENY',
+          'cache-control': consoleFile.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+        },
+        body: consoleFile.bytes,
       });
     }
 
@@ -428,7 +495,12 @@ export async function startGateway(opts: GatewayOptions): Promise<RunningGateway
         return commitAnswer(entry);
       }
       logCall(callFields(), grpc.status.OK, undefined);
-      return answer(jsonAnswer(200, text, answerHeaders(ctx, store)));
+      if (!isGet) return answer(jsonAnswer(200, text, answerHeaders(ctx, store)));
+      // Live answers (pods, serving status) change without a commit: their ETag is their content's.
+      const etag = `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
+      const headers = { ...answerHeaders(ctx, store), etag, 'cache-control': 'no-cache' };
+      if (notModified(req.headers['if-none-match'], etag)) return answer({ status: 304, headers, body: '' });
+      return answer(jsonAnswer(200, text, headers));
     } catch (err) {
       const { answer: a, code, message } = errorAnswer(err);
       logCall(callFields(), code, message, err);

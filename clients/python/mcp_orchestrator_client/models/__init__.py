@@ -12,6 +12,8 @@ from .delete_mcp_template_response import DeleteMcpTemplateResponse
 from .delete_namespace_response import DeleteNamespaceResponse
 from .delete_resource_limit_response import DeleteResourceLimitResponse
 from .delete_secret_response import DeleteSecretResponse
+from .diagnostic import Diagnostic
+from .diagnostics import Diagnostics
 from .empty_dir_volume import EmptyDirVolume
 from .env_var import EnvVar
 from .get_mcp_server_response import GetMcpServerResponse
@@ -19,6 +21,7 @@ from .get_mcp_template_response import GetMcpTemplateResponse
 from .get_namespace_response import GetNamespaceResponse
 from .get_resource_limit_response import GetResourceLimitResponse
 from .get_secret_response import GetSecretResponse
+from .get_serving_status_response import GetServingStatusResponse
 from .google_protobuf_any import GoogleProtobufAny
 from .list_mcp_servers_response import ListMcpServersResponse
 from .list_mcp_templates_response import ListMcpTemplatesResponse
@@ -79,6 +82,8 @@ __all__ = (
     "DeleteNamespaceResponse",
     "DeleteResourceLimitResponse",
     "DeleteSecretResponse",
+    "Diagnostic",
+    "Diagnostics",
     "EmptyDirVolume",
     "EnvVar",
     "GetMcpServerResponse",
@@ -86,6 +91,7 @@ __all__ = (
     "GetNamespaceResponse",
     "GetResourceLimitResponse",
     "GetSecretResponse",
+    "GetServingStatusResponse",
     "GoogleProtobufAny",
     "ListMcpServersResponse",
     "ListMcpTemplatesResponse",

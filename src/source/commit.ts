@@ -84,10 +84,17 @@ function hidden(path: string, base: string): boolean {
 }
 
 /**
- * Reads `under/**\/*.y{a,}ml` of commit `rev` in `repoDir`.
+ * Blob contents by object name, shared between reads of commits of one repository (a blob's
+ * name is the hash of its content, so a blob already read need not be read again).
+ */
+export type BlobCache = Map<string, Buffer>;
+
+/**
+ * Reads `under/**\/*.y{a,}ml` of commit `rev` in `repoDir`; with `blobs`, only the blobs not in it
+ * are read from git, and those read are added.
  * Throws McpoError('usage') when `rev` does not name a commit.
  */
-export async function readCommitFiles(repoDir: string, rev: string, under: string = RESOURCES_DIR): Promise<CommitFiles> {
+export async function readCommitFiles(repoDir: string, rev: string, under: string = RESOURCES_DIR, blobs?: BlobCache): Promise<CommitFiles> {
   const sha = await resolveCommit(repoDir, rev);
   if (!sha) throw new McpoError('usage', `not a commit in ${repoDir}: ${rev}`);
   const base = under.replace(/^\.?\/+|\/+$/g, '');
@@ -129,7 +136,15 @@ export async function readCommitFiles(repoDir: string, rev: string, under: strin
     entries = links.length > 0 ? await followLinks(repoDir, sha, links, wanted, problems, visitedTrees, depth) : [];
   }
 
-  const contents = await readBlobs(repoDir, [...new Set(wanted.map((w) => w.object))]);
+  const needed = [...new Set(wanted.map((w) => w.object))];
+  const contents = await readBlobs(
+    repoDir,
+    needed.filter((o) => !blobs?.has(o)),
+  );
+  if (blobs) {
+    for (const [object, content] of contents) blobs.set(object, content);
+    for (const object of needed) if (!contents.has(object) && blobs.has(object)) contents.set(object, blobs.get(object)!);
+  }
   const files: InputFile[] = [];
   for (const w of wanted) {
     const content = contents.get(w.object);

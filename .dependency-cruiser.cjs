@@ -10,6 +10,7 @@ const STAGES = [
   'declarations', // input files → YAML → proto shape → semantic rules → diagnostics
   'model', // diagnostics-free declarations → the immutable model of one commit
   'render', // model → Kubernetes manifests (cdk8s)
+  'plan', // two revisions → what differs, rendered only where it does (mcpo diff, mcpo plan)
   'secrets', // sealing values for the change commands
   'cluster', // live pods through client-node
   'changes', // create/update/delete of declarations in a working tree

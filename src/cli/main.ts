@@ -6,6 +6,7 @@ import { registerSecret } from './secret.js';
 import { registerValidate } from './validate.js';
 import { registerSynth } from './synth.js';
 import { registerDiff } from './diff.js';
+import { registerPlan } from './plan.js';
 import { registerServe } from './serve.js';
 import { formatDiagnostic } from '../core/diagnostic.js';
 import { errorMessage, exitCodeFor, McpoError } from '../core/errors.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerSecret(program);
   registerSynth(program);
   registerDiff(program);
+  registerPlan(program);
   registerServe(program);
   return program;
 }

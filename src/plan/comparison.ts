@@ -1,0 +1,28 @@
+/**
+ * The comparison `mcpo diff` and `mcpo plan` share: which declarations
+ * differ, both sides rendered only where they do, and the files that differ.
+ */
+import type { Model } from '../model/types.js';
+import { type Affected, findAffected } from './affected.js';
+import { compareFiles, type FileChange } from './compare.js';
+import { renderAffected, type RenderedSide } from './partial-render.js';
+
+export interface Comparison {
+  readonly affected: Affected;
+  readonly base: RenderedSide;
+  readonly head: RenderedSide;
+  /** The rendered files that differ, in path order. */
+  readonly changes: readonly FileChange[];
+}
+
+export interface ModelSide {
+  readonly model: Model;
+  readonly bridgeImage: string;
+}
+
+export function compareModels(base: ModelSide, head: ModelSide): Comparison {
+  const affected = findAffected(base.model, head.model, base.bridgeImage, head.bridgeImage);
+  const b = renderAffected(base.model, base.bridgeImage, affected);
+  const h = renderAffected(head.model, head.bridgeImage, affected);
+  return { affected, base: b, head: h, changes: compareFiles(b.files, h.files) };
+}

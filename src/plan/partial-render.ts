@@ -1,0 +1,89 @@
+/**
+ * Renders only what differs: on each side, the objects of the affected
+ * declarations (a sub-model holding them and what they read), and the
+ * kustomization.yaml files, which depend on nothing but the set of object
+ * paths and so come from the layout without rendering anything.
+ *
+ * Every file given is byte-identical to the one a full render of that side
+ * gives (test/plan/partial.test.ts compares both over random change sets);
+ * a path not given is equal on both sides.
+ */
+import type { Model, Secret } from '../model/types.js';
+import { namespacedKey } from '../model/queries.js';
+import { renderModel } from '../render/app.js';
+import { kustomizations } from '../render/kustomization.js';
+import { objectPath, type ObjectIdentity } from '../render/layout.js';
+import type { Affected } from './affected.js';
+
+export interface RenderedSide {
+  /** Path → text, for the affected objects present on this side and every kustomization.yaml. */
+  readonly files: Map<string, string>;
+  /** The object each object path holds (kustomization files have none). */
+  readonly objects: Map<string, ObjectIdentity>;
+}
+
+/** Every object a full render of the model gives, by path, without rendering. */
+export function objectPaths(model: Model): Map<string, ObjectIdentity> {
+  const out = new Map<string, ObjectIdentity>();
+  const put = (id: ObjectIdentity) => out.set(objectPath(id), id);
+  for (const ns of model.namespaces.values()) put({ kind: 'Namespace', name: ns.name });
+  for (const t of model.templates.values()) {
+    put({ kind: 'Deployment', namespace: t.namespace, name: t.name });
+    put({ kind: 'Service', namespace: t.namespace, name: t.name });
+  }
+  for (const s of model.secrets.values()) put({ kind: 'SealedSecret', namespace: s.namespace, name: s.name });
+  return out;
+}
+
+/** The sub-model of what `affected` touches on one side, and the paths of the objects to keep from it. */
+function subModel(model: Model, affected: Affected): { model: Model; wanted: Map<string, ObjectIdentity> } {
+  const wanted = new Map<string, ObjectIdentity>();
+  const want = (id: ObjectIdentity) => wanted.set(objectPath(id), id);
+  const namespaces = new Map(
+    [...affected.namespaces].flatMap((name) => {
+      const ns = model.namespaces.get(name);
+      if (!ns) return [];
+      want({ kind: 'Namespace', name });
+      return [[name, ns] as const];
+    }),
+  );
+  const templates = new Map(
+    [...affected.templates.keys()].flatMap((key) => {
+      const t = model.templates.get(key);
+      if (!t) return [];
+      want({ kind: 'Deployment', namespace: t.namespace, name: t.name });
+      want({ kind: 'Service', namespace: t.namespace, name: t.name });
+      return [[key, t] as const];
+    }),
+  );
+  const secrets = new Map<string, Secret>();
+  for (const key of affected.secrets) {
+    const s = model.secrets.get(key);
+    if (!s) continue;
+    want({ kind: 'SealedSecret', namespace: s.namespace, name: s.name });
+    secrets.set(key, s);
+  }
+  // The secrets the templates read, for their pods' digest: rendered too, but not kept unless they changed.
+  for (const t of templates.values()) {
+    for (const e of t.env_vars) {
+      if (!e.secret_key_ref) continue;
+      const key = namespacedKey(t.namespace, e.secret_key_ref.name);
+      const s = model.secrets.get(key);
+      if (s) secrets.set(key, s);
+    }
+  }
+  return { model: { namespaces, presets: model.presets, templates, secrets }, wanted };
+}
+
+export function renderAffected(model: Model, bridgeImage: string, affected: Affected): RenderedSide {
+  const { model: sub, wanted } = subModel(model, affected);
+  const rendered = sub.templates.size + sub.secrets.size + sub.namespaces.size > 0 ? renderModel(sub, { bridgeImage }) : new Map<string, string>();
+  const files = new Map<string, string>();
+  for (const path of wanted.keys()) {
+    const text = rendered.get(path);
+    if (text === undefined) throw new Error(`partial render gave no ${path}`);
+    files.set(path, text);
+  }
+  for (const [path, text] of kustomizations(objectPaths(model).keys())) files.set(path, text);
+  return { files, objects: wanted };
+}

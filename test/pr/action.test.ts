@@ -6,9 +6,10 @@
  * GitHub itself cannot run here.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/build.js';
 import { TestRepo } from '../support/git-repo.js';
@@ -94,11 +95,17 @@ function eventFile(head: string, headRepository = REPOSITORY): string {
   return file;
 }
 
-function runAction(head: string, withInputs: Record<string, string> = {}, headRepository?: string): Promise<ActionRun> {
+async function runAction(
+  head: string,
+  withInputs: Record<string, string> = {},
+  headRepository?: string,
+  actionPath = REPO_ROOT,
+  extraEnv: Record<string, string> = {},
+): Promise<ActionRun & { workspace: string }> {
   const workspace = checkout(head);
   const eventPath = eventFile(head, headRepository);
-  return runCompositeAction({
-    actionPath: REPO_ROOT,
+  const run = await runCompositeAction({
+    actionPath,
     with: withInputs,
     github: {
       workspace,
@@ -125,8 +132,10 @@ function runAction(head: string, withInputs: Record<string, string> = {}, headRe
       GITHUB_BASE_REF: 'main',
       GIT_CONFIG_NOSYSTEM: '1',
       GIT_CONFIG_GLOBAL: '/dev/null',
+      ...extraEnv,
     },
   });
+  return { ...run, workspace };
 }
 
 function step(run: ActionRun, name: string) {
@@ -254,4 +263,49 @@ describe('action.yml on a pull request', () => {
       github.readOnly = false;
     }
   });
+
+  it('runs as docs/ci/github-workflow.yml uses it: its inputs exist, SARIF is written for the upload step, and the job has the permissions the comment needs', async () => {
+    const workflow = parse(readFileSync(join(REPO_ROOT, 'docs/ci/github-workflow.yml'), 'utf8'));
+    expect(Object.keys(workflow.on)).toEqual(['pull_request']);
+    const job = workflow.jobs.check;
+    expect(job.permissions).toMatchObject({ contents: 'read', 'pull-requests': 'write', 'security-events': 'write' });
+    const uses = job.steps.find((s: any) => s.id === 'mcpo');
+    expect(uses.uses).toMatch(/^mcp-orchestrator\/mcp-orchestrator@v\d/);
+    const upload = job.steps.find((s: any) => String(s.uses).startsWith('github/codeql-action/upload-sarif@'));
+    expect(upload.with.sarif_file).toBe(uses.with['sarif-file']);
+    expect(upload.if).toContain('steps.mcpo.outputs.valid');
+
+    origin.write('resources/namespaces/broken.yaml', 'kind: Namespace\nname: Broken\n');
+    const head = await origin.commit('one broken namespace');
+    const run = await runAction(head, uses.with);
+    expect(run.success).toBe(false);
+    expect(run.outputs.valid).toBe('false');
+    const sarif = JSON.parse(readFileSync(join(run.workspace, uses.with['sarif-file']), 'utf8'));
+    expect(sarif.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri)).toEqual(['resources/namespaces/broken.yaml']);
+    origin.remove('resources/namespaces/broken.yaml');
+    await origin.commit('fixed');
+  });
+
+  it('installs itself from a fresh copy of the action (as GitHub downloads it at the ref: the tracked files, no node_modules, no build)', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'mcpo-action-copy-'));
+    temps.push(copy);
+    const files = execFileSync('git', ['-C', REPO_ROOT, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], { encoding: 'utf8' })
+      .split('\0')
+      .filter(Boolean);
+    for (const file of files) if (existsSync(join(REPO_ROOT, file))) cpSync(join(REPO_ROOT, file), join(copy, file), { recursive: true });
+    expect(existsSync(join(copy, 'node_modules'))).toBe(false);
+    expect(existsSync(join(copy, 'build'))).toBe(false);
+    // npm's cache is warm on this machine; a runner would download the same locked packages.
+    const run = await runAction(origin.head(), { comment: 'false' }, undefined, copy, {
+      npm_config_prefer_offline: 'true',
+      npm_config_cache: join(process.env.HOME ?? '', '.npm'),
+    });
+    const install = step(run, 'Install mcpo');
+    expect(install.code, install.stderr).toBe(0);
+    expect(install.stdout).not.toContain('using the build');
+    expect(existsSync(join(copy, 'build/cli/main.js'))).toBe(true);
+    expect(run.success).toBe(true);
+    expect(step(run, 'mcpo validate').summary).toContain('### mcpo validate: valid');
+    expect(step(run, 'mcpo plan').outputs['exit-code']).toBe('0');
+  }, 300_000);
 });

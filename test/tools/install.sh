@@ -6,6 +6,7 @@
 #   test/tools/install.sh              # all tools
 #   test/tools/install.sh kubeseal     # only the named ones (kubeseal, grpcurl, ghz)
 #   test/tools/install.sh ghz          # the gRPC load tool `npm run bench` uses (not in "all")
+#   test/tools/install.sh reviewdog    # the rdjson consumer of test/pr (built on first use there)
 #
 # Needs `go` (1.26.8 or newer for kubeseal; an older go fetches that toolchain
 # from the Go module proxy) and access to the Go module proxy on first run.
@@ -15,6 +16,7 @@ set -euo pipefail
 KUBESEAL_VERSION=v0.40.0 # pinned in test/tools/kubeseal/go.mod (keep both in step)
 GRPCURL_VERSION=v1.9.4
 GHZ_VERSION=v0.120.0 # bench/ only
+REVIEWDOG_VERSION=v0.21.0 # test/pr; also docs/ci/gitlab-mcpo.yml (keep both in step)
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cache="${MCPO_CACHE_DIR:-$HOME/.cache/mcp-orchestrator}"
@@ -88,6 +90,18 @@ install_ghz() {
   echo "$bin/ghz"
 }
 
+install_reviewdog() {
+  if installed reviewdog "$REVIEWDOG_VERSION"; then
+    log "reviewdog $REVIEWDOG_VERSION already in $bin"
+  else
+    log "installing reviewdog $REVIEWDOG_VERSION into $bin"
+    (cd "$cache" && GOBIN="$bin" timed go install -buildvcs=false \
+      "github.com/reviewdog/reviewdog/cmd/reviewdog@$REVIEWDOG_VERSION")
+    stamp reviewdog "$REVIEWDOG_VERSION"
+  fi
+  echo "$bin/reviewdog"
+}
+
 tools=("$@")
 if [[ ${#tools[@]} -eq 0 ]]; then tools=(kubeseal grpcurl); fi
 for t in "${tools[@]}"; do
@@ -95,8 +109,9 @@ for t in "${tools[@]}"; do
     kubeseal) install_kubeseal ;;
     grpcurl) install_grpcurl ;;
     ghz) install_ghz ;;
+    reviewdog) install_reviewdog ;;
     *)
-      log "error: unknown tool '$t' (known: kubeseal grpcurl ghz)"
+      log "error: unknown tool '$t' (known: kubeseal grpcurl ghz reviewdog)"
       exit 2
       ;;
   esac

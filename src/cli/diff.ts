@@ -16,7 +16,7 @@
 import type { Command } from 'commander';
 import { McpoError } from '../core/errors.js';
 import { errorMessage } from '../core/errors.js';
-import { compareModels, loadSide, requireModel, type Side, unifiedDiff } from '../plan/index.js';
+import { BuildCache, compareModels, loadSide, requireModel, type Side, unifiedDiff } from '../plan/index.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { printDiagnostics } from './output.js';
@@ -34,9 +34,10 @@ export function registerDiff(program: Command): void {
         let to: Side;
         let result;
         try {
-          from = await loadSide(opts.repo, base);
+          const cache = new BuildCache();
+          from = await loadSide(opts.repo, base, cache);
           const fromModel = requireModel(from);
-          to = await loadSide(opts.repo, head);
+          to = await loadSide(opts.repo, head, cache);
           const toModel = requireModel(to);
           try {
             result = compareModels({ model: fromModel, bridgeImage: from.bridgeImage }, { model: toModel, bridgeImage: to.bridgeImage });

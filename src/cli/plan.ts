@@ -19,7 +19,7 @@ import { writeFilesAtomically } from '../changes/atomic-write.js';
 import { type Diagnostic, formatDiagnostic, safeDiagnostic } from '../core/diagnostic.js';
 import { echo } from '../core/echo.js';
 import { errorMessage, McpoError } from '../core/errors.js';
-import { buildPlan, compareModels, formatInvalidMarkdown, formatJson, formatMarkdown, formatText, loadSide, type Side } from '../plan/index.js';
+import { BuildCache, buildPlan, compareModels, formatInvalidMarkdown, formatJson, formatMarkdown, formatText, loadSide, type Side } from '../plan/index.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
@@ -78,7 +78,8 @@ export function registerPlan(program: Command): void {
         };
         let sides: [Side, Side];
         try {
-          sides = [await loadSide(opts.repo, base), await loadSide(opts.repo, head)];
+          const cache = new BuildCache();
+          sides = [await loadSide(opts.repo, base, cache), await loadSide(opts.repo, head, cache)];
         } catch (err) {
           if (!(err instanceof McpoError)) throw err;
           return fail(`${err.message}${err.hint ? ` (${err.hint})` : ''}`, err.diagnostics);

@@ -14,6 +14,7 @@ import { parseYamlFile } from '../declarations/parse-yaml.js';
 import { checkRules } from '../declarations/rules.js';
 import { type InputFile, tooLarge } from '../source/files.js';
 import type {
+  Declaration,
   EnvVar,
   LoadResult,
   McpTemplate,
@@ -29,13 +30,35 @@ import type {
 } from './types.js';
 import { namespacedKey } from './queries.js';
 
+/** One file's parse and shape check, kept with the bytes it was made from. */
+interface FileCheck {
+  readonly content: Buffer;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly declarations: readonly RawDeclaration[];
+}
+
+/**
+ * What building one model can lend the next (mcpo plan and diff build two
+ * revisions that share most of their files): each file's parse and shape
+ * check by path, reused when the bytes are the same, and the model object of
+ * each declaration so reused, so that an unchanged declaration is the very
+ * same object in both models. The rules always run over the whole set.
+ */
+export class BuildCache {
+  readonly files = new Map<string, FileCheck>();
+  readonly declarations = new WeakMap<RawDeclaration, Declaration>();
+}
+
 /**
  * Pure: files (and problems found while reading them) to a model or
  * diagnostics. Every limit is checked here, whatever the files came from (the
  * disk, a commit, or a change about to be written), and every diagnostic
  * leaves with its outside text escaped and bounded.
  */
-export function buildModel({ files, problems = [] }: { readonly files: readonly InputFile[]; readonly problems?: readonly Diagnostic[] }): LoadResult {
+export function buildModel(
+  { files, problems = [] }: { readonly files: readonly InputFile[]; readonly problems?: readonly Diagnostic[] },
+  cache?: BuildCache,
+): LoadResult {
   const diagnostics: Diagnostic[] = [...problems];
   const declarations: RawDeclaration[] = [];
   for (const file of [...files].sort((a, b) => compareStrings(a.path, b.path))) {
@@ -43,92 +66,123 @@ export function buildModel({ files, problems = [] }: { readonly files: readonly 
       diagnostics.push(tooLarge(file.path, file.content.length));
       continue;
     }
-    const parsed = parseYamlFile(file.path, file.content);
-    diagnostics.push(...parsed.diagnostics);
-    for (const document of parsed.documents) {
-      const { declaration, diagnostics: found } = readDeclaration(document);
-      diagnostics.push(...found);
-      if (declaration) declarations.push(declaration);
+    let checked = cache?.files.get(file.path);
+    if (!checked || !checked.content.equals(file.content)) {
+      checked = checkFile(file);
+      cache?.files.set(file.path, checked);
     }
+    diagnostics.push(...checked.diagnostics);
+    declarations.push(...checked.declarations);
   }
   diagnostics.push(...checkRules(declarations));
   const safe = diagnostics.map(safeDiagnostic).sort(compareDiagnostics);
   if (safe.some(isError)) return { diagnostics: safe };
-  return { model: assemble(declarations), diagnostics: safe };
+  return { model: assemble(declarations, cache), diagnostics: safe };
 }
 
-function assemble(declarations: readonly RawDeclaration[]): Model {
+function checkFile(file: InputFile): FileCheck {
+  const diagnostics: Diagnostic[] = [];
+  const declarations: RawDeclaration[] = [];
+  const parsed = parseYamlFile(file.path, file.content);
+  diagnostics.push(...parsed.diagnostics);
+  for (const document of parsed.documents) {
+    const { declaration, diagnostics: found } = readDeclaration(document);
+    diagnostics.push(...found);
+    if (declaration) declarations.push(declaration);
+  }
+  return { content: file.content, diagnostics, declarations };
+}
+
+function assemble(declarations: readonly RawDeclaration[], cache: BuildCache | undefined): Model {
   const namespaces: Namespace[] = [];
   const presets: ResourceLimitPreset[] = [];
   const templates: McpTemplate[] = [];
   const secrets: Secret[] = [];
   for (const d of declarations) {
-    const v = d.value;
-    const source: SourceRef = { file: d.file, ...d.start };
-    const common = { name: s(v.name), labels: labels(v.labels), source };
-    switch (d.kind) {
+    let declaration = cache?.declarations.get(d);
+    if (!declaration) {
+      declaration = declarationOf(d);
+      cache?.declarations.set(d, declaration);
+    }
+    switch (declaration.kind) {
       case 'Namespace':
-        namespaces.push({ kind: 'Namespace', ...common, display_name: s(v.display_name), description: s(v.description) });
+        namespaces.push(declaration);
         break;
-      case 'ResourceLimit': {
-        const l = o(v.limits);
-        presets.push({
-          kind: 'ResourceLimit',
-          ...common,
-          display_name: s(v.display_name),
-          description: s(v.description),
-          limits: {
-            cpu: s(l.cpu),
-            memory: s(l.memory),
-            cpu_limit: opt(l.cpu_limit),
-            memory_limit: opt(l.memory_limit),
-            ephemeral_storage: opt(l.ephemeral_storage),
-          },
-          volumes: a(v.volumes).map(volume),
-        });
+      case 'ResourceLimit':
+        presets.push(declaration);
         break;
-      }
-      case 'McpTemplate': {
-        const transport = enumOrDefault<Transport>(v.transport, DEFAULTS.transport);
-        templates.push({
-          kind: 'McpTemplate',
-          ...common,
-          namespace: s(v.namespace),
-          image: s(v.image),
-          command: a(v.command).map(String),
-          args: a(v.args).map(String),
-          env_vars: a(v.env_vars).map(envVar),
-          resource_limit_name: s(v.resource_limit_name),
-          resources: { cpu: opt(o(v.resources).cpu), memory: opt(o(v.resources).memory) },
-          display_name: s(v.display_name),
-          description: s(v.description),
-          replicas: typeof v.replicas === 'number' ? v.replicas : DEFAULTS.replicas,
-          transport,
-          port: typeof v.port === 'number' ? v.port : DEFAULTS.port,
-          path: typeof v.path === 'string' && v.path !== '' ? v.path : transport === 'TRANSPORT_SSE' ? DEFAULTS.ssePath : DEFAULTS.path,
-        });
+      case 'McpTemplate':
+        templates.push(declaration);
         break;
-      }
-      case 'Secret': {
-        const sealed = o(v.sealed);
-        const data = sortedRecord(Object.fromEntries(Object.entries(o(sealed.encrypted_data)).map(([k, val]) => [k, String(val)])));
-        secrets.push({
-          kind: 'Secret',
-          ...common,
-          namespace: s(v.namespace),
-          type: enumOrDefault<SecretType>(v.type, DEFAULTS.secretType),
-          scope: enumOrDefault<SealingScope>(sealed.scope, DEFAULTS.sealingScope),
-          encrypted_data: data,
-          keys: Object.keys(data),
-        });
+      case 'Secret':
+        secrets.push(declaration);
         break;
-      }
     }
   }
   const byName = <T extends { name: string }>(items: T[]) => new Map(items.sort((x, y) => compareStrings(x.name, y.name)).map((i) => [i.name, i] as const));
   const byKey = <T extends { name: string; namespace: string }>(items: T[]) =>
     new Map(items.map((i) => [namespacedKey(i.namespace, i.name), i] as const).sort(([x], [y]) => compareStrings(x, y)));
   return deepFreeze({ namespaces: byName(namespaces), presets: byName(presets), templates: byKey(templates), secrets: byKey(secrets) });
+}
+
+function declarationOf(d: RawDeclaration): Declaration {
+  const v = d.value;
+  const source: SourceRef = { file: d.file, ...d.start };
+  const common = { name: s(v.name), labels: labels(v.labels), source };
+  switch (d.kind) {
+    case 'Namespace':
+      return { kind: 'Namespace', ...common, display_name: s(v.display_name), description: s(v.description) };
+    case 'ResourceLimit': {
+      const l = o(v.limits);
+      return {
+        kind: 'ResourceLimit',
+        ...common,
+        display_name: s(v.display_name),
+        description: s(v.description),
+        limits: {
+          cpu: s(l.cpu),
+          memory: s(l.memory),
+          cpu_limit: opt(l.cpu_limit),
+          memory_limit: opt(l.memory_limit),
+          ephemeral_storage: opt(l.ephemeral_storage),
+        },
+        volumes: a(v.volumes).map(volume),
+      };
+    }
+    case 'McpTemplate': {
+      const transport = enumOrDefault<Transport>(v.transport, DEFAULTS.transport);
+      return {
+        kind: 'McpTemplate',
+        ...common,
+        namespace: s(v.namespace),
+        image: s(v.image),
+        command: a(v.command).map(String),
+        args: a(v.args).map(String),
+        env_vars: a(v.env_vars).map(envVar),
+        resource_limit_name: s(v.resource_limit_name),
+        resources: { cpu: opt(o(v.resources).cpu), memory: opt(o(v.resources).memory) },
+        display_name: s(v.display_name),
+        description: s(v.description),
+        replicas: typeof v.replicas === 'number' ? v.replicas : DEFAULTS.replicas,
+        transport,
+        port: typeof v.port === 'number' ? v.port : DEFAULTS.port,
+        path: typeof v.path === 'string' && v.path !== '' ? v.path : transport === 'TRANSPORT_SSE' ? DEFAULTS.ssePath : DEFAULTS.path,
+      };
+    }
+    case 'Secret': {
+      const sealed = o(v.sealed);
+      const data = sortedRecord(Object.fromEntries(Object.entries(o(sealed.encrypted_data)).map(([k, val]) => [k, String(val)])));
+      return {
+        kind: 'Secret',
+        ...common,
+        namespace: s(v.namespace),
+        type: enumOrDefault<SecretType>(v.type, DEFAULTS.secretType),
+        scope: enumOrDefault<SealingScope>(sealed.scope, DEFAULTS.sealingScope),
+        encrypted_data: data,
+        keys: Object.keys(data),
+      };
+    }
+  }
 }
 
 function volume(raw: PlainValue): Volume {

@@ -1,5 +1,5 @@
 /** What the CLI takes from the plan stage. */
-export { loadSide, requireModel, type Side } from './sides.js';
+export { BuildCache, loadSide, requireModel, type Side } from './sides.js';
 export { compareModels, type Comparison } from './comparison.js';
 export { unifiedDiff } from './compare.js';
 export { buildPlan, type Plan } from './plan.js';

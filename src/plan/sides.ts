@@ -8,7 +8,7 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import { echo } from '../core/echo.js';
 import { errorMessage, McpoError } from '../core/errors.js';
 import { bridgeImage, readCommitRepoConfig, readRepoConfig, type RepoConfig } from '../declarations/repo-config.js';
-import { buildModel } from '../model/build.js';
+import { BuildCache, buildModel } from '../model/build.js';
 import type { Model } from '../model/types.js';
 import { readCommitFiles } from '../source/commit.js';
 import { readWorkingTreeFiles } from '../source/working-tree.js';
@@ -32,16 +32,17 @@ export interface Side {
  * Loads a side. Throws McpoError 'usage' (not a commit), 'invalid' (an
  * unreadable mcpo.yaml) or 'unavailable' (git fails); invalid declarations
  * are not thrown: the side comes back without a model, with its diagnostics.
+ * Sides loaded with the same cache parse and check each file they share once.
  */
-export async function loadSide(repo: string, rev: string | undefined): Promise<Side> {
+export async function loadSide(repo: string, rev: string | undefined, cache?: BuildCache): Promise<Side> {
   if (rev === undefined) {
-    const result = buildModel(await readWorkingTreeFiles(repo));
+    const result = buildModel(await readWorkingTreeFiles(repo), cache);
     const config = readRepoConfig(repo);
     return { ref: undefined, sha: null, label: 'working tree', model: result.model, diagnostics: result.diagnostics, config, bridgeImage: bridgeImage(config) };
   }
   try {
     const read = await readCommitFiles(repo, rev);
-    const result = buildModel(read);
+    const result = buildModel(read, cache);
     const config = await readCommitRepoConfig(repo, read.sha);
     return {
       ref: rev,
@@ -64,3 +65,5 @@ export function requireModel(side: Side): Model {
   if (!side.model) throw new McpoError('invalid', `the declarations at ${side.label} are invalid; nothing to compare`, { diagnostics: side.diagnostics });
   return side.model;
 }
+
+export { BuildCache };

@@ -1,21 +1,32 @@
 /** How commands print diagnostics: text on stderr, or JSON on stdout for bots. */
 import { InvalidArgumentError } from 'commander';
-import { type Diagnostic, formatDiagnostic, isError, safeDiagnostic } from '../core/diagnostic.js';
+import { type Diagnostic, formatDiagnostic } from '../core/diagnostic.js';
 import { ERROR_KINDS } from '../core/errors.js';
+import { reportView } from './report-view.js';
 
 export type OutputFormat = 'text' | 'json';
+
+/** `mcpo validate` also speaks the pull-request formats (report-github, report-sarif, report-rdjson). */
+export type ValidateFormat = OutputFormat | 'github' | 'sarif' | 'rdjson';
+
+export const VALIDATE_FORMATS: readonly ValidateFormat[] = ['text', 'json', 'github', 'sarif', 'rdjson'];
 
 export function parseFormat(value: string): OutputFormat {
   if (value !== 'text' && value !== 'json') throw new InvalidArgumentError('expected text or json');
   return value;
 }
 
+export function parseValidateFormat(value: string): ValidateFormat {
+  const format = VALIDATE_FORMATS.find((f) => f === value);
+  if (!format) throw new InvalidArgumentError(`expected ${VALIDATE_FORMATS.slice(0, -1).join(', ')} or ${VALIDATE_FORMATS.at(-1)}`);
+  return format;
+}
+
 export function printDiagnostics(diagnostics: readonly Diagnostic[], format: OutputFormat, extra: Record<string, unknown> = {}): void {
-  const errors = diagnostics.filter(isError).length;
   if (format === 'json') {
-    process.stdout.write(
-      `${JSON.stringify({ valid: errors === 0, errors, warnings: diagnostics.length - errors, diagnostics: diagnostics.map(safeDiagnostic), ...extra }, null, 2)}\n`,
-    );
+    const view = reportView(diagnostics);
+    const report = { valid: view.errors === 0, errors: view.errors, warnings: view.warnings, diagnostics: view.entries.map((e) => e.diagnostic), ...extra };
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return;
   }
   for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);

@@ -7,6 +7,7 @@
 #   test/tools/install.sh kubeseal     # only the named ones (kubeseal, grpcurl, ghz)
 #   test/tools/install.sh ghz          # the gRPC load tool `npm run bench` uses (not in "all")
 #   test/tools/install.sh kustomize    # builds deploy/ (test/deploy)
+#   test/tools/install.sh reviewdog    # the rdjson consumer of test/pr (built on first use there)
 #
 # Needs `go` (1.26.8 or newer for kubeseal; an older go fetches that toolchain
 # from the Go module proxy) and access to the Go module proxy on first run.
@@ -17,6 +18,7 @@ KUBESEAL_VERSION=v0.40.0 # pinned in test/tools/kubeseal/go.mod (keep both in st
 GRPCURL_VERSION=v1.9.4
 GHZ_VERSION=v0.120.0 # bench/ only
 KUSTOMIZE_VERSION=v5.8.2 # test/deploy: builds deploy/
+REVIEWDOG_VERSION=v0.21.0 # test/pr; also docs/ci/gitlab-mcpo.yml (keep both in step)
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cache="${MCPO_CACHE_DIR:-$HOME/.cache/mcp-orchestrator}"
@@ -78,28 +80,17 @@ install_grpcurl() {
   echo "$bin/grpcurl"
 }
 
-install_ghz() {
-  if installed ghz "$GHZ_VERSION"; then
-    log "ghz $GHZ_VERSION already in $bin"
+# go install NAME from MODULE@VERSION, outside any module, unless that version is in place.
+install_module() {
+  local name="$1" version="$2" module="$3"
+  if installed "$name" "$version"; then
+    log "$name $version already in $bin"
   else
-    log "installing ghz $GHZ_VERSION into $bin"
-    (cd "$cache" && GOBIN="$bin" timed go install -buildvcs=false \
-      "github.com/bojand/ghz/cmd/ghz@$GHZ_VERSION")
-    stamp ghz "$GHZ_VERSION"
+    log "installing $name $version into $bin"
+    (cd "$cache" && GOBIN="$bin" timed go install -buildvcs=false "$module@$version")
+    stamp "$name" "$version"
   fi
-  echo "$bin/ghz"
-}
-
-install_kustomize() {
-  if installed kustomize "$KUSTOMIZE_VERSION"; then
-    log "kustomize $KUSTOMIZE_VERSION already in $bin"
-  else
-    log "installing kustomize $KUSTOMIZE_VERSION into $bin"
-    (cd "$cache" && GOBIN="$bin" timed go install -buildvcs=false \
-      "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION")
-    stamp kustomize "$KUSTOMIZE_VERSION"
-  fi
-  echo "$bin/kustomize"
+  echo "$bin/$name"
 }
 
 tools=("$@")
@@ -108,10 +99,11 @@ for t in "${tools[@]}"; do
   case "$t" in
     kubeseal) install_kubeseal ;;
     grpcurl) install_grpcurl ;;
-    ghz) install_ghz ;;
-    kustomize) install_kustomize ;;
+    ghz) install_module ghz "$GHZ_VERSION" github.com/bojand/ghz/cmd/ghz ;;
+    kustomize) install_module kustomize "$KUSTOMIZE_VERSION" sigs.k8s.io/kustomize/kustomize/v5 ;;
+    reviewdog) install_module reviewdog "$REVIEWDOG_VERSION" github.com/reviewdog/reviewdog/cmd/reviewdog ;;
     *)
-      log "error: unknown tool '$t' (known: kubeseal grpcurl ghz kustomize)"
+      log "error: unknown tool '$t' (known: kubeseal grpcurl ghz kustomize reviewdog)"
       exit 2
       ;;
   esac

@@ -14,7 +14,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type GoToolName = 'kubeseal' | 'grpcurl' | 'kustomize';
+export type GoToolName = 'kubeseal' | 'grpcurl' | 'kustomize' | 'reviewdog';
 
 /** Generous: a cold build of kubeseal downloads and compiles client-go. */
 export const INSTALL_TIMEOUT_MS = 20 * 60 * 1000;

@@ -73,8 +73,8 @@ export const planPart = {
     results.plan_one_change_cpu_s = cpuMedian(planCpu);
     results.diff_one_change_s = round(median(diff));
     results.diff_one_change_cpu_s = cpuMedian(diffCpu);
-    row('mcpo plan, 1 template changed (s)', plan, { cpu: results.plan_one_change_cpu_s, note: 'target ≤ 3 s' });
-    row('mcpo diff, 1 template changed (s)', diff, { cpu: results.diff_one_change_cpu_s, note: 'target ≤ 3 s' });
+    row('mcpo plan, 1 template changed (s)', plan, { cpu: results.plan_one_change_cpu_s, target: 'plan_one_change_s' });
+    row('mcpo diff, 1 template changed (s)', diff, { cpu: results.diff_one_change_cpu_s, target: 'diff_one_change_s' });
     log(`plan: ${plan.map((s) => round(s)).join(', ')} s; diff: ${diff.map((s) => round(s)).join(', ')} s`);
   },
 };

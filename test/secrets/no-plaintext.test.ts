@@ -101,6 +101,8 @@ describe('no plaintext secret value anywhere', () => {
     await repo.commit('secrets');
     run(['synth']);
     run(['diff', 'HEAD~1', 'HEAD'], 1);
+    for (const format of ['text', 'markdown', 'json']) run(['plan', 'HEAD~1', 'HEAD', '--format', format]);
+    for (const format of ['github', 'sarif', 'rdjson']) run(['validate', '--format', format]);
     run(['delete', 'secret', 'gone', '-n', 'default', '--dry-run']);
     await repo.commit('dist');
 

@@ -217,7 +217,7 @@ describe('action.yml on a pull request', () => {
     expect(updated[0]!.id).toBe(posted[0]!.id);
     expect(updated[0]!.body).toBe(step(second, 'mcpo plan').summary);
     expect(updated[0]!.body).toContain('Pods that roll');
-    expect(updated[0]!.body).toContain('default/my\\-memory\\-server');
+    expect(updated[0]!.body).toContain('default/my-memory-server');
     expect(github.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual([
       `PATCH /repos/${REPOSITORY}/issues/comments/${posted[0]!.id}`,
     ]);

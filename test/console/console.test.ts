@@ -5,7 +5,6 @@
  * request the page makes is intercepted: anything not to the server's
  * loopback address is aborted and fails the test.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { request } from 'node:http';
@@ -13,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/build.js';
 import { startMcpoServe } from '../support/mcpo.js';
 import { cleanupsAfterEach, fakeSealed, NAMESPACE_DEFAULT, seededRepo, template } from '../serve/_support.js';
 import { TestRepo } from '../support/git-repo.js';
@@ -25,11 +23,6 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run bash test/setup.sh (installs Debian's chromium as root)`);
-  // The console under test is the current console/ source.
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'console/vite.config.ts', '--logLevel', 'error'], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-  });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 120_000);
 

@@ -4,7 +4,6 @@
  * create and sets its status through the status subresource, as a kubelet
  * would; the console (headless Chromium) shows the change without a reload.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,10 +27,6 @@ let base: string;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run bash test/setup.sh (installs Debian's chromium as root)`);
-  execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'console/vite.config.ts', '--logLevel', 'error'], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-  });
   kube = await startKubeApiServer();
   core = kube.kubeConfig().makeApiClient(CoreV1Api);
   dist = mkdtempSync(join(tmpdir(), 'mcpo-console-dist-'));

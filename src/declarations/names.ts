@@ -112,6 +112,24 @@ const IMAGE_PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const IMAGE_DOMAIN_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 const IMAGE_TAG = /^[\w][\w.-]{0,127}$/;
 const IMAGE_DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+/**
+ * The digest algorithms the kubelet's image references accept (go-digest's
+ * registered ones) and the lowercase hex length of each: any other algorithm,
+ * length or uppercase hex is InvalidImageName on the node, so it is refused here.
+ */
+const DIGEST_HEX_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
+
+function digestProblem(digest: string): string | undefined {
+  if (!IMAGE_DIGEST.test(digest)) return `the digest ${quoted(digest)} is not ALGORITHM:HEX (e.g. sha256: and 64 hex digits)`;
+  const colon = digest.indexOf(':');
+  const algorithm = digest.slice(0, colon);
+  const hex = digest.slice(colon + 1);
+  const length = DIGEST_HEX_LENGTH[algorithm];
+  if (length === undefined) return `the digest algorithm ${quoted(algorithm)} is not one of ${Object.keys(DIGEST_HEX_LENGTH).join(', ')}`;
+  if (hex.length !== length) return `a ${algorithm} digest has ${length} hex digits, not ${hex.length}`;
+  if (hex !== hex.toLowerCase()) return `the digest's hex digits must be lowercase`;
+  return undefined;
+}
 
 /**
  * A container image reference as the kubelet reads it (distribution's
@@ -126,7 +144,8 @@ export function checkImageReference(image: string): string | undefined {
   const at = image.indexOf('@');
   const digest = at >= 0 ? image.slice(at + 1) : undefined;
   let rest = at >= 0 ? image.slice(0, at) : image;
-  if (digest !== undefined && !IMAGE_DIGEST.test(digest)) return bad(`the digest ${quoted(digest)} is not ALGORITHM:HEX (e.g. sha256: and 64 hex digits)`);
+  const digestWrong = digest === undefined ? undefined : digestProblem(digest);
+  if (digestWrong) return bad(digestWrong);
   const colon = rest.lastIndexOf(':');
   if (colon > rest.lastIndexOf('/')) {
     const tag = rest.slice(colon + 1);

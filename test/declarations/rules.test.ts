@@ -223,6 +223,8 @@ describe('templates: image', () => {
       'registry.example.com:443/a/b/c:1.0',
       'mcp/fetch@sha256:' + 'ab'.repeat(32),
       'mcp/fetch:1.0@sha256:' + 'ab'.repeat(32),
+      'node@sha512:' + '0f'.repeat(64),
+      'node@sha384:' + '0f'.repeat(48),
       'my_org/my__repo-x.y:V1_2',
     ])
       expect(withImage(image).lines, image).toEqual([]);
@@ -235,6 +237,12 @@ describe('templates: image', () => {
       ['node:', /the tag "" must be 1 to 128/],
       ['node:-x', /the tag "-x" must be 1 to 128/],
       ['node@sha256:abc', /the digest "sha256:abc" is not ALGORITHM:HEX/],
+      // What the registry grammar allows but the kubelet's digest parser (go-digest) refuses.
+      ['node@sha256:' + 'ab'.repeat(16), /a sha256 digest has 64 hex digits, not 32/],
+      ['node@sha256:' + 'ab'.repeat(33), /a sha256 digest has 64 hex digits, not 66/],
+      ['node@sha512:' + 'ab'.repeat(32), /a sha512 digest has 128 hex digits, not 64/],
+      ['node@sha256:' + 'AB'.repeat(32), /hex digits must be lowercase/],
+      ['node@md5:' + 'ab'.repeat(16), /the digest algorithm "md5" is not one of sha256, sha384, sha512/],
       ['ghcr.io//server', /path component "" must be/],
       ['bad_host.io:port/x', /the registry "bad_host\.io:port" is not a host name/],
       [':1.0', /the repository name is missing/],

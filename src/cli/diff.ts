@@ -14,8 +14,7 @@
  * invalid declarations at either side).
  */
 import type { Command } from 'commander';
-import { McpoError } from '../core/errors.js';
-import { errorMessage } from '../core/errors.js';
+import { errorMessage, McpoError } from '../core/errors.js';
 import { compareModels, openSides, requireModel, type Side, unifiedDiff } from '../plan/index.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';

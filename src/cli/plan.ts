@@ -16,12 +16,13 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { writeFilesAtomically } from '../changes/atomic-write.js';
-import { type Diagnostic, formatDiagnostic, safeDiagnostic } from '../core/diagnostic.js';
+import { type Diagnostic, safeDiagnostic } from '../core/diagnostic.js';
 import { echo } from '../core/echo.js';
 import { errorMessage, McpoError } from '../core/errors.js';
 import { buildPlan, compareModels, formatInvalidMarkdown, formatJson, formatMarkdown, formatText, openSides, type Side } from '../plan/index.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { printDiagnostics } from './output.js';
 
 type PlanFormat = 'text' | 'markdown' | 'json';
 
@@ -72,7 +73,7 @@ export function registerPlan(program: Command): void {
     .action(
       action(async (base: string, head: string | undefined, opts: { repo: string; format: PlanFormat; output?: string }) => {
         const fail = (message: string, diagnostics: readonly Diagnostic[] = []): number => {
-          for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+          printDiagnostics(diagnostics, 'text');
           process.stderr.write(`mcpo plan: ${message}\n`);
           return EXIT_USAGE;
         };
@@ -88,7 +89,7 @@ export function registerPlan(program: Command): void {
         if (!from.model || !to.model) {
           for (const side of sides) {
             if (side.model) continue;
-            for (const d of side.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+            printDiagnostics(side.diagnostics, 'text');
             process.stderr.write(`mcpo plan: the declarations at ${side.label} are invalid; nothing planned\n`);
           }
           const body = invalidBody(opts.format, sides);

@@ -5,7 +5,7 @@
  * request the page makes is intercepted: anything not to the server's
  * loopback address is aborted and fails the test.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -285,6 +285,30 @@ describe('the web console', () => {
     expect(await page.getByTestId('template').count()).toBe(3);
     await page.close();
     problems.length = 0; // the browser logged the refused connections
+  });
+
+  it('says why the repository cannot be read while it cannot, still showing the last commit read', async () => {
+    const { repo, second } = await seeded();
+    // A URL (cloned and fetched), so that a remote that goes away is a failed fetch.
+    const bare = mkdtempSync(join(tmpdir(), 'mcpo-console-origin-'));
+    cleanups.push(() => rmSync(bare, { recursive: true, force: true }));
+    repo.git('clone', '--quiet', '--bare', repo.dir, join(bare, 'config.git'));
+    const cache = mkdtempSync(join(tmpdir(), 'mcpo-console-cache-'));
+    cleanups.push(() => rmSync(cache, { recursive: true, force: true }));
+    const base = await serve(`file://${join(bare, 'config.git')}`, ['--cache-dir', cache]);
+    const { page } = await open(base);
+    await expect.poll(() => page.getByTestId('template').count(), { timeout: 15_000 }).toBe(3);
+    expect(await page.getByTestId('source-banner').count()).toBe(0);
+
+    renameSync(join(bare, 'config.git'), join(bare, 'moved.git'));
+    const banner = page.getByTestId('source-banner');
+    await expect.poll(() => banner.count(), { timeout: 15_000 }).toBe(1);
+    expect(await banner.textContent()).toMatch(/The repository cannot be read:.*config\.git.*Still serving/s);
+    expect(await banner.textContent()).toContain(second.slice(0, 12));
+    expect(await page.getByTestId('template').count()).toBe(3);
+
+    renameSync(join(bare, 'moved.git'), join(bare, 'config.git'));
+    await expect.poll(() => banner.count(), { timeout: 15_000 }).toBe(0);
   });
 
   it('fits a phone screen without sideways scrolling', async () => {

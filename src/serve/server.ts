@@ -181,8 +181,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     ...(c?.sshKeyFile && { gitSshKeyFile: c.sshKeyFile }),
     ...(c?.knownHostsFile && { gitKnownHostsFile: c.knownHostsFile }),
   });
-  const plainHttp = /^http:\/\/([^/@]*@)?([^/:]+|\[[^\]]+\])/i.exec(opts.repo);
-  if ((c?.tokenFile || c?.dir) && plainHttp && !isLoopback(plainHttp[2]!)) {
+  const url = URL.canParse(opts.repo) ? new URL(opts.repo) : undefined;
+  if ((c?.tokenFile || c?.dir) && url?.protocol === 'http:' && !isLoopback(url.hostname)) {
     log.warn('the repository URL is http://, not https://: a token would cross the network in the clear', { repo: follower.description });
   }
 

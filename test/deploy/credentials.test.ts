@@ -90,6 +90,8 @@ describe('an HTTPS token from a mounted file', () => {
     const watch = watchProcesses(token);
 
     const s = await serve(http.url('config.git'), { MCPO_GIT_TOKEN_FILE: tokenFile });
+    // Loopback over plain http is this test's git server, not the network: no warning.
+    expect(s.logs().filter((l) => String(l.msg).startsWith('the repository URL is http://'))).toEqual([]);
     expect(await servedCommit(s.base)).toBe(work.head());
     work.write('resources/templates/default/b.yaml', template('b'));
     const second = await work.commit('second');

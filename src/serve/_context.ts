@@ -32,17 +32,19 @@ export class CallContext {
    * load it if the followed branch contains it. Anything wrong with the token
    * is left to the handler, which refuses it as usual.
    */
-  async holdTokenCommit(request: unknown): Promise<void> {
+  holdTokenCommit(request: unknown): Promise<void> | undefined {
     const text = (request as { page_token?: unknown } | null | undefined)?.page_token;
-    if (typeof text !== 'string' || text === '' || !this.store.loadMissing) return;
+    if (typeof text !== 'string' || text === '' || !this.store.loadMissing) return undefined;
     let sha: string;
     try {
       sha = decodePageToken(text).sha;
     } catch {
-      return;
+      return undefined;
     }
-    if (sha === '' || this.store.get(sha)) return;
-    this.tokenSnapshot = await this.store.loadMissing(sha);
+    if (sha === '' || this.store.get(sha)) return undefined;
+    return this.store.loadMissing(sha).then((snapshot) => {
+      this.tokenSnapshot = snapshot;
+    });
   }
 
   /** The current snapshot; UNAVAILABLE when no commit has loaded yet. */
@@ -149,7 +151,9 @@ export type Handlers = Record<string, Handler>;
 export async function dispatch(handlers: Handlers, method: string, request: unknown, ctx: CallContext): Promise<unknown> {
   const handler = handlers[method] as ((req: unknown, ctx: CallContext) => unknown) | undefined;
   if (!handler) throw new McpoError('unimplemented', `${method} is not implemented by this server`);
-  await ctx.holdTokenCommit(request);
+  // Only a call whose page token names a commit not held waits (for its load); every other call runs at once.
+  const loading = ctx.holdTokenCommit(request);
+  if (loading) await loading;
   return handler(request, ctx);
 }
 

@@ -5,25 +5,24 @@
  * request the page makes is intercepted: anything not to the server's
  * loopback address is aborted and fails the test.
  */
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './_browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMcpoServe } from '../support/mcpo.js';
 import { cleanupsAfterEach, fakeSealed, NAMESPACE_DEFAULT, seededRepo, template } from '../serve/_support.js';
 import { TestRepo } from '../support/git-repo.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const cleanups = cleanupsAfterEach();
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run bash test/setup.sh (installs Debian's chromium as root)`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {

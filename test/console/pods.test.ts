@@ -4,11 +4,12 @@
  * create and sets its status through the status subresource, as a kubelet
  * would; the console (headless Chromium) shows the change without a reload.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './_browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT } from '../support/build.js';
@@ -16,7 +17,6 @@ import { TestRepo } from '../support/git-repo.js';
 import { type KubeApiServer, startKubeApiServer } from '../support/kube-apiserver.js';
 import { mcpo, type Served, startMcpoServe } from '../support/mcpo.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 let kube: KubeApiServer;
 let core: CoreV1Api;
 let repo: TestRepo;
@@ -26,7 +26,6 @@ let dist: string;
 let base: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run bash test/setup.sh (installs Debian's chromium as root)`);
   kube = await startKubeApiServer();
   core = kube.kubeConfig().makeApiClient(CoreV1Api);
   dist = mkdtempSync(join(tmpdir(), 'mcpo-console-dist-'));
@@ -38,7 +37,7 @@ beforeAll(async () => {
   await repo.commit('seed');
   served = await startMcpoServe(['--repo', repo.dir, '--kubeconfig', kube.kubeconfigPath, '--http-port', '0']);
   base = `http://127.0.0.1:${served.logs().find((l) => l.msg === 'listening')!.httpPort as number}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {

@@ -208,7 +208,6 @@ function text(section: Record<string, unknown>, where: string, key: string): str
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string' || v.trim() === '') throw gitopsError(`${where}${key}`, `expected a string, not ${describeValue(v)}`);
   if (v.length > MAX_GITOPS_TEXT) throw gitopsError(`${where}${key}`, `longer than ${MAX_GITOPS_TEXT} characters`);
-  // eslint-disable-next-line no-control-regex
   if (/[\s\x00-\x1f\x7f]/.test(v)) throw gitopsError(`${where}${key}`, `${quoted(v)} must not contain white space or control characters`);
   // The ApplicationSet's template is a Go template: a brace in a value would be read as one.
   if (/[{}]/.test(v)) throw gitopsError(`${where}${key}`, `${quoted(v)} must not contain "{" or "}"`);
@@ -264,7 +263,11 @@ function repoPath(value: string | undefined): string {
   const segments = value.split('/');
   const bad = segments.find((s) => s === '' || s === '.' || s === '..' || !/^[A-Za-z0-9._-]+$/.test(s));
   if (bad !== undefined) {
-    throw gitopsError('path', `${quoted(value)} is not a clean relative path in the repository`, 'write the output folder as it is committed, like "dist" or "deploy/dist" (no leading "./" or "/", no "..", no glob characters)');
+    throw gitopsError(
+      'path',
+      `${quoted(value)} is not a clean relative path in the repository`,
+      'write the output folder as it is committed, like "dist" or "deploy/dist" (no leading "./" or "/", no "..", no glob characters)',
+    );
   }
   return value;
 }
@@ -278,7 +281,11 @@ function parseGitops(section: Record<string, unknown>): GitopsConfig {
   const layout = (layoutText ?? 'single') as GitopsLayout;
   const repoURL = text(section, '', 'repoURL');
   if (repoURL !== undefined && !REPO_URL.test(repoURL)) {
-    throw gitopsError('repoURL', `${quoted(repoURL)} is not a git repository URL`, 'write it as Argo CD fetches it: https://git.example.com/platform/mcp-config.git or git@git.example.com:platform/mcp-config.git');
+    throw gitopsError(
+      'repoURL',
+      `${quoted(repoURL)} is not a git repository URL`,
+      'write it as Argo CD fetches it: https://git.example.com/platform/mcp-config.git or git@git.example.com:platform/mcp-config.git',
+    );
   }
   const revision = text(section, '', 'revision') ?? 'HEAD';
   const path = repoPath(text(section, '', 'path'));
@@ -292,9 +299,18 @@ function parseGitops(section: Record<string, unknown>): GitopsConfig {
     const project = text(argocd, 'argocd.', 'project') ?? 'default';
     kubeName(project, 'argocd.project', 'subdomain');
     const server = text(argocd, 'argocd.', 'server') ?? 'https://kubernetes.default.svc';
-    if (!/^https?:\/\/[^\s"{}]+$/.test(server)) throw gitopsError('argocd.server', `${quoted(server)} is not an API server URL`, 'leave it out for the cluster Argo CD runs in (https://kubernetes.default.svc)');
+    if (!/^https?:\/\/[^\s"{}]+$/.test(server))
+      throw gitopsError(
+        'argocd.server',
+        `${quoted(server)} is not an API server URL`,
+        'leave it out for the cluster Argo CD runs in (https://kubernetes.default.svc)',
+      );
     if (repoURL === undefined) {
-      throw gitopsError('repoURL', 'required when gitops.argocd is set: the ApplicationSet names the repository it reads', 'add repoURL: https://git.example.com/platform/mcp-config.git (the URL Argo CD has credentials for)');
+      throw gitopsError(
+        'repoURL',
+        'required when gitops.argocd is set: the ApplicationSet names the repository it reads',
+        'add repoURL: https://git.example.com/platform/mcp-config.git (the URL Argo CD has credentials for)',
+      );
     }
     config.argocd = { namespace, project, server };
   }

@@ -85,6 +85,13 @@ export function layoutFiles(objectPaths: Iterable<string>, gitops: GitopsConfig 
   if (gitops?.layout !== 'units') return kustomizations(objectPaths);
   const out = unitKustomizations(objectPaths);
   const units = [...out.keys()].map(dirOf).sort(compareStrings);
-  for (const [path, text] of gitopsFiles(units, gitops)) out.set(path, text);
+  const gitopsDirs = new Map<string, string[]>();
+  for (const [path, text] of gitopsFiles(units, gitops)) {
+    out.set(path, text);
+    const dir = dirOf(path);
+    gitopsDirs.set(dir, [...(gitopsDirs.get(dir) ?? []), path.slice(dir.length + 1)]);
+  }
+  // Each gitops/ folder is applied as it is (`kubectl apply -k`), its objects listed beside them.
+  for (const [dir, files] of gitopsDirs) out.set(`${dir}/${KUSTOMIZATION_FILE}`, kustomizationYaml(orderEntries(dir, files)));
   return out;
 }

@@ -54,49 +54,55 @@ describe('gitops objects on a real kube-apiserver with the Argo CD and Flux CRDs
   let repo: string;
   let out: string;
 
-  beforeAll(async () => {
-    const crds = crdFiles().flatMap((file) =>
-      parseAllDocuments(readFileSync(file, 'utf8'))
-        .map((d) => d.toJS() as KubernetesObject | null)
-        .filter((d): d is KubernetesObject => d?.kind === 'CustomResourceDefinition'),
-    );
-    expect(crds.map((c) => c.metadata!.name).sort()).toEqual([
-      'applications.argoproj.io',
-      'applicationsets.argoproj.io',
-      'kustomizations.kustomize.toolkit.fluxcd.io',
-    ]);
+  beforeAll(
+    async () => {
+      const crds = crdFiles().flatMap((file) =>
+        parseAllDocuments(readFileSync(file, 'utf8'))
+          .map((d) => d.toJS() as KubernetesObject | null)
+          .filter((d): d is KubernetesObject => d?.kind === 'CustomResourceDefinition'),
+      );
+      expect(crds.map((c) => c.metadata!.name).sort()).toEqual([
+        'applications.argoproj.io',
+        'applicationsets.argoproj.io',
+        'kustomizations.kustomize.toolkit.fluxcd.io',
+      ]);
 
-    repo = mkdtempSync(join(tmpdir(), 'mcpo-gitops-crds-'));
-    cpSync(join(REPO_ROOT, 'resources'), join(repo, 'resources'), { recursive: true });
-    const template = readdirSync(join(repo, 'resources/templates/default'))[0]!;
-    const text = readFileSync(join(repo, 'resources/templates/default', template), 'utf8');
-    for (const ns of NAMESPACES) {
-      writeFileSync(join(repo, `resources/namespaces/${ns}.yaml`), `kind: Namespace\nname: ${ns}\n`);
-      writeFileSync(join(repo, `resources/${ns}-server.yaml`), text.replace(/^namespace: .*$/m, `namespace: ${ns}`).replace(/^name: .*$/m, `name: ${ns}-server`));
-    }
-    writeFileSync(
-      join(repo, 'mcpo.yaml'),
-      [
-        'gitops:',
-        '  layout: units',
-        '  repoURL: https://git.example.com/platform/mcp-config.git',
-        '  revision: main',
-        '  path: deploy/dist',
-        '  argocd: { namespace: argocd, project: default }',
-        '  flux: { namespace: flux-system, sourceRef: mcp-config, interval: 10m, timeout: 3m }',
-        '',
-      ].join('\n'),
-    );
-    out = join(repo, 'deploy/dist');
-    const synth = mcpo(['synth', '--repo', repo, '--out', out]);
-    expect(synth.code, synth.stderr).toBe(0);
+      repo = mkdtempSync(join(tmpdir(), 'mcpo-gitops-crds-'));
+      cpSync(join(REPO_ROOT, 'resources'), join(repo, 'resources'), { recursive: true });
+      const template = readdirSync(join(repo, 'resources/templates/default'))[0]!;
+      const text = readFileSync(join(repo, 'resources/templates/default', template), 'utf8');
+      for (const ns of NAMESPACES) {
+        writeFileSync(join(repo, `resources/namespaces/${ns}.yaml`), `kind: Namespace\nname: ${ns}\n`);
+        writeFileSync(
+          join(repo, `resources/${ns}-server.yaml`),
+          text.replace(/^namespace: .*$/m, `namespace: ${ns}`).replace(/^name: .*$/m, `name: ${ns}-server`),
+        );
+      }
+      writeFileSync(
+        join(repo, 'mcpo.yaml'),
+        [
+          'gitops:',
+          '  layout: units',
+          '  repoURL: https://git.example.com/platform/mcp-config.git',
+          '  revision: main',
+          '  path: deploy/dist',
+          '  argocd: { namespace: argocd, project: default }',
+          '  flux: { namespace: flux-system, sourceRef: mcp-config, interval: 10m, timeout: 3m }',
+          '',
+        ].join('\n'),
+      );
+      out = join(repo, 'deploy/dist');
+      const synth = mcpo(['synth', '--repo', repo, '--out', out]);
+      expect(synth.code, synth.stderr).toBe(0);
 
-    kube = await startKubeApiServer();
-    kc = kube.kubeConfig();
-    api = KubernetesObjectApi.makeApiClient(kc);
-    const namespaces = ['argocd', 'flux-system'].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
-    await serverSideApply(kc, [...namespaces, ...crds], FIELD_MANAGER);
-  }, INSTALL_TIMEOUT_MS + 30 * 60_000);
+      kube = await startKubeApiServer();
+      kc = kube.kubeConfig();
+      api = KubernetesObjectApi.makeApiClient(kc);
+      const namespaces = ['argocd', 'flux-system'].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+      await serverSideApply(kc, [...namespaces, ...crds], FIELD_MANAGER);
+    },
+    INSTALL_TIMEOUT_MS + 30 * 60_000,
+  );
 
   afterAll(async () => {
     await kube?.stop();
@@ -110,7 +116,11 @@ describe('gitops objects on a real kube-apiserver with the Argo CD and Flux CRDs
       const results = await serverSideApply(kc, objects, FIELD_MANAGER);
       for (const [i, sent] of objects.entries()) {
         expect(results[i]!.action, `${sent.kind} ${sent.metadata!.name}`).toBe('created');
-        const stored = await api.read({ apiVersion: sent.apiVersion!, kind: sent.kind!, metadata: { name: sent.metadata!.name!, namespace: sent.metadata!.namespace! } });
+        const stored = await api.read({
+          apiVersion: sent.apiVersion!,
+          kind: sent.kind!,
+          metadata: { name: sent.metadata!.name!, namespace: sent.metadata!.namespace! },
+        });
         expect(missingFields(sent, stored), `${sent.kind} ${sent.metadata!.name}`).toEqual([]);
       }
       // Applying the same folder again changes nothing (a GitOps engine re-applies it at every interval).

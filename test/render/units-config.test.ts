@@ -37,8 +37,9 @@ describe('mcpo.yaml: gitops', () => {
       flux: { namespace: 'flux-system', sourceRef: { kind: 'GitRepository', name: 'mcp-config' }, interval: '10m', timeout: '5m' },
     });
     expect(
-      parseRepoConfig('gitops:\n  layout: units\n  path: deploy/out\n  flux:\n    sourceRef: { kind: OCIRepository, name: cfg, namespace: sources }\n    interval: 1h30m\n')
-        .gitops,
+      parseRepoConfig(
+        'gitops:\n  layout: units\n  path: deploy/out\n  flux:\n    sourceRef: { kind: OCIRepository, name: cfg, namespace: sources }\n    interval: 1h30m\n',
+      ).gitops,
     ).toMatchObject({ path: 'deploy/out', flux: { sourceRef: { kind: 'OCIRepository', name: 'cfg', namespace: 'sources' }, interval: '1h30m' } });
     for (const url of ['git@git.example.com:p/c.git', 'ssh://git@git.example.com/p/c.git', 'http://gitea.local:3000/p/c'])
       expect(parseRepoConfig(`gitops:\n  repoURL: ${url}\n`).gitops?.repoURL).toBe(url);
@@ -46,17 +47,28 @@ describe('mcpo.yaml: gitops', () => {
 
   it('refuses what is wrong, naming the field', () => {
     const cases: [string, RegExp, RegExp?][] = [
-      ['gitops:\n  layot: units\n', /^mcpo\.yaml: gitops\.layot: unknown field \(known: layout, repoURL, revision, path, argocd, flux\)$/, /did you mean "layout"/],
+      [
+        'gitops:\n  layot: units\n',
+        /^mcpo\.yaml: gitops\.layot: unknown field \(known: layout, repoURL, revision, path, argocd, flux\)$/,
+        /did you mean "layout"/,
+      ],
       ['gitops:\n  layout: unit\n', /^mcpo\.yaml: gitops\.layout: "unit" is not a layout \(known: single, units\)$/, /did you mean "units"/],
       ['gitops:\n  layout: 3\n', /^mcpo\.yaml: gitops\.layout: expected a string, not number "3"$/],
       ['gitops:\n  layout: units\n  argocd: {}\n', /^mcpo\.yaml: gitops\.repoURL: required when gitops\.argocd is set/, /repoURL: https:/],
-      [`${BASE}  argocd: { projet: x }\n`, /^mcpo\.yaml: gitops\.argocd\.projet: unknown field \(known: namespace, project, server\)$/, /did you mean "project"/],
+      [
+        `${BASE}  argocd: { projet: x }\n`,
+        /^mcpo\.yaml: gitops\.argocd\.projet: unknown field \(known: namespace, project, server\)$/,
+        /did you mean "project"/,
+      ],
       [`${BASE}  argocd: { namespace: Argo_CD }\n`, /^mcpo\.yaml: gitops\.argocd\.namespace: "Argo_CD" is not a Kubernetes namespace name/],
       [`${BASE}  argocd: true\n`, /^mcpo\.yaml: gitops\.argocd: expected a mapping, not boolean "true"$/],
       [`${BASE}  flux: {}\n`, /^mcpo\.yaml: gitops\.flux\.sourceRef: required when gitops\.flux is set$/, /GitRepository/],
       [`${BASE}  flux: { sourceRef: mcp-config, interval: 10 minutes }\n`, /^mcpo\.yaml: gitops\.flux\.interval: "10 minutes" must not contain white space/],
       [`${BASE}  flux: { sourceRef: mcp-config, timeout: 5min }\n`, /^mcpo\.yaml: gitops\.flux\.timeout: "5min" is not a duration$/, /30s, 10m/],
-      [`${BASE}  flux: { sourceRef: { kind: HelmRepository, name: x } }\n`, /^mcpo\.yaml: gitops\.flux\.sourceRef\.kind: "HelmRepository" is not a Flux source kind/],
+      [
+        `${BASE}  flux: { sourceRef: { kind: HelmRepository, name: x } }\n`,
+        /^mcpo\.yaml: gitops\.flux\.sourceRef\.kind: "HelmRepository" is not a Flux source kind/,
+      ],
       [`${BASE}  flux: { sourceRef: { kind: GitRepository } }\n`, /^mcpo\.yaml: gitops\.flux\.sourceRef\.name: required$/],
       [`${BASE}  flux: { sourceRef: { nam: x } }\n`, /^mcpo\.yaml: gitops\.flux\.sourceRef\.nam: unknown field/, /did you mean "name"/],
       ['gitops:\n  repoURL: not a url\n', /^mcpo\.yaml: gitops\.repoURL: "not a url" must not contain white space/],
@@ -65,7 +77,11 @@ describe('mcpo.yaml: gitops', () => {
       ['gitops:\n  path: ./dist\n', /^mcpo\.yaml: gitops\.path: "\.\/dist" is not a clean relative path in the repository$/, /no leading/],
       ['gitops:\n  path: dist/*\n', /^mcpo\.yaml: gitops\.path: "dist\/\*" is not a clean relative path/],
       ['gitops:\n  path: ../dist\n', /^mcpo\.yaml: gitops\.path: "\.\.\/dist" is not a clean relative path/],
-      ['gitops:\n  repoURL: https://x/y.git\n  argocd: {}\n', /^mcpo\.yaml: gitops\.argocd: the Argo CD and Flux objects are rendered for layout: units only$/, /layout: units/],
+      [
+        'gitops:\n  repoURL: https://x/y.git\n  argocd: {}\n',
+        /^mcpo\.yaml: gitops\.argocd: the Argo CD and Flux objects are rendered for layout: units only$/,
+        /layout: units/,
+      ],
       ['gitops:\n  flux: { sourceRef: x }\n', /^mcpo\.yaml: gitops\.flux: the Argo CD and Flux objects are rendered for layout: units only$/],
       ['gitops:\n  "\\e[2J": 1\n', /^mcpo\.yaml: gitops\.\\x1b\[2J: unknown field/],
       [`gitops:\n  revision: ${'r'.repeat(3000)}\n`, /^mcpo\.yaml: gitops\.revision: longer than 2048 characters$/],

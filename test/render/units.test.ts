@@ -49,7 +49,10 @@ function fakeSealed(r: Rng): string {
 function declarations(r: Rng, namespaces: string[], templates: number, secrets: number): Map<string, Record<string, unknown>> {
   const docs = new Map<string, Record<string, unknown>>();
   for (const ns of namespaces) docs.set(`resources/namespaces/${ns}.yaml`, { kind: 'Namespace', name: ns, labels: { team: ns } });
-  for (const [name, cpu] of [['small', '100m'], ['large', '1']] as const)
+  for (const [name, cpu] of [
+    ['small', '100m'],
+    ['large', '1'],
+  ] as const)
     docs.set(`resources/presets/${name}.yaml`, { kind: 'ResourceLimit', name, limits: { cpu, memory: '256Mi', memory_limit: '1Gi' } });
   const secretsOf = new Map<string, string[]>(namespaces.map((n) => [n, []]));
   for (let i = 0; i < secrets; i++) {
@@ -181,7 +184,9 @@ describe('layout: units', () => {
 
   it('writes the object files and the units’ kustomization.yaml byte for byte as the default layout does', () => {
     const singleFiles = listFiles(single);
-    expect(singleFiles.filter((f) => f !== 'kustomization.yaml' && f !== 'namespaces/kustomization.yaml')).toEqual(files.filter((f) => !f.startsWith('gitops/')));
+    expect(singleFiles.filter((f) => f !== 'kustomization.yaml' && f !== 'namespaces/kustomization.yaml')).toEqual(
+      files.filter((f) => !f.startsWith('gitops/')),
+    );
     for (const f of files.filter((f) => !f.startsWith('gitops/'))) expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(single, f), 'utf8'));
     // The default layout still aggregates everything at the root.
     expect(parse(readFileSync(join(single, 'kustomization.yaml'), 'utf8'))).toMatchObject({ resources: ['cluster', 'namespaces'] });
@@ -257,7 +262,14 @@ describe('layout: units in mcpo diff and mcpo plan (partial render)', () => {
         // A new namespace with a template: a new unit (and a new Flux Kustomization).
         const ns = `ns-${step}`;
         next.set(`resources/namespaces/${ns}.yaml`, { kind: 'Namespace', name: ns });
-        next.set(`resources/templates/${ns}/t.yaml`, { kind: 'McpTemplate', name: 't', namespace: ns, image: 'busybox:1', command: ['x'], resource_limit_name: 'small' });
+        next.set(`resources/templates/${ns}/t.yaml`, {
+          kind: 'McpTemplate',
+          name: 't',
+          namespace: ns,
+          image: 'busybox:1',
+          command: ['x'],
+          resource_limit_name: 'small',
+        });
       } else if (op === 1 && namespaces.length > 1) {
         // A namespace removed with everything in it: a unit gone.
         const ns = r.pick(namespaces);
@@ -281,12 +293,16 @@ describe('layout: units in mcpo diff and mcpo plan (partial render)', () => {
       expect(partial.changes, `step ${step} (op ${op})`).toEqual(expected);
       for (const [path, text] of partial.base.files) expect(text, `step ${step}: base ${path}`).toBe(full.get(path));
       for (const [path, text] of partial.head.files) expect(text, `step ${step}: head ${path}`).toBe(nextFull.get(path));
-      for (const c of expected) seen.add(c.path.startsWith('gitops/') ? `gitops ${c.change}` : c.path.endsWith('kustomization.yaml') ? `kustomization ${c.change}` : `object ${c.change}`);
+      for (const c of expected)
+        seen.add(
+          c.path.startsWith('gitops/') ? `gitops ${c.change}` : c.path.endsWith('kustomization.yaml') ? `kustomization ${c.change}` : `object ${c.change}`,
+        );
       docs = next;
       config = nextConfig;
       model = nextModel;
       full = nextFull;
     }
-    for (const what of ['gitops added', 'gitops removed', 'gitops changed', 'kustomization added', 'kustomization removed', 'object changed']) expect([...seen]).toContain(what);
+    for (const what of ['gitops added', 'gitops removed', 'gitops changed', 'kustomization added', 'kustomization removed', 'object changed'])
+      expect([...seen]).toContain(what);
   });
 });

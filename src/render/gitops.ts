@@ -49,7 +49,7 @@ export const APPLICATION_SET_NAME = 'mcp-units';
 export const CLUSTER_UNIT_NAME = 'mcp-cluster';
 const NAMESPACE_UNIT_PREFIX = 'mcp-ns-';
 
-/** Argo CD retries a failed sync this often, 10 s, 20 s, ... up to 5 min apart (about 35 minutes in all). */
+/** Argo CD retries a failed sync this often, 10 s, 20 s, ... up to 5 min apart (about 30 minutes in all). */
 const ARGOCD_RETRY = { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
 /** How soon Flux tries a failed unit again (its interval is for changes). */
 const FLUX_RETRY_INTERVAL = '1m';

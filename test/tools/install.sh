@@ -3,7 +3,7 @@
 #   ${MCPO_CACHE_DIR:-$HOME/.cache/mcp-orchestrator}/bin
 # A tool already installed at its pinned version is skipped.
 #
-#   test/tools/install.sh              # all tools
+#   test/tools/install.sh              # all tools (kubeseal, grpcurl, kustomize, crds)
 #   test/tools/install.sh kubeseal     # only the named ones (kubeseal, grpcurl, ghz)
 #   test/tools/install.sh ghz          # the gRPC load tool `npm run bench` uses (not in "all")
 #   test/tools/install.sh kustomize    # builds deploy/ (test/deploy)
@@ -124,7 +124,7 @@ install_crds() {
 }
 
 tools=("$@")
-if [[ ${#tools[@]} -eq 0 ]]; then tools=(kubeseal grpcurl kustomize); fi
+if [[ ${#tools[@]} -eq 0 ]]; then tools=(kubeseal grpcurl kustomize crds); fi
 for t in "${tools[@]}"; do
   case "$t" in
     kubeseal) install_kubeseal ;;

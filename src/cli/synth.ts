@@ -4,14 +4,14 @@
  *   mcpo synth [--repo DIR] [--out DIR] [--check]
  *
  * The output folder is --out, else $CDK8S_OUTDIR (set by `cdk8s synth`, see
- * cdk8s.yaml), else <repo>/dist. Settings (the bridge image) come from
+ * cdk8s.yaml), else <repo>/dist. Settings (the bridge image, the gitops layout) come from
  * <repo>/mcpo.yaml. Exit 0: written / up to date; 1: invalid
  * declarations, or (--check) dist/ is stale; 2: usage error.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { isError } from '../core/diagnostic.js';
-import { bridgeImage, readRepoConfig } from '../declarations/repo-config.js';
+import { readRepoConfig, renderOptions } from '../declarations/repo-config.js';
 import { buildModel } from '../model/build.js';
 import { readWorkingTreeFiles } from '../source/working-tree.js';
 import { renderModel } from '../render/app.js';
@@ -62,7 +62,7 @@ export function registerSynth(program: Command): void {
           process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; nothing rendered\n`);
           return EXIT_INVALID;
         }
-        const files = renderModel(model, { bridgeImage: bridgeImage(readRepoConfig(opts.repo)) });
+        const files = renderModel(model, renderOptions(readRepoConfig(opts.repo)));
         if (opts.check) {
           const staleness = await compareWithDir(files, out);
           if (!isStale(staleness)) {

@@ -8,10 +8,11 @@
  * gives (test/plan/partial.test.ts compares both over random change sets);
  * a path not given is equal on both sides.
  */
+import type { GitopsConfig } from '../declarations/repo-config.js';
 import type { Model, Secret } from '../model/types.js';
 import { namespacedKey } from '../model/queries.js';
 import { renderModel } from '../render/app.js';
-import { kustomizations } from '../render/kustomization.js';
+import { layoutFiles } from '../render/kustomization.js';
 import { CLUSTER_DIR, KUSTOMIZATION_FILE, NAMESPACES_DIR, objectPath, type ObjectIdentity } from '../render/layout.js';
 import type { Affected } from './affected.js';
 
@@ -75,16 +76,16 @@ function subModel(model: Model, affected: Affected): { model: Model; wanted: Map
   return { model: { namespaces, presets: model.presets, templates, secrets }, wanted };
 }
 
-export function renderAffected(model: Model, bridgeImage: string, affected: Affected): RenderedSide {
+export function renderAffected(model: Model, bridgeImage: string, affected: Affected, gitops?: GitopsConfig): RenderedSide {
   const { model: sub, wanted } = subModel(model, affected);
-  const rendered = sub.templates.size + sub.secrets.size + sub.namespaces.size > 0 ? renderModel(sub, { bridgeImage }) : new Map<string, string>();
+  const rendered = sub.templates.size + sub.secrets.size + sub.namespaces.size > 0 ? renderModel(sub, { bridgeImage, gitops }) : new Map<string, string>();
   const files = new Map<string, string>();
   for (const path of wanted.keys()) {
     const text = rendered.get(path);
     if (text === undefined) throw new Error(`partial render gave no ${path}`);
     files.set(path, text);
   }
-  for (const [path, text] of touchedKustomizations(model, affected)) files.set(path, text);
+  for (const [path, text] of touchedKustomizations(model, affected, gitops)) files.set(path, text);
   return { files, objects: wanted };
 }
 
@@ -98,7 +99,7 @@ const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/'));
  * Other folders are each represented by one object (so the folders above
  * list them) and their own files are left out.
  */
-function touchedKustomizations(model: Model, affected: Affected): Map<string, string> {
+function touchedKustomizations(model: Model, affected: Affected, gitops: GitopsConfig | undefined): Map<string, string> {
   const touched = new Set([CLUSTER_DIR, NAMESPACES_DIR]);
   for (const key of [...affected.templates.keys(), ...affected.secrets]) touched.add(`${NAMESPACES_DIR}/${key.slice(0, key.indexOf('/'))}`);
   const paths: string[] = [];
@@ -112,9 +113,12 @@ function touchedKustomizations(model: Model, affected: Affected): Map<string, st
     }
   }
   const out = new Map<string, string>();
-  for (const [path, text] of kustomizations(paths)) {
+  // The files of the layout (the gitops/ objects too) depend only on the set of folders, which the
+  // paths keep; only an untouched folder's own kustomization.yaml would list its one representative.
+  for (const [path, text] of layoutFiles(paths, gitops)) {
     const dir = path === KUSTOMIZATION_FILE ? '' : dirOf(path);
-    if (dir === '' || touched.has(dir)) out.set(path, text);
+    if (path.endsWith(`/${KUSTOMIZATION_FILE}`) && represented.has(dir)) continue;
+    out.set(path, text);
   }
   return out;
 }

@@ -13,7 +13,7 @@
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Model, SourceRef } from '../model/types.js';
-import { kustomizations } from './kustomization.js';
+import { layoutFiles } from './kustomization.js';
 import { compareStrings } from '../core/order.js';
 import { objectPath, type ObjectIdentity } from './layout.js';
 import { type RenderOptions, renderDeployment } from './mcp-server-workload.js';
@@ -118,6 +118,6 @@ export function renderModel(model: Model, options: RenderOptions): Map<string, s
       files.set(path, header(sources.get(identityKey(id))) + Yaml.stringify(canonical(object, true)));
     }
   }
-  for (const [path, text] of kustomizations(files.keys())) files.set(path, text);
+  for (const [path, text] of layoutFiles(files.keys(), options.gitops)) files.set(path, text);
   return new Map([...files.entries()].sort(([a], [b]) => compareStrings(a, b)));
 }

@@ -17,6 +17,7 @@ import type { Construct } from 'constructs';
 import { ANNOTATION_PREFIX, CONTAINER_NAME, HOME_VOLUME, PORT_NAME, RESERVED_VOLUME_NAMES, TMP_VOLUME, reservedMountPath } from '../core/names.js';
 import { containerResources, namespacedKey } from '../model/queries.js';
 import type { McpTemplate, ResourceLimitPreset, Secret } from '../model/types.js';
+import type { GitopsConfig } from '../declarations/repo-config.js';
 import { descriptiveAnnotations, nonEmpty, selectorLabels, templateLabels } from './labels.js';
 import { HOME_DIR, RUNTIME_ENV, TMP_DIR, containerSecurityContext, imagePullPolicy, podSecurityContext } from './_pod-runtime.js';
 import { BRIDGE_HEALTH_PATH, BRIDGE_READY_PATH, bridgeInitContainer, bridgeVolume, containerCommand } from './stdio-bridge.js';
@@ -36,6 +37,8 @@ export const TERMINATION_GRACE_SECONDS = 30;
 export interface RenderOptions {
   /** The mcpo-bridge image of stdio templates' init container. */
   readonly bridgeImage: string;
+  /** mcpo.yaml's gitops section: the layout of the output, and the Argo CD / Flux objects (kustomization.ts). */
+  readonly gitops?: GitopsConfig;
 }
 
 export function renderDeployment(

@@ -8,6 +8,7 @@
 #   test/tools/install.sh ghz          # the gRPC load tool `npm run bench` uses (not in "all")
 #   test/tools/install.sh kustomize    # builds deploy/ (test/deploy)
 #   test/tools/install.sh reviewdog    # the rdjson consumer of test/pr (built on first use there)
+#   test/tools/install.sh helm         # the `helm template` peer of bench/parts/helm.mjs (bench/setup.sh)
 #
 # Needs `go` (1.26.8 or newer for kubeseal; an older go fetches that toolchain
 # from the Go module proxy) and access to the Go module proxy on first run.
@@ -19,6 +20,7 @@ GRPCURL_VERSION=v1.9.4
 GHZ_VERSION=v0.120.0 # bench/ only
 KUSTOMIZE_VERSION=v5.8.2 # test/deploy: builds deploy/
 REVIEWDOG_VERSION=v0.21.0 # test/pr; also docs/ci/gitlab-mcpo.yml (keep both in step)
+HELM_VERSION=v3.20.2 # bench/ only
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cache="${MCPO_CACHE_DIR:-$HOME/.cache/mcp-orchestrator}"
@@ -102,8 +104,9 @@ for t in "${tools[@]}"; do
     ghz) install_module ghz "$GHZ_VERSION" github.com/bojand/ghz/cmd/ghz ;;
     kustomize) install_module kustomize "$KUSTOMIZE_VERSION" sigs.k8s.io/kustomize/kustomize/v5 ;;
     reviewdog) install_module reviewdog "$REVIEWDOG_VERSION" github.com/reviewdog/reviewdog/cmd/reviewdog ;;
+    helm) install_module helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm ;;
     *)
-      log "error: unknown tool '$t' (known: kubeseal grpcurl ghz kustomize reviewdog)"
+      log "error: unknown tool '$t' (known: kubeseal grpcurl ghz kustomize reviewdog helm)"
       exit 2
       ;;
   esac

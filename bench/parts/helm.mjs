@@ -13,8 +13,8 @@
  * (bench/setup.sh does it up front; this part does it on first use otherwise).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { importBuild, listFiles, MCPO, median, ROOT, round, timed, writeJson } from '../lib.mjs';
 import { cpuMedian, requireRepo } from './context.mjs';
@@ -43,7 +43,11 @@ export const helmPart = {
       HELM_CONFIG_HOME: join(helmHome, 'config'),
       HELM_DATA_HOME: join(helmHome, 'data'),
     };
-    results.helm_version = execFileSync(helm, ['version', '--short'], { env, encoding: 'utf8' }).trim();
+    // A `go install`ed helm reports only its minor version; install.sh's stamp beside it has the pinned one.
+    const stamp = join(dirname(helm), '.helm.version');
+    results.helm_version = existsSync(stamp)
+      ? readFileSync(stamp, 'utf8').trim()
+      : execFileSync(helm, ['version', '--short'], { env, encoding: 'utf8' }).trim();
 
     const t0 = performance.now();
     const values = await helmValues(repo.dir);
@@ -94,7 +98,7 @@ export const helmPart = {
     results.synth_vs_helm_cpu_ratio = results.helm_synth_cpu_s && results.helm_template_cpu_s && round(results.helm_synth_cpu_s / results.helm_template_cpu_s);
     row('helm template, same objects (s)', tmpl, {
       cpu: results.helm_template_cpu_s,
-      note: `${results.helm_version}; objects identical: ${results.helm_objects_identical}`,
+      note: `helm ${results.helm_version}; objects identical: ${results.helm_objects_identical}`,
     });
     row('mcpo synth, against helm (s)', synth, {
       cpu: results.helm_synth_cpu_s,

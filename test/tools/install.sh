@@ -9,6 +9,7 @@
 #   test/tools/install.sh kustomize    # builds deploy/ (test/deploy)
 #   test/tools/install.sh reviewdog    # the rdjson consumer of test/pr (built on first use there)
 #   test/tools/install.sh crds         # the Argo CD and Flux CRDs (test/k8s/gitops-crds), from their Go modules
+#   test/tools/install.sh helm         # the `helm template` peer of bench/parts/helm.mjs (bench/setup.sh)
 #
 # Needs `go` (1.26.8 or newer for kubeseal; an older go fetches that toolchain
 # from the Go module proxy) and access to the Go module proxy on first run.
@@ -23,6 +24,7 @@ REVIEWDOG_VERSION=v0.21.0 # test/pr; also docs/ci/gitlab-mcpo.yml (keep both in 
 # test/k8s/gitops-crds: the CRDs of what `gitops:` in mcpo.yaml renders (the newest releases whose go.mod a go 1.26 reads)
 FLUX_KUSTOMIZE_CONTROLLER_VERSION=v1.9.6
 ARGO_CD_VERSION=v3.5.7
+HELM_VERSION=v3.20.2 # bench/ only
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cache="${MCPO_CACHE_DIR:-$HOME/.cache/mcp-orchestrator}"
@@ -138,8 +140,9 @@ for t in "${tools[@]}"; do
       install_crds argocd github.com/argoproj/argo-cd/v3 "$ARGO_CD_VERSION" \
         manifests/crds/application-crd.yaml manifests/crds/applicationset-crd.yaml
       ;;
+    helm) install_module helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm ;;
     *)
-      log "error: unknown tool '$t' (known: kubeseal grpcurl ghz kustomize reviewdog crds)"
+      log "error: unknown tool '$t' (known: kubeseal grpcurl ghz kustomize reviewdog crds helm)"
       exit 2
       ;;
   esac

@@ -49,6 +49,8 @@ const SUFFIX_LETTERS = 'eEinumkKMGTP';
 /** Digits an int64 mantissa is trusted with on the fast path (apimachinery's maxInt64Factors). */
 const MAX_INT64_FACTORS = 18;
 const NANO_SCALE = 9;
+/** apimachinery's resource.Milli. */
+const MILLI_SCALE = -3;
 
 /** Go's int32 arithmetic: wraps around. */
 const i32 = (n: number): number => n | 0;
@@ -142,9 +144,9 @@ function roundUp(x: Dec, s: number): Dec {
   if (x.scale <= s) return { unscaled: x.unscaled, tens: x.tens + (s - x.scale), scale: s };
   const drop = x.scale - s - x.tens;
   const magnitude = abs(x.unscaled);
-  if (drop <= 0) return { unscaled: x.unscaled * pow10(-drop), tens: 0, scale: s };
-  // More dropped digits than the text can hold: a non-zero value rounds up to one unit.
-  const q = drop > MAX_QUANTITY_CHARS + 64 ? 1n : (magnitude + pow10(drop) - 1n) / pow10(drop);
+  if (drop <= 0) return { unscaled: x.unscaled, tens: -drop, scale: s };
+  // More dropped digits than the text can hold: a non-zero value rounds up to one unit, zero stays zero.
+  const q = drop > MAX_QUANTITY_CHARS + 64 ? (magnitude === 0n ? 0n : 1n) : (magnitude + pow10(drop) - 1n) / pow10(drop);
   return { unscaled: x.unscaled < 0n ? -q : q, tens: 0, scale: s };
 }
 
@@ -198,20 +200,32 @@ function binaryText(integer: bigint): string {
 }
 
 /**
- * The text the API server returns for `text`, or undefined when Kubernetes
- * refuses it (or it is longer than MAX_QUANTITY_CHARS, which the validator
- * refuses first). That is two rounds of parse and String(): the server
- * writes String() of the parsed request to etcd and parses that again when
- * the object is read, and one round is not always a fixed point
- * ("2062.5Ki" → "2112000" → "2112k").
+ * Where a quantity sits in an object, which decides what the server does to it:
+ * - 'ResourceList': an entry of a core/v1 ResourceList (a container's
+ *   `resources.requests`/`limits`, a ResourceQuota's `hard`): defaulting
+ *   rounds it up to a whole milli first (SetDefaults_ResourceList), so "0.1m"
+ *   is stored as "1m" and "1500u" as "2m";
+ * - 'Quantity': a plain quantity field (an emptyDir's `sizeLimit`), kept at
+ *   nano precision.
  */
-export function canonicalQuantity(text: string): string | undefined {
-  const stored = serialize(text);
-  return stored === undefined ? undefined : serialize(stored);
+export type QuantityField = 'ResourceList' | 'Quantity';
+
+/**
+ * The text the API server returns for `text` in that kind of field, or
+ * undefined when Kubernetes refuses it (or it is longer than
+ * MAX_QUANTITY_CHARS, which the validator refuses first). That is two rounds
+ * of decode (parse, defaulting) and String(): the server writes String() of
+ * the decoded request to etcd and decodes that again when the object is read,
+ * and one round is not always a fixed point ("2062.5Ki" → "2112000" → "2112k").
+ */
+export function canonicalQuantity(text: string, field: QuantityField): string | undefined {
+  const milli = field === 'ResourceList';
+  const stored = serialize(text, milli);
+  return stored === undefined ? undefined : serialize(stored, milli);
 }
 
-/** One round: ParseQuantity then String(). */
-function serialize(text: string): string | undefined {
+/** One round: ParseQuantity, RoundUp(Milli) when `milli`, then String(). */
+function serialize(text: string, milli: boolean): string | undefined {
   if (text.length === 0 || text.length > MAX_QUANTITY_CHARS) return undefined;
   if (text === '0') return '0';
   const s = scan(text);
@@ -241,8 +255,17 @@ function serialize(text: string): string | undefined {
       const value = BigInt(shifted);
       const product = value * mantissa;
       if (product <= INT64_MAX) {
-        if (format === 'BinarySI' ? (value & 7n) !== 0n : scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0') return text;
-        const result = s.positive ? product : -product;
+        // RoundUp(Milli) leaves a scale of milli or coarser alone (the text with it) and rounds a finer one up.
+        const rounds = milli && scale < MILLI_SCALE;
+        const kept = format === 'BinarySI' ? (value & 7n) !== 0n : scale % 3 === 0 && !shifted.endsWith('000') && shifted[0] !== '0';
+        if (kept && !rounds) return text;
+        let result = s.positive ? product : -product;
+        if (rounds) {
+          const unit = pow10(MILLI_SCALE - scale);
+          result = (product + unit - 1n) / unit;
+          if (!s.positive) result = -result;
+          scale = MILLI_SCALE;
+        }
         if (result === 0n) return '0';
         if (format === 'BinarySI') return result > -1024n && result < 1024n ? decimalText(int64CanonicalBytes(result, 0), 'DecimalSI') : binaryText(result);
         return decimalText(int64CanonicalBytes(result, scale), format);
@@ -265,6 +288,7 @@ function serialize(text: string): string | undefined {
     if (value > INT64_MAX * unit) amount = { unscaled: INT64_MAX, tens: 0, scale: 0 };
     if (value > 0n && value < unit) format = 'DecimalSI';
   }
+  if (milli) amount = roundUp(amount, -MILLI_SCALE);
   if (amount.unscaled === 0n) return '0';
   if (!s.positive) amount = { ...amount, unscaled: -amount.unscaled };
 

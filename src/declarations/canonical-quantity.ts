@@ -219,10 +219,19 @@ export type QuantityField = 'ResourceList' | 'Quantity';
  * and one round is not always a fixed point ("2062.5Ki" → "2112000" → "2112k").
  */
 export function canonicalQuantity(text: string, field: QuantityField): string | undefined {
+  const key = `${field === 'ResourceList' ? 'L' : 'Q'}${text}`;
+  if (known.has(key)) return known.get(key);
   const milli = field === 'ResourceList';
   const stored = serialize(text, milli);
-  return stored === undefined ? undefined : serialize(stored, milli);
+  const result = stored === undefined ? undefined : serialize(stored, milli);
+  if (known.size >= MAX_KNOWN) known.clear();
+  known.set(key, result);
+  return result;
 }
+
+/** Presets repeat the same few texts across thousands of templates: the answers are kept, a bounded number of them. */
+const known = new Map<string, string | undefined>();
+const MAX_KNOWN = 4096;
 
 /** One round: ParseQuantity, RoundUp(Milli) when `milli`, then String(). */
 function serialize(text: string, milli: boolean): string | undefined {

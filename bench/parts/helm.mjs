@@ -136,14 +136,19 @@ export async function helmValues(repoDir) {
   const { containerResources } = await importBuild('model/queries.js');
   /** @type {typeof import('../../src/declarations/repo-config.js')} */
   const { bridgeImage, readRepoConfig } = await importBuild('declarations/repo-config.js');
+  /** @type {typeof import('../../src/declarations/canonical-quantity.js')} */
+  const { canonicalQuantity } = await importBuild('declarations/canonical-quantity.js');
   const { model, diagnostics } = buildModel(await readWorkingTreeFiles(repoDir));
   if (!model) throw new Error(`the repository does not validate (${diagnostics.length} diagnostics, first ${diagnostics[0]?.code})`);
 
+    // In the form the API server stores, as mcpo renders them: a chart's values written that way render the same objects.
+  /** @param {string} text @param {'ResourceList' | 'Quantity'} field */
+  const stored = (text, field) => canonicalQuantity(text, field) ?? text;
   /** @param {Readonly<Record<string, string | undefined>>} side */
   const quantities = (side) => {
     /** @type {Record<string, string>} */
     const out = {};
-    for (const [key, value] of Object.entries(side)) if (value !== undefined && value !== '') out[key] = value;
+    for (const [key, value] of Object.entries(side)) if (value !== undefined && value !== '') out[key] = stored(value, 'ResourceList');
     return Object.keys(out).length > 0 ? out : undefined;
   };
   const templates = [...model.templates.values()].map((t) => {
@@ -174,7 +179,7 @@ export async function helmValues(repoDir) {
         mountPath: v.mount_path,
         emptyDir: {
           ...(v.empty_dir?.memory && { medium: 'Memory' }),
-          ...(v.empty_dir?.size_limit && { sizeLimit: v.empty_dir.size_limit }),
+          ...(v.empty_dir?.size_limit && { sizeLimit: stored(v.empty_dir.size_limit, 'Quantity') }),
         },
       })),
     };

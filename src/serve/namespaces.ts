@@ -32,8 +32,13 @@ function get(req: GetRequest, ctx: CallContext): { namespace: NamespaceMessage }
 function list(req: ListRequest, ctx: CallContext) {
   const selector = normalizedSelector(req.label_selector);
   const matchLabels = labelFilter<NamespaceMessage>(selector);
-  const page = ctx.list('ListNamespaces', req, { label_selector: selector }, (s) => s.namespaces.filter(matchLabels));
-  return { namespaces: page.items, next_page_token: page.next_page_token, total_count: page.total_count };
+  return ctx.list(
+    'ListNamespaces',
+    req,
+    { label_selector: selector },
+    (s) => s.namespaces.filter(matchLabels),
+    (page) => ({ namespaces: page.items, next_page_token: page.next_page_token, total_count: page.total_count }),
+  );
 }
 
 function create(req: CreateRequest, ctx: CallContext): never {

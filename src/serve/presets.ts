@@ -32,8 +32,13 @@ function get(req: GetRequest, ctx: CallContext): { resource_limit: PresetMessage
 function list(req: ListRequest, ctx: CallContext) {
   const selector = normalizedSelector(req.label_selector);
   const matchLabels = labelFilter<PresetMessage>(selector);
-  const page = ctx.list('ListResourceLimits', req, { label_selector: selector }, (s) => s.presets.filter(matchLabels));
-  return { resource_limits: page.items, next_page_token: page.next_page_token, total_count: page.total_count };
+  return ctx.list(
+    'ListResourceLimits',
+    req,
+    { label_selector: selector },
+    (s) => s.presets.filter(matchLabels),
+    (page) => ({ resource_limits: page.items, next_page_token: page.next_page_token, total_count: page.total_count }),
+  );
 }
 
 function create(req: CreateRequest, ctx: CallContext): never {

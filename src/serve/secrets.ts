@@ -48,10 +48,13 @@ function get(req: GetRequest, ctx: CallContext): { secret: SecretMessage } {
 function list(req: ListRequest, ctx: CallContext) {
   const selector = normalizedSelector(req.label_selector);
   const matchLabels = labelFilter<SecretMessage>(selector);
-  const page = ctx.list('ListSecrets', req, { namespace: req.namespace, label_selector: selector }, (s) =>
-    s.secrets.filter((x) => (!req.namespace || x.namespace === req.namespace) && matchLabels(x)),
+  return ctx.list(
+    'ListSecrets',
+    req,
+    { namespace: req.namespace, label_selector: selector },
+    (s) => s.secrets.filter((x) => (!req.namespace || x.namespace === req.namespace) && matchLabels(x)),
+    (page) => ({ secrets: page.items, next_page_token: page.next_page_token, total_count: page.total_count }),
   );
-  return { secrets: page.items, next_page_token: page.next_page_token, total_count: page.total_count };
 }
 
 // Only name and namespace are read from write requests: their data holds values.

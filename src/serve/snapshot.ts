@@ -12,6 +12,7 @@ import { containerResources, namespacedKey } from '../model/queries.js';
 import type { Labels, McpTemplate, Model, Namespace, ResourceLimitPreset, Secret } from '../model/types.js';
 import { deepFreeze } from '../core/freeze.js';
 import { compareStrings } from '../core/order.js';
+import { PageCache, type PageCacheLimits } from './page-cache.js';
 
 /** The McpTemplate message as served. */
 export interface TemplateMessage {
@@ -266,8 +267,15 @@ export class SnapshotStore {
   /** Loads a commit the store does not hold, for a page token (on-demand.ts); none: such tokens are refused. */
   loadMissing: ((sha: string) => Promise<Snapshot | undefined>) | undefined;
 
-  constructor(readonly retain = 8) {
+  /** List answers of the retained snapshots (page-cache.ts); a snapshot's go with it. */
+  readonly pages: PageCache;
+
+  constructor(
+    readonly retain = 8,
+    pageLimits?: Partial<PageCacheLimits>,
+  ) {
     if (retain < 1) throw new Error('retain must be at least 1');
+    this.pages = new PageCache(pageLimits);
   }
 
   current(): Snapshot | undefined {
@@ -277,6 +285,11 @@ export class SnapshotStore {
   /** A retained snapshot by commit SHA (the current one included). */
   get(sha: string): Snapshot | undefined {
     return this.retained.get(sha) ?? (this.currentSnapshot?.sha === sha ? this.currentSnapshot : undefined);
+  }
+
+  /** Whether `snapshot` itself (not only its commit) is held. */
+  holds(snapshot: Snapshot): boolean {
+    return this.get(snapshot.sha) === snapshot;
   }
 
   /**
@@ -301,8 +314,10 @@ export class SnapshotStore {
   }
 
   swap(snapshot: Snapshot): void {
+    const replaced = this.retained.get(snapshot.sha);
     this.retained.delete(snapshot.sha);
     this.retained.set(snapshot.sha, snapshot);
+    if (replaced && replaced !== snapshot) this.pages.drop(replaced);
     this.currentSnapshot = snapshot;
     this.evict();
     this.lastFailure = undefined;
@@ -311,7 +326,10 @@ export class SnapshotStore {
   private evict(): void {
     for (const sha of this.retained.keys()) {
       if (this.retained.size <= this.retain) break;
-      if (sha !== this.currentSnapshot?.sha) this.retained.delete(sha);
+      const snapshot = this.retained.get(sha)!;
+      if (snapshot === this.currentSnapshot) continue;
+      this.retained.delete(sha);
+      this.pages.drop(snapshot);
     }
   }
 

@@ -38,13 +38,19 @@ function list(req: ListRequest, ctx: CallContext) {
   const selector = normalizedSelector(req.label_selector);
   const filters = { namespace: req.namespace, resource_limit_name: req.resource_limit_name, label_selector: selector };
   const matchLabels = labelFilter<TemplateMessage>(selector);
-  const page = ctx.list('ListMcpTemplates', req, filters, (s) =>
-    s.templates.filter(
-      (t) =>
-        (!req.namespace || t.namespace === req.namespace) && (!req.resource_limit_name || t.resource_limit_name === req.resource_limit_name) && matchLabels(t),
-    ),
+  return ctx.list(
+    'ListMcpTemplates',
+    req,
+    filters,
+    (s) =>
+      s.templates.filter(
+        (t) =>
+          (!req.namespace || t.namespace === req.namespace) &&
+          (!req.resource_limit_name || t.resource_limit_name === req.resource_limit_name) &&
+          matchLabels(t),
+      ),
+    (page) => ({ templates: page.items, next_page_token: page.next_page_token, total_count: page.total_count }),
   );
-  return { templates: page.items, next_page_token: page.next_page_token, total_count: page.total_count };
 }
 
 function create(req: CreateRequest, ctx: CallContext): never {

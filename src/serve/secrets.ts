@@ -16,7 +16,7 @@ import {
   type FilteredListRequest as BaseListRequest,
   type NamespacedRequest,
 } from './_context.js';
-import type { SecretMessage } from './snapshot.js';
+import { type SecretMessage, sourceKey } from './snapshot.js';
 import { McpoError } from '../core/errors.js';
 
 type GetRequest = NamespacedRequest;
@@ -61,8 +61,8 @@ function list(req: ListRequest, ctx: CallContext) {
 function create(req: GetRequest, ctx: CallContext): never {
   const name = req.name || 'NAME';
   const namespace = req.namespace || 'NAMESPACE';
-  const existing = ctx.peek()?.model.secrets.get(namespacedKey(namespace, name));
-  const file = declarationFile(existing?.source.file, 'Secret', name, namespace);
+  const existing = ctx.peek()?.files.get(sourceKey('Secret', namespacedKey(namespace, name)));
+  const file = declarationFile(existing, 'Secret', name, namespace);
   return readOnly(
     `create Secret ${echo(namespace)}/${echo(name)}`,
     `seal its values into ${echo(file)} on your machine (values never go to the server or the repository in plaintext)`,
@@ -73,8 +73,8 @@ function create(req: GetRequest, ctx: CallContext): never {
 function update(req: UpdateRequest, ctx: CallContext): never {
   const name = req.name || 'NAME';
   const namespace = req.namespace || 'NAMESPACE';
-  const existing = ctx.peek()?.model.secrets.get(namespacedKey(namespace, name));
-  const file = declarationFile(existing?.source.file, 'Secret', name, namespace);
+  const existing = ctx.peek()?.files.get(sourceKey('Secret', namespacedKey(namespace, name)));
+  const file = declarationFile(existing, 'Secret', name, namespace);
   const strategy = STRATEGY_FLAG[req.strategy] ?? 'replace|merge|patch';
   return readOnly(
     `update Secret ${echo(namespace)}/${echo(name)}`,
@@ -86,8 +86,8 @@ function update(req: UpdateRequest, ctx: CallContext): never {
 function remove(req: GetRequest, ctx: CallContext): never {
   const name = req.name || 'NAME';
   const namespace = req.namespace || 'NAMESPACE';
-  const existing = ctx.peek()?.model.secrets.get(namespacedKey(namespace, name));
-  const file = declarationFile(existing?.source.file, 'Secret', name, namespace);
+  const existing = ctx.peek()?.files.get(sourceKey('Secret', namespacedKey(namespace, name)));
+  const file = declarationFile(existing, 'Secret', name, namespace);
   return readOnly(
     `delete Secret ${echo(namespace)}/${echo(name)}`,
     `remove its declaration from ${echo(file)}`,

@@ -123,23 +123,42 @@ class Sharer {
     return s;
   }
 
-  /** `value` (a tree of plain objects, arrays and scalars) made of shared parts; `previous`, when it is equal. */
-  tree<T>(value: T, previous?: T): T {
-    if (typeof value === 'string') return this.string(value) as T;
+  /** A message (plain objects, arrays and scalars) made of shared parts; `previous` when it is equal. */
+  message<T extends object>(value: T, previous?: T): T {
+    const parts = this.fields(value);
+    return previous !== undefined && sameValue(previous, parts) ? previous : parts;
+  }
+
+  private fields<T extends object>(value: T): T {
+    if (Array.isArray(value)) return value.map((v: unknown) => this.part(v)) as T;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[this.string(k)] = this.part(v);
+    return out as T;
+  }
+
+  /** A field's value: the one equal value of this snapshot. */
+  private part(value: unknown): unknown {
+    if (typeof value === 'string') return this.string(value);
     if (!value || typeof value !== 'object') return value;
-    const parts: unknown = Array.isArray(value)
-      ? value.map((v) => this.tree(v))
-      : Object.fromEntries(Object.entries(value).map(([k, v]) => [this.string(k), this.tree(v)]));
-    // Equal trees are built in the same key order, so their JSON is equal.
+    const parts = this.fields(value);
+    // Equal parts are built in the same key order, so their JSON is equal (they are small: labels, quantities, lists).
     const key = JSON.stringify(parts);
-    if (previous !== undefined && JSON.stringify(previous) === key) return previous;
     const hit = this.trees.get(key);
-    if (hit) return hit as T;
-    this.trees.set(key, parts as object);
-    return parts as T;
+    if (hit) return hit;
+    this.trees.set(key, parts);
+    return parts;
   }
 }
 
+/** Deep equality of plain JSON-like values. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
 function templateMessage(t: McpTemplate, preset: ResourceLimitPreset | undefined, createdAt: number): TemplateMessage {
   const resolved = preset ? containerResources(preset, t) : undefined;
   const own = t.resources;
@@ -240,19 +259,19 @@ export function assembleSnapshot(sha: string, model: Model, times: CreationTimes
   const templates = templateKeys.map((key) => {
     const t = model.templates.get(key)!;
     source('McpTemplate', key, t.source.file);
-    return share.tree(templateMessage(t, model.presets.get(t.resource_limit_name), created(t.source.file)), previous?.templateByKey.get(key));
+    return share.message(templateMessage(t, model.presets.get(t.resource_limit_name), created(t.source.file)), previous?.templateByKey.get(key));
   });
   const presets = [...model.presets.values()]
     .sort((a, b) => compareStrings(a.name, b.name))
     .map((p) => {
       source('ResourceLimit', p.name, p.source.file);
-      return share.tree(presetMessage(p, templatesByPreset.get(p.name)?.length ?? 0, created(p.source.file)), previous?.presetByName.get(p.name));
+      return share.message(presetMessage(p, templatesByPreset.get(p.name)?.length ?? 0, created(p.source.file)), previous?.presetByName.get(p.name));
     });
   const namespaces = [...model.namespaces.values()]
     .sort((a, b) => compareStrings(a.name, b.name))
     .map((n) => {
       source('Namespace', n.name, n.source.file);
-      return share.tree(
+      return share.message(
         namespaceMessage(n, templateCount.get(n.name) ?? 0, secretCount.get(n.name) ?? 0, created(n.source.file)),
         previous?.namespaceByName.get(n.name),
       );
@@ -260,7 +279,7 @@ export function assembleSnapshot(sha: string, model: Model, times: CreationTimes
   const secrets = [...model.secrets.keys()].sort(compareStrings).map((key) => {
     const s = model.secrets.get(key)!;
     source('Secret', key, s.source.file);
-    return share.tree(secretMessage(s, created(s.source.file)), previous?.secretByKey.get(key));
+    return share.message(secretMessage(s, created(s.source.file)), previous?.secretByKey.get(key));
   });
 
   return deepFreeze({

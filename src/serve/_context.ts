@@ -5,7 +5,7 @@
  */
 import { canonicalPath } from '../core/repository.js';
 import type { KindName } from '../core/kinds.js';
-import { cutPage, decodePageToken, type ListRequest, matchesLabels, type Page, startPage } from './pagination.js';
+import { canonical, cutPage, decodePageToken, effectivePageSize, type ListRequest, matchesLabels, type Page, startPage } from './pagination.js';
 import type { Snapshot, SnapshotStore } from './snapshot.js';
 import { McpoError } from '../core/errors.js';
 import { CommitError } from './status.js';
@@ -92,38 +92,67 @@ export class CallContext {
   }
 
   /**
-   * One page of a list call: filters are hashed into the token, the
+   * The answer of a list call: filters are hashed into the token, the
    * snapshot comes from the token (or is the current one), `select` picks the
-   * matching items of that snapshot in listing order.
+   * matching items of that snapshot in listing order, `shape` makes the
+   * response message of a page.
+   *
+   * The answer is a function of the snapshot and the request, so it is kept
+   * (frozen, in the store's page cache) for the next call with the same
+   * filters, page size and token: such a call does a lookup, and the
+   * serializers send the bytes they made for it the first time.
    */
-  list<T>(method: string, req: ListRequest, filters: Record<string, unknown>, select: (snapshot: Snapshot) => readonly T[]): Page<T> {
+  list<T, A extends object>(
+    method: string,
+    req: ListRequest,
+    filters: Record<string, unknown>,
+    select: (snapshot: Snapshot) => readonly T[],
+    shape: (page: Page<T>) => A,
+  ): A {
+    const size = effectivePageSize(req.page_size ?? 0);
+    const key = `${method}\0${size}\0${req.page_token ?? ''}\0${canonical(filters)}`;
+    const held = this.heldSnapshot(req.page_token);
+    const hit = held && this.store.pages.get<A>(held, key);
+    if (hit) {
+      this.sha = held.sha;
+      this.fromCommit = true;
+      return hit;
+    }
+    // Checked in full as on the first call (a token for other filters, or past the end, is refused and nothing is kept).
     const start = startPage(method, req, filters);
     const snapshot = this.snapshotAt(start.sha);
-    return cutPage(
-      selected(snapshot, start.filters, () => select(snapshot)),
-      start,
-      snapshot.sha,
-    );
+    const items = this.selected(snapshot, `select\0${method}\0${start.filters}`, () => select(snapshot));
+    const page = cutPage(items, start, snapshot.sha);
+    Object.freeze(page.items);
+    const answer = Object.freeze(shape(page));
+    if (this.store.holds(snapshot)) this.store.pages.set(snapshot, key, answer, page.items.length + 1);
+    return answer;
   }
-}
 
-/**
- * A snapshot never changes, so what a filter selects from it is computed once
- * and every page of every listing with the same filters is a slice of it.
- * Bounded per snapshot; the cache goes with the snapshot.
- */
-const MAX_CACHED_SELECTIONS = 256;
-const selections = new WeakMap<Snapshot, Map<string, readonly unknown[]>>();
+  /**
+   * The snapshot a list request reads, when it is at hand without any check:
+   * the current one for the first page, the token's commit for a later one
+   * (retained, or loaded for this call); undefined otherwise.
+   */
+  private heldSnapshot(token: string | undefined): Snapshot | undefined {
+    if (!token) return this.store.current();
+    let sha: string;
+    try {
+      sha = decodePageToken(token).sha;
+    } catch {
+      return undefined;
+    }
+    return this.store.get(sha) ?? (this.tokenSnapshot?.sha === sha ? this.tokenSnapshot : undefined);
+  }
 
-function selected<T>(snapshot: Snapshot, filterHash: string, select: () => readonly T[]): readonly T[] {
-  let cache = selections.get(snapshot);
-  if (!cache) selections.set(snapshot, (cache = new Map()));
-  const hit = cache.get(filterHash);
-  if (hit) return hit as readonly T[];
-  const items = select();
-  if (cache.size >= MAX_CACHED_SELECTIONS) cache.delete(cache.keys().next().value!);
-  cache.set(filterHash, items);
-  return items;
+  /** What a filter selects from a snapshot (the same for every page of every listing with those filters). */
+  private selected<T>(snapshot: Snapshot, key: string, select: () => readonly T[]): readonly T[] {
+    const hit = this.store.pages.get<readonly T[]>(snapshot, key);
+    if (hit) return hit;
+    const items = Object.freeze(select());
+    if (this.store.holds(snapshot)) this.store.pages.set(snapshot, key, items, items.length + 1);
+    return items;
+  }
 }
 
 /** Requests as protobufjs decodes them: proto field names, defaults filled in. */

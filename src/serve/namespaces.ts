@@ -12,7 +12,7 @@ import {
   readOnly,
   required,
 } from './_context.js';
-import type { NamespaceMessage } from './snapshot.js';
+import { type NamespaceMessage, sourceKey } from './snapshot.js';
 import { McpoError } from '../core/errors.js';
 
 type GetRequest = NamedRequest;
@@ -32,14 +32,19 @@ function get(req: GetRequest, ctx: CallContext): { namespace: NamespaceMessage }
 function list(req: ListRequest, ctx: CallContext) {
   const selector = normalizedSelector(req.label_selector);
   const matchLabels = labelFilter<NamespaceMessage>(selector);
-  const page = ctx.list('ListNamespaces', req, { label_selector: selector }, (s) => s.namespaces.filter(matchLabels));
-  return { namespaces: page.items, next_page_token: page.next_page_token, total_count: page.total_count };
+  return ctx.list(
+    'ListNamespaces',
+    req,
+    { label_selector: selector },
+    (s) => s.namespaces.filter(matchLabels),
+    (page) => ({ namespaces: page.items, next_page_token: page.next_page_token, total_count: page.total_count }),
+  );
 }
 
 function create(req: CreateRequest, ctx: CallContext): never {
   const name = req.namespace?.name || 'NAME';
-  const existing = ctx.peek()?.model.namespaces.get(name);
-  if (existing) return readOnly(`change Namespace ${echo(name)}`, `edit its declaration in ${echo(existing.source.file)}`, 'mcpo validate');
+  const existing = ctx.peek()?.files.get(sourceKey('Namespace', name));
+  if (existing) return readOnly(`change Namespace ${echo(name)}`, `edit its declaration in ${echo(existing)}`, 'mcpo validate');
   const file = declarationFile(undefined, 'Namespace', name);
   return readOnly(`create Namespace ${echo(name)}`, `add ${echo(file)} with \`kind: Namespace\``, `mcpo create -f ${echo(file)}`);
 }
@@ -48,7 +53,7 @@ function remove(req: DeleteRequest, ctx: CallContext): never {
   const name = req.name || 'NAME';
   const snapshot = ctx.peek();
   const existing = snapshot?.namespaceByName.get(name);
-  const file = declarationFile(snapshot?.model.namespaces.get(name)?.source.file, 'Namespace', name);
+  const file = declarationFile(snapshot?.files.get(sourceKey('Namespace', name)), 'Namespace', name);
   const held = existing ? existing.template_count + existing.secret_count : 0;
   const inUse = held > 0 ? `; ${held} template(s) and secret(s) are declared in it, so it is refused without --force` : '';
   return readOnly(

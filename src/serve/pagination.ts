@@ -34,7 +34,7 @@ export interface PageToken {
 }
 
 /** Canonical JSON (object keys sorted at every level), so equal filters hash equally. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

@@ -12,7 +12,7 @@ import {
   readOnly,
   required,
 } from './_context.js';
-import type { PresetMessage } from './snapshot.js';
+import { type PresetMessage, sourceKey } from './snapshot.js';
 import { McpoError } from '../core/errors.js';
 
 type GetRequest = NamedRequest;
@@ -32,14 +32,19 @@ function get(req: GetRequest, ctx: CallContext): { resource_limit: PresetMessage
 function list(req: ListRequest, ctx: CallContext) {
   const selector = normalizedSelector(req.label_selector);
   const matchLabels = labelFilter<PresetMessage>(selector);
-  const page = ctx.list('ListResourceLimits', req, { label_selector: selector }, (s) => s.presets.filter(matchLabels));
-  return { resource_limits: page.items, next_page_token: page.next_page_token, total_count: page.total_count };
+  return ctx.list(
+    'ListResourceLimits',
+    req,
+    { label_selector: selector },
+    (s) => s.presets.filter(matchLabels),
+    (page) => ({ resource_limits: page.items, next_page_token: page.next_page_token, total_count: page.total_count }),
+  );
 }
 
 function create(req: CreateRequest, ctx: CallContext): never {
   const name = req.resource_limit?.name || 'NAME';
-  const existing = ctx.peek()?.model.presets.get(name);
-  if (existing) return readOnly(`change ResourceLimit ${echo(name)}`, `edit its declaration in ${echo(existing.source.file)}`, 'mcpo validate');
+  const existing = ctx.peek()?.files.get(sourceKey('ResourceLimit', name));
+  if (existing) return readOnly(`change ResourceLimit ${echo(name)}`, `edit its declaration in ${echo(existing)}`, 'mcpo validate');
   const file = declarationFile(undefined, 'ResourceLimit', name);
   return readOnly(`create ResourceLimit ${echo(name)}`, `add ${echo(file)} with \`kind: ResourceLimit\``, `mcpo create -f ${echo(file)}`);
 }
@@ -47,9 +52,9 @@ function create(req: CreateRequest, ctx: CallContext): never {
 function remove(req: DeleteRequest, ctx: CallContext): never {
   const name = req.name || 'NAME';
   const snapshot = ctx.peek();
-  const existing = snapshot?.model.presets.get(name);
+  const existing = snapshot?.files.get(sourceKey('ResourceLimit', name));
   const users = snapshot?.templatesByPreset.get(name) ?? [];
-  const file = declarationFile(existing?.source.file, 'ResourceLimit', name);
+  const file = declarationFile(existing, 'ResourceLimit', name);
   const inUse =
     users.length > 0
       ? `${users.length} template(s) use it (${users.slice(0, 5).join(', ')}${users.length > 5 ? ', ...' : ''}): change them first, or the delete needs --force and leaves them broken (the commit then fails validation).`

@@ -101,7 +101,7 @@ export class Reloader {
     let diagnostics: readonly Diagnostic[];
     let healable: boolean;
     try {
-      const result = await buildSnapshot(this.opts.repoDir, sha, current?.times, this.opts.builder, signal);
+      const result = await buildSnapshot(this.opts.repoDir, sha, current?.times, this.opts.builder, signal, current);
       if (signal.aborted) return;
       if (result.ok) {
         const s = result.snapshot;

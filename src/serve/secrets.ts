@@ -16,7 +16,7 @@ import {
   type FilteredListRequest as BaseListRequest,
   type NamespacedRequest,
 } from './_context.js';
-import type { SecretMessage } from './snapshot.js';
+import { type SecretMessage, sourceKey } from './snapshot.js';
 import { McpoError } from '../core/errors.js';
 
 type GetRequest = NamespacedRequest;
@@ -48,18 +48,21 @@ function get(req: GetRequest, ctx: CallContext): { secret: SecretMessage } {
 function list(req: ListRequest, ctx: CallContext) {
   const selector = normalizedSelector(req.label_selector);
   const matchLabels = labelFilter<SecretMessage>(selector);
-  const page = ctx.list('ListSecrets', req, { namespace: req.namespace, label_selector: selector }, (s) =>
-    s.secrets.filter((x) => (!req.namespace || x.namespace === req.namespace) && matchLabels(x)),
+  return ctx.list(
+    'ListSecrets',
+    req,
+    { namespace: req.namespace, label_selector: selector },
+    (s) => s.secrets.filter((x) => (!req.namespace || x.namespace === req.namespace) && matchLabels(x)),
+    (page) => ({ secrets: page.items, next_page_token: page.next_page_token, total_count: page.total_count }),
   );
-  return { secrets: page.items, next_page_token: page.next_page_token, total_count: page.total_count };
 }
 
 // Only name and namespace are read from write requests: their data holds values.
 function create(req: GetRequest, ctx: CallContext): never {
   const name = req.name || 'NAME';
   const namespace = req.namespace || 'NAMESPACE';
-  const existing = ctx.peek()?.model.secrets.get(namespacedKey(namespace, name));
-  const file = declarationFile(existing?.source.file, 'Secret', name, namespace);
+  const existing = ctx.peek()?.files.get(sourceKey('Secret', namespacedKey(namespace, name)));
+  const file = declarationFile(existing, 'Secret', name, namespace);
   return readOnly(
     `create Secret ${echo(namespace)}/${echo(name)}`,
     `seal its values into ${echo(file)} on your machine (values never go to the server or the repository in plaintext)`,
@@ -70,8 +73,8 @@ function create(req: GetRequest, ctx: CallContext): never {
 function update(req: UpdateRequest, ctx: CallContext): never {
   const name = req.name || 'NAME';
   const namespace = req.namespace || 'NAMESPACE';
-  const existing = ctx.peek()?.model.secrets.get(namespacedKey(namespace, name));
-  const file = declarationFile(existing?.source.file, 'Secret', name, namespace);
+  const existing = ctx.peek()?.files.get(sourceKey('Secret', namespacedKey(namespace, name)));
+  const file = declarationFile(existing, 'Secret', name, namespace);
   const strategy = STRATEGY_FLAG[req.strategy] ?? 'replace|merge|patch';
   return readOnly(
     `update Secret ${echo(namespace)}/${echo(name)}`,
@@ -83,8 +86,8 @@ function update(req: UpdateRequest, ctx: CallContext): never {
 function remove(req: GetRequest, ctx: CallContext): never {
   const name = req.name || 'NAME';
   const namespace = req.namespace || 'NAMESPACE';
-  const existing = ctx.peek()?.model.secrets.get(namespacedKey(namespace, name));
-  const file = declarationFile(existing?.source.file, 'Secret', name, namespace);
+  const existing = ctx.peek()?.files.get(sourceKey('Secret', namespacedKey(namespace, name)));
+  const file = declarationFile(existing, 'Secret', name, namespace);
   return readOnly(
     `delete Secret ${echo(namespace)}/${echo(name)}`,
     `remove its declaration from ${echo(file)}`,

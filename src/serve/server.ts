@@ -26,6 +26,7 @@
  *   error with its diagnostics, the branch becoming unreadable/readable
  *   again at warn/info, each call at debug, server errors at error.
  */
+import { setFlagsFromString } from 'node:v8';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import protobuf from 'protobufjs';
 import type { Diagnostic } from '../core/diagnostic.js';
@@ -48,6 +49,7 @@ import { Reloader, type RetryPolicy } from './reloader.js';
 import { secretHandlers } from './secrets.js';
 import { servingStatusHandlers } from './serving-status.js';
 import { protoServiceDefinition } from './service.js';
+import type { PageCacheLimits } from './page-cache.js';
 import { type Snapshot, SnapshotStore } from './snapshot.js';
 import { templateHandlers } from './templates.js';
 import { type HttpLimits, type RunningGateway, startGateway } from './http/gateway.js';
@@ -96,6 +98,8 @@ export interface ServeOptions {
   cluster?: ClusterReader;
   /** How many snapshots page tokens can continue on (default 8). */
   retain?: number;
+  /** Bounds of the list answers kept for the retained snapshots (page-cache.ts). */
+  pageCache?: Partial<PageCacheLimits>;
   /** How long shutdown waits for calls in flight before cancelling them (default 5 s). */
   shutdownGraceMs?: number;
   /** Per-connection limits of the gRPC server (lifecycle.ts). */
@@ -124,6 +128,8 @@ export interface ServerState {
   /** Set while the newest commit failed to load. */
   reloadError: { sha: string; at: number; diagnostics: readonly Diagnostic[] } | undefined;
   counts: { templates: number; presets: number; namespaces: number; secrets: number } | undefined;
+  /** List answers and selections kept (page-cache.ts), and the items they reference. */
+  cachedAnswers: { entries: number; items: number };
 }
 
 export interface RunningServer {
@@ -152,13 +158,36 @@ function descriptorPool(): { pool: DescriptorPool; services: string[] } {
   return { pool, services: [SERVICE_NAME, HEALTH_SERVICE, ...REFLECTION_VERSIONS.map((v) => `${v.pkg}.ServerReflection`)] };
 }
 
+/**
+ * How much V8 lets the old generation grow past what the last full GC kept,
+ * in percent. Under load grpc-js promotes a steady trickle of short-lived
+ * call objects; with V8's own factor (up to 4× the live heap when GC is
+ * cheap) that garbage alone held about 250 MiB of RSS at 10,000 templates.
+ * At 50 % the heap stays within 1.5× the live snapshot and the calls cost
+ * the same CPU (BENCHMARKS.md). An operator's own --heap-growing-percent wins.
+ */
+export const HEAP_GROWING_PERCENT = 50;
+
+let heapTuned = false;
+
+function tuneHeap(log: Logger): void {
+  if (heapTuned) return;
+  heapTuned = true;
+  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => /heap[-_]growing[-_]percent/.test(a));
+  if (given) return;
+  // Read by V8 at every full GC (Heap::RecomputeLimits), so setting it at run time takes effect from the next one.
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  log.debug('heap growth capped', { heapGrowingPercent: HEAP_GROWING_PERCENT });
+}
+
 /** Starts the server; resolves once it listens and the first commit has been tried. */
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const log = opts.logger ?? createLogger(opts.logLevel ?? 'info');
+  tuneHeap(log);
   const host = opts.host ?? '127.0.0.1';
   const auth = opts.authTokenFile ? BearerAuth.fromFile(opts.authTokenFile) : opts.authTokens?.length ? new BearerAuth(opts.authTokens) : undefined;
   const credentials = serverCredentials(opts.tlsCertFile, opts.tlsKeyFile);
-  const store = new SnapshotStore(opts.retain ?? 8);
+  const store = new SnapshotStore(opts.retain ?? 8, opts.pageCache);
   const follower = new RepoFollower({
     source: opts.repo,
     branch: opts.branch,
@@ -333,6 +362,7 @@ function stateOf(store: SnapshotStore, head: string | undefined): ServerState {
     head,
     reloadError: failure ? { sha: failure.sha, at: failure.at, diagnostics: failure.diagnostics } : undefined,
     counts: s ? { templates: s.templates.length, presets: s.presets.length, namespaces: s.namespaces.length, secrets: s.secrets.length } : undefined,
+    cachedAnswers: { entries: store.pages.size.entries, items: store.pages.size.items },
   };
 }
 

@@ -20,16 +20,38 @@ export const DECODE_OPTIONS: protobuf.IConversionOptions = {
 
 /**
  * Encoded bytes of frozen messages (a snapshot's templates, presets, …), made
- * once per object: a snapshot never changes, so a list page or a Get answer
- * splices bytes instead of converting and encoding the same objects on every call.
+ * once per object and field tag: a snapshot never changes, so a list page or a
+ * Get answer splices bytes instead of converting and encoding the same objects
+ * on every call. What is kept is the embedded form (tag, length, message): every
+ * read response has its message at field 1, so a Get answer is exactly the
+ * cached bytes of its message, sent as they are.
+ *
+ * Kept in buffers of their own (not slices of Node's shared 8 KiB pool, where
+ * one long-lived slice would pin a whole pool slab of short-lived answers).
  */
-const encoded = new WeakMap<object, Uint8Array>();
+const embedded = new Map<number, WeakMap<object, Buffer>>();
+/** Whole answers that are frozen (a cached list page, see page-cache.ts). */
+const answers = new WeakMap<object, Buffer>();
 
-function encodeMessage(type: protobuf.Type, value: object): Uint8Array {
-  const cached = encoded.get(value);
+/** A buffer of its own holding `bytes`. */
+function ownCopy(bytes: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafeSlow(bytes.length);
+  out.set(bytes);
+  return out;
+}
+
+function embeddedMessage(tag: number, type: protobuf.Type, value: object): Buffer {
+  let byValue = embedded.get(tag);
+  if (!byValue) embedded.set(tag, (byValue = new WeakMap()));
+  const cached = byValue.get(value);
   if (cached) return cached;
-  const bytes = type.encode(type.fromObject(value as Record<string, unknown>)).finish();
-  if (Object.isFrozen(value)) encoded.set(value, bytes);
+  const body = type.encode(type.fromObject(value as Record<string, unknown>)).finish();
+  const writer = protobuf.Writer.create().uint32(tag).uint32(body.length);
+  const head = writer.finish();
+  const bytes = Buffer.allocUnsafeSlow(head.length + body.length);
+  bytes.set(head);
+  bytes.set(body, head.length);
+  if (Object.isFrozen(value)) byValue.set(value, bytes);
   return bytes;
 }
 
@@ -64,16 +86,12 @@ function responsePlan(type: protobuf.Type): FieldPlan[] | undefined {
   return plan;
 }
 
-/** Tag and length prefix of an embedded message. */
-function header(tag: number, length: number): Uint8Array {
-  return protobuf.Writer.create().uint32(tag).uint32(length).finish();
-}
-
 export function serializer(type: protobuf.Type): (value: unknown) => Buffer {
   const plan = responsePlan(type);
   if (plan) {
-    // Cached message bytes are copied once, into the final buffer.
     return (value) => {
+      const whole = answers.get(value as object);
+      if (whole) return whole;
       const record = value as Record<string, unknown>;
       const parts: Uint8Array[] = [];
       let scalars: protobuf.Writer | undefined;
@@ -84,13 +102,16 @@ export function serializer(type: protobuf.Type): (value: unknown) => Buffer {
           field.write((scalars ??= protobuf.Writer.create()), field.tag, v);
           continue;
         }
-        for (const item of field.repeated ? (v as object[]) : [v as object]) {
-          const bytes = encodeMessage(field.type, item);
-          parts.push(header(field.tag, bytes.length), bytes);
-        }
+        if (field.repeated) for (const item of v as object[]) parts.push(embeddedMessage(field.tag, field.type, item));
+        else parts.push(embeddedMessage(field.tag, field.type, v as object));
       }
       if (scalars) parts.push(scalars.finish());
-      return Buffer.concat(parts);
+      const frozen = Object.isFrozen(value);
+      // A single message (a Get answer) is its cached bytes as they are; grpc-js copies them into its frame.
+      const single = parts.length === 1 && Buffer.isBuffer(parts[0]) ? parts[0] : undefined;
+      const bytes = single ?? (frozen ? ownCopy(Buffer.concat(parts)) : Buffer.concat(parts));
+      if (frozen) answers.set(value as object, bytes);
+      return bytes;
     };
   }
   return (value) => Buffer.from(type.encode(type.fromObject(value as Record<string, unknown>)).finish());

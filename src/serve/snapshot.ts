@@ -9,9 +9,10 @@ import { type Diagnostic, isError } from '../core/diagnostic.js';
 import { creationTime, type CreationTimes, fileCreationTimes } from '../source/history.js';
 import { BuildAbandoned, ModelBuilder } from './model-builder.js';
 import { containerResources, namespacedKey } from '../model/queries.js';
-import type { Labels, McpTemplate, Model, Namespace, ResourceLimitPreset, Secret } from '../model/types.js';
+import type { Kind, Labels, McpTemplate, Model, Namespace, ResourceLimitPreset, Secret } from '../model/types.js';
 import { deepFreeze } from '../core/freeze.js';
 import { compareStrings } from '../core/order.js';
+import { PageCache, type PageCacheLimits } from './page-cache.js';
 
 /** The McpTemplate message as served. */
 export interface TemplateMessage {
@@ -73,7 +74,8 @@ export interface Snapshot {
   readonly commitTime: number;
   /** When this server loaded it (ms since epoch). */
   readonly loadedAt: number;
-  readonly model: Model;
+  /** The declaration file of each declaration, by `sourceKey(kind, key)` (what write calls name). */
+  readonly files: ReadonlyMap<string, string>;
   /** Sorted by namespace/name. */
   readonly templates: readonly TemplateMessage[];
   readonly templateByKey: ReadonlyMap<string, TemplateMessage>;
@@ -96,6 +98,67 @@ export interface Snapshot {
 
 // A model that crossed the worker thread boundary arrives unfrozen: the snapshot freezes all of it again.
 
+/** Key of a declaration in Snapshot.files: its kind and its model key (name, or namespace/name). */
+export function sourceKey(kind: Kind, key: string): string {
+  return `${kind}\0${key}`;
+}
+
+/**
+ * Equal values made once: the messages of a snapshot share their strings,
+ * arrays and objects with equal ones (the same labels, image, command,
+ * quantities recur across thousands of templates), and a message equal to
+ * the previous snapshot's is that message (so is everything cached for it:
+ * its encoded bytes and JSON text). A model arrives from the build worker as
+ * a structured clone, with a copy of every string of every declaration; what
+ * the snapshot keeps of it is only what this shares.
+ */
+class Sharer {
+  private readonly strings = new Map<string, string>();
+  private readonly trees = new Map<string, object>();
+
+  string(s: string): string {
+    const hit = this.strings.get(s);
+    if (hit !== undefined) return hit;
+    this.strings.set(s, s);
+    return s;
+  }
+
+  /** A message (plain objects, arrays and scalars) made of shared parts; `previous` when it is equal. */
+  message<T extends object>(value: T, previous?: T): T {
+    const parts = this.fields(value);
+    return previous !== undefined && sameValue(previous, parts) ? previous : parts;
+  }
+
+  private fields<T extends object>(value: T): T {
+    if (Array.isArray(value)) return value.map((v: unknown) => this.part(v)) as T;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[this.string(k)] = this.part(v);
+    return out as T;
+  }
+
+  /** A field's value: the one equal value of this snapshot. */
+  private part(value: unknown): unknown {
+    if (typeof value === 'string') return this.string(value);
+    if (!value || typeof value !== 'object') return value;
+    const parts = this.fields(value);
+    // Equal parts are built in the same key order, so their JSON is equal (they are small: labels, quantities, lists).
+    const key = JSON.stringify(parts);
+    const hit = this.trees.get(key);
+    if (hit) return hit;
+    this.trees.set(key, parts);
+    return parts;
+  }
+}
+
+/** Deep equality of plain JSON-like values. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
 function templateMessage(t: McpTemplate, preset: ResourceLimitPreset | undefined, createdAt: number): TemplateMessage {
   const resolved = preset ? containerResources(preset, t) : undefined;
   const own = t.resources;
@@ -165,9 +228,20 @@ function secretMessage(s: Secret, createdAt: number): SecretMessage {
   return { name: s.name, namespace: s.namespace, type: s.type, labels: { ...s.labels }, keys: [...s.keys], created_at: createdAt };
 }
 
-/** Assembles a snapshot from a model and the creation times of its files (pure). */
-export function assembleSnapshot(sha: string, model: Model, times: CreationTimes, warnings: readonly Diagnostic[] = []): Snapshot {
+/**
+ * Assembles a snapshot from a model and the creation times of its files
+ * (pure). With `previous` (the snapshot served before), every message that
+ * did not change is the previous snapshot's.
+ */
+export function assembleSnapshot(sha: string, model: Model, times: CreationTimes, warnings: readonly Diagnostic[] = [], previous?: Snapshot): Snapshot {
   const created = (file: string): number => creationTime(times, file);
+  const share = new Sharer();
+  const files = new Map<string, string>();
+  const source = (kind: Kind, key: string, file: string): void => {
+    const k = sourceKey(kind, key);
+    const before = previous?.files.get(k);
+    files.set(k, before === file ? before : share.string(file));
+  };
 
   const templatesByPreset = new Map<string, string[]>();
   const templateCount = new Map<string, number>();
@@ -184,26 +258,37 @@ export function assembleSnapshot(sha: string, model: Model, times: CreationTimes
 
   const templates = templateKeys.map((key) => {
     const t = model.templates.get(key)!;
-    return templateMessage(t, model.presets.get(t.resource_limit_name), created(t.source.file));
+    source('McpTemplate', key, t.source.file);
+    return share.message(templateMessage(t, model.presets.get(t.resource_limit_name), created(t.source.file)), previous?.templateByKey.get(key));
   });
   const presets = [...model.presets.values()]
     .sort((a, b) => compareStrings(a.name, b.name))
-    .map((p) => presetMessage(p, templatesByPreset.get(p.name)?.length ?? 0, created(p.source.file)));
+    .map((p) => {
+      source('ResourceLimit', p.name, p.source.file);
+      return share.message(presetMessage(p, templatesByPreset.get(p.name)?.length ?? 0, created(p.source.file)), previous?.presetByName.get(p.name));
+    });
   const namespaces = [...model.namespaces.values()]
     .sort((a, b) => compareStrings(a.name, b.name))
-    .map((n) => namespaceMessage(n, templateCount.get(n.name) ?? 0, secretCount.get(n.name) ?? 0, created(n.source.file)));
+    .map((n) => {
+      source('Namespace', n.name, n.source.file);
+      return share.message(
+        namespaceMessage(n, templateCount.get(n.name) ?? 0, secretCount.get(n.name) ?? 0, created(n.source.file)),
+        previous?.namespaceByName.get(n.name),
+      );
+    });
   const secrets = [...model.secrets.keys()].sort(compareStrings).map((key) => {
     const s = model.secrets.get(key)!;
-    return secretMessage(s, created(s.source.file));
+    source('Secret', key, s.source.file);
+    return share.message(secretMessage(s, created(s.source.file)), previous?.secretByKey.get(key));
   });
 
   return deepFreeze({
     sha,
     commitTime: times.commitTime,
     loadedAt: Date.now(),
-    model,
+    files,
     templates,
-    templateByKey: new Map(templates.map((t) => [namespacedKey(t.namespace, t.name), t])),
+    templateByKey: new Map(templates.map((t, i) => [templateKeys[i]!, t])),
     presets,
     presetByName: new Map(presets.map((p) => [p.name, p])),
     namespaces,
@@ -224,7 +309,7 @@ export type BuildResult = { ok: true; snapshot: Snapshot } | { ok: false; sha: s
  * (continuing from `base` when it is an ancestor) and assembles a snapshot.
  * Rejects (BuildAbandoned) when `signal` aborts, and when git or the
  * filesystem fails (a failure that may heal; invalid declarations resolve
- * with their diagnostics instead).
+ * with their diagnostics instead). Messages equal to `previous`'s are its.
  */
 export async function buildSnapshot(
   repoDir: string,
@@ -232,6 +317,7 @@ export async function buildSnapshot(
   base?: CreationTimes,
   builder: ModelBuilder = inProcess,
   signal?: AbortSignal,
+  previous?: Snapshot,
 ): Promise<BuildResult> {
   const [built, times] = await Promise.all([builder.build(repoDir, sha, signal), fileCreationTimes(repoDir, sha, { base, signal })]);
   if (signal?.aborted) throw new BuildAbandoned(sha);
@@ -239,7 +325,7 @@ export async function buildSnapshot(
     const errors = built.diagnostics.filter(isError);
     return { ok: false, sha: built.sha, diagnostics: errors.length > 0 ? errors : built.diagnostics };
   }
-  return { ok: true, snapshot: assembleSnapshot(built.sha, built.model, times, built.diagnostics) };
+  return { ok: true, snapshot: assembleSnapshot(built.sha, built.model, times, built.diagnostics, previous) };
 }
 
 const inProcess = new ModelBuilder(null);
@@ -266,8 +352,15 @@ export class SnapshotStore {
   /** Loads a commit the store does not hold, for a page token (on-demand.ts); none: such tokens are refused. */
   loadMissing: ((sha: string) => Promise<Snapshot | undefined>) | undefined;
 
-  constructor(readonly retain = 8) {
+  /** List answers of the retained snapshots (page-cache.ts); a snapshot's go with it. */
+  readonly pages: PageCache;
+
+  constructor(
+    readonly retain = 8,
+    pageLimits?: Partial<PageCacheLimits>,
+  ) {
     if (retain < 1) throw new Error('retain must be at least 1');
+    this.pages = new PageCache(pageLimits);
   }
 
   current(): Snapshot | undefined {
@@ -277,6 +370,11 @@ export class SnapshotStore {
   /** A retained snapshot by commit SHA (the current one included). */
   get(sha: string): Snapshot | undefined {
     return this.retained.get(sha) ?? (this.currentSnapshot?.sha === sha ? this.currentSnapshot : undefined);
+  }
+
+  /** Whether `snapshot` itself (not only its commit) is held. */
+  holds(snapshot: Snapshot): boolean {
+    return this.get(snapshot.sha) === snapshot;
   }
 
   /**
@@ -301,8 +399,10 @@ export class SnapshotStore {
   }
 
   swap(snapshot: Snapshot): void {
+    const replaced = this.retained.get(snapshot.sha);
     this.retained.delete(snapshot.sha);
     this.retained.set(snapshot.sha, snapshot);
+    if (replaced && replaced !== snapshot) this.pages.drop(replaced);
     this.currentSnapshot = snapshot;
     this.evict();
     this.lastFailure = undefined;
@@ -311,7 +411,10 @@ export class SnapshotStore {
   private evict(): void {
     for (const sha of this.retained.keys()) {
       if (this.retained.size <= this.retain) break;
-      if (sha !== this.currentSnapshot?.sha) this.retained.delete(sha);
+      const snapshot = this.retained.get(sha)!;
+      if (snapshot === this.currentSnapshot) continue;
+      this.retained.delete(sha);
+      this.pages.drop(snapshot);
     }
   }
 

@@ -12,7 +12,7 @@ import {
   type FilteredListRequest as BaseListRequest,
   type NamespacedRequest,
 } from './_context.js';
-import type { TemplateMessage } from './snapshot.js';
+import { sourceKey, type TemplateMessage } from './snapshot.js';
 import { McpoError } from '../core/errors.js';
 
 type GetRequest = NamespacedRequest;
@@ -38,21 +38,27 @@ function list(req: ListRequest, ctx: CallContext) {
   const selector = normalizedSelector(req.label_selector);
   const filters = { namespace: req.namespace, resource_limit_name: req.resource_limit_name, label_selector: selector };
   const matchLabels = labelFilter<TemplateMessage>(selector);
-  const page = ctx.list('ListMcpTemplates', req, filters, (s) =>
-    s.templates.filter(
-      (t) =>
-        (!req.namespace || t.namespace === req.namespace) && (!req.resource_limit_name || t.resource_limit_name === req.resource_limit_name) && matchLabels(t),
-    ),
+  return ctx.list(
+    'ListMcpTemplates',
+    req,
+    filters,
+    (s) =>
+      s.templates.filter(
+        (t) =>
+          (!req.namespace || t.namespace === req.namespace) &&
+          (!req.resource_limit_name || t.resource_limit_name === req.resource_limit_name) &&
+          matchLabels(t),
+      ),
+    (page) => ({ templates: page.items, next_page_token: page.next_page_token, total_count: page.total_count }),
   );
-  return { templates: page.items, next_page_token: page.next_page_token, total_count: page.total_count };
 }
 
 function create(req: CreateRequest, ctx: CallContext): never {
   const name = req.template?.name || 'NAME';
   const namespace = req.template?.namespace || 'NAMESPACE';
-  const existing = ctx.peek()?.model.templates.get(namespacedKey(namespace, name));
+  const existing = ctx.peek()?.files.get(sourceKey('McpTemplate', namespacedKey(namespace, name)));
   if (existing) {
-    return readOnly(`change McpTemplate ${echo(namespace)}/${echo(name)}`, `edit its declaration in ${echo(existing.source.file)}`, `mcpo validate`);
+    return readOnly(`change McpTemplate ${echo(namespace)}/${echo(name)}`, `edit its declaration in ${echo(existing)}`, `mcpo validate`);
   }
   const file = declarationFile(undefined, 'McpTemplate', name, namespace);
   return readOnly(`create McpTemplate ${echo(namespace)}/${echo(name)}`, `add ${echo(file)} with \`kind: McpTemplate\``, `mcpo create -f ${echo(file)}`);
@@ -61,8 +67,8 @@ function create(req: CreateRequest, ctx: CallContext): never {
 function remove(req: GetRequest, ctx: CallContext): never {
   const name = req.name || 'NAME';
   const namespace = req.namespace || 'NAMESPACE';
-  const existing = ctx.peek()?.model.templates.get(namespacedKey(namespace, name));
-  const file = declarationFile(existing?.source.file, 'McpTemplate', name, namespace);
+  const existing = ctx.peek()?.files.get(sourceKey('McpTemplate', namespacedKey(namespace, name)));
+  const file = declarationFile(existing, 'McpTemplate', name, namespace);
   return readOnly(
     `delete McpTemplate ${echo(namespace)}/${echo(name)}`,
     `remove its declaration from ${echo(file)}`,

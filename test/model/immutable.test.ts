@@ -38,7 +38,7 @@ describe('the model of a commit is immutable', () => {
     (cloned.templates as Map<string, unknown>).set('probe', 1);
     (cloned.templates as Map<string, unknown>).delete('probe');
     const snapshot = assembleSnapshot(times.sha, cloned, times);
-    expect(() => (snapshot.model.templates as Map<string, unknown>).set('default/x', 1)).toThrow(TypeError);
+    expect(() => (snapshot.files as Map<string, unknown>).set('default/x', 'x.yaml')).toThrow(TypeError);
     expect(() => (snapshot.templateByKey as Map<string, unknown>).delete('default/my-memory-server')).toThrow(TypeError);
     expect(() => ((snapshot.templates[0] as { name: string }).name = 'x')).toThrow(TypeError);
   });

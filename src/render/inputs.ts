@@ -173,7 +173,9 @@ const INPUT_LINE_LENGTH = INPUT_LINE_PREFIX.length + 64 + 1;
 function recorded(hash: string, rest: Buffer | string, restTail?: Buffer): string {
   const digest = createHash('sha256').update(rest);
   if (restTail) digest.update(restTail);
-  return createHash('sha256').update(`${hash}\n${digest.digest('hex')}`).digest('hex');
+  return createHash('sha256')
+    .update(`${hash}\n${digest.digest('hex')}`)
+    .digest('hex');
 }
 
 /** An object file: its first header line, the input line, the object's YAML. */
@@ -190,7 +192,7 @@ export function objectFileText(firstLine: string, body: string, hash: string): s
 export function isRenderedFrom(content: Buffer, hash: string): boolean {
   const first = content.indexOf(0x0a);
   if (first < 0) return false;
-  const lineEnd = first + INPUT_LINE_LENGTH;
+  const lineEnd = first + 1 + INPUT_LINE_LENGTH;
   if (content.length < lineEnd || content[lineEnd - 1] !== 0x0a) return false;
   const line = content.toString('latin1', first + 1, lineEnd - 1);
   if (!line.startsWith(INPUT_LINE_PREFIX)) return false;

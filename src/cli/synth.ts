@@ -65,7 +65,7 @@ export function registerSynth(program: Command): void {
           process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; nothing rendered\n`);
           return EXIT_INVALID;
         }
-        const { files, verified } = await synthFiles(model, { bridgeImage: bridgeImage(readRepoConfig(opts.repo)) }, out, { full: opts.full });
+        const { files, verified, rendered } = await synthFiles(model, { bridgeImage: bridgeImage(readRepoConfig(opts.repo)) }, out, { full: opts.full });
         const total = files.size + verified.size;
         if (opts.check) {
           const staleness = await compareWithDir(files, out, verified);
@@ -82,7 +82,7 @@ export function registerSynth(program: Command): void {
         }
         const result = await writeRendered(files, out, verified);
         process.stdout.write(
-          `rendered ${total} files into ${shown(out)}: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed\n`,
+          `rendered ${total} files into ${shown(out)}: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed (${rendered} of ${total - files.size + rendered} objects rendered)\n`,
         );
         return EXIT_OK;
       }),

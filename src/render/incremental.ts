@@ -52,17 +52,19 @@ export interface SynthFiles {
 export function verifiedObjects(objects: readonly PlannedObject[], outDir: string): Set<string> {
   const dir = resolve(outDir);
   const verified = new Set<string>();
-  const present = new Set(listTree(dir).files);
+  const { regular } = listTree(dir);
+  const scratch = Buffer.allocUnsafe(MAX_OBJECT_FILE_BYTES + 1);
   for (const object of objects) {
-    if (!present.has(object.path)) continue;
+    if (!regular.has(object.path)) continue;
     let fd: number;
     try {
-      fd = openSync(join(dir, ...object.path.split('/')), constants.O_RDONLY | constants.O_NOFOLLOW);
+      // Not through a link that appeared since, and not waiting on a FIFO that did.
+      fd = openSync(join(dir, ...object.path.split('/')), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     } catch {
       continue; // a symlink, or gone: rendered and written again
     }
     try {
-      const read = readFdBounded(fd, MAX_OBJECT_FILE_BYTES);
+      const read = readFdBounded(fd, MAX_OBJECT_FILE_BYTES, scratch);
       if (read.ok && isRenderedFrom(read.content, object.hash)) verified.add(object.path);
     } catch {
       // not a readable file (a folder, a device that fails): rendered again, and write.ts replaces it

@@ -61,8 +61,17 @@ export interface PlannedObject {
 /** Positions reach no output (the header names the file only). */
 const NO_POSITION: SourceRef = { file: '', line: 0, column: 0 };
 
+/** One input per preset (shared by its templates' Deployments), with its JSON for the hash made once. */
+const presetInputs = new WeakMap<ResourceLimitPreset, ResourceLimitPreset>();
+const presetJson = new WeakMap<ResourceLimitPreset, string>();
+
 function presetInput(preset: ResourceLimitPreset): ResourceLimitPreset {
-  return { ...preset, display_name: '', description: '', labels: {}, source: NO_POSITION };
+  let input = presetInputs.get(preset);
+  if (!input) {
+    input = { ...preset, display_name: '', description: '', labels: {}, source: NO_POSITION };
+    presetInputs.set(preset, input);
+  }
+  return input;
 }
 
 function secretsInput(template: McpTemplate, secrets: ReadonlyMap<string, Secret>): Map<string, Secret> {
@@ -125,10 +134,16 @@ export function rendererKey(): string {
   return renderer;
 }
 
-const mapsAsEntries = (_key: string, value: unknown) => (value instanceof Map ? [...value.entries()] : value);
+/** The input as JSON, without a replacer (which would be called for every value): Maps as their entries. */
+function inputJson(input: ObjectInput): string {
+  if (input.kind !== 'Deployment') return JSON.stringify(input);
+  let preset = presetJson.get(input.preset);
+  if (preset === undefined) presetJson.set(input.preset, (preset = JSON.stringify(input.preset)));
+  return `[${JSON.stringify(input.template)},${preset},${JSON.stringify([...input.secrets])},${JSON.stringify(input.options)}]`;
+}
 
 export function inputHash(path: string, file: string, input: ObjectInput, key: string = rendererKey()): string {
-  return createHash('sha256').update(`${key}\n${path}\n${file}\n`).update(JSON.stringify(input, mapsAsEntries)).digest('hex');
+  return createHash('sha256').update(`${key}\n${path}\n${file}\n${input.kind}\n`).update(inputJson(input)).digest('hex');
 }
 
 /**

@@ -48,9 +48,11 @@ function checkOutDir(outDir: string): string {
  * Every entry under dir (files and symlinks by relative path, directories separately); symlinks are not followed.
  * Synchronous, from the directory entries' own types: one call per folder, none per file.
  */
-export function listTree(dir: string): { files: string[]; dirs: string[] } {
+export function listTree(dir: string): { files: string[]; dirs: string[]; regular: Set<string> } {
   const files: string[] = [];
   const dirs: string[] = [];
+  /** The files that are regular files (not symlinks, sockets, FIFOs or devices). */
+  const regular = new Set<string>();
   const walk = (abs: string, rel: string): void => {
     const entries: Dirent[] = readdirSync(abs, { withFileTypes: true }).sort((a, b) => compareStrings(a.name, b.name));
     for (const entry of entries) {
@@ -63,14 +65,16 @@ export function listTree(dir: string): { files: string[]; dirs: string[] } {
         walk(join(abs, entry.name), childRel);
       } else {
         files.push(childRel);
+        if (entry.isFile()) regular.add(childRel);
+        else if (!entry.isSymbolicLink() && lstatSync(join(abs, entry.name)).isFile()) regular.add(childRel);
       }
     }
   };
   const info = lstatSync(dir, { throwIfNoEntry: false });
-  if (!info) return { files, dirs };
+  if (!info) return { files, dirs, regular };
   if (!info.isDirectory()) throw new McpoError('usage', `output path is not a directory: ${dir}`);
   walk(dir, '');
-  return { files, dirs };
+  return { files, dirs, regular };
 }
 
 function readIfRegular(path: string): string | undefined {
@@ -111,7 +115,7 @@ export async function writeRendered(files: RenderedFiles, outDir: string, verifi
   for (const path of files.keys()) checkRelative(path);
   for (const path of verified) checkRelative(path);
   mkdirSync(dir, { recursive: true });
-  const { files: present, dirs } = listTree(dir);
+  const { files: present, dirs, regular } = listTree(dir);
 
   // Remove what is not rendered, and anything (a symlink, a folder) standing where a file must go.
   const removed: string[] = [];
@@ -120,8 +124,7 @@ export async function writeRendered(files: RenderedFiles, outDir: string, verifi
   const keptVerified = new Set<string>();
   for (const path of present) {
     if (files.has(path) || verified.has(path)) {
-      const info = lstatSync(join(dir, ...path.split('/')));
-      if (info.isFile()) {
+      if (regular.has(path)) {
         if (verified.has(path) && !files.has(path)) {
           unchanged.push(path);
           keptVerified.add(path);

@@ -5,7 +5,8 @@
  * object, and it and this thread take chunks from a shared counter (the
  * worker, which first loads cdk8s, just takes fewer); each chunk is rendered
  * by app.ts renderObjects in an App of its own. The texts are those of a
- * render on one thread: only who renders which object changes.
+ * render on one thread: only who renders which object changes. Should the
+ * worker fail, this thread renders what it did not give back.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -63,10 +64,12 @@ export async function renderInParallel(objects: readonly PlannedObject[], opts: 
       // Between chunks the worker's results are taken in.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    await done;
+    // Should the worker fail, what it did not give back is rendered here (and a render error is thrown here).
+    await done.catch(() => undefined);
   } finally {
     void worker.terminate();
   }
-  if (files.size !== objects.length) throw new Error(`rendered ${files.size} of ${objects.length} objects`);
+  const missing = objects.filter((o) => !files.has(o.path));
+  if (missing.length > 0) for (const [path, text] of renderObjects(missing)) files.set(path, text);
   return files;
 }

@@ -10,7 +10,11 @@
  *   3. synth      synth_ratio: `mcpo synth` into an empty folder against the cdk8s
  *                 floor (bench/baseline-synth.mjs), interleaved; incremental_ratio:
  *                 one template changed, synth over the previous output               parts/synth.mjs
- *   3b. plan      plan_one_change_s, diff_one_change_s: `mcpo plan` (markdown) and `mcpo diff` of
+ *   3a. helm      synth_vs_helm_ratio: `mcpo synth` against `helm template` of the equivalent chart
+ *                 (bench/fixtures/helm-chart), interleaved; helm_objects_identical             parts/helm.mjs
+ *   3b. kustomize kustomize_slowest_unit_s, kustomize_units, kustomize_sum_s: the real `kustomize build` of
+ *                 every unit of `mcpo synth` with gitops.layout: units, one after another     parts/kustomize.mjs
+ *   3c. plan      plan_one_change_s, diff_one_change_s: `mcpo plan` (markdown) and `mcpo diff` of
  *                 a commit changing one template's image against HEAD (CLI processes)           parts/plan.mjs
  *   4. grpc       get_ratio, list_ratio, list_p99_ms against bench/empty-server.mjs
  *                 (h2load or ghz, 10 streams, interleaved); serve_rss_mb; reload_s    parts/grpc.mjs
@@ -29,9 +33,9 @@
  * Prints a table, and as its last line one JSON object with the results.
  *
  *   node bench/run.mjs [--templates N] [--runs N] [--duration 5s] [--tool h2load|ghz] [--out-base DIR]
- *                      [--parts validate,synth,plan,grpc,http,console,history,bridge,scaling] [--json FILE]
+ *                      [--parts validate,synth,helm,kustomize,plan,grpc,http,console,history,bridge,scaling] [--json FILE]
  *
- * --parts: default validate,synth,plan,grpc,http,console,history,bridge. --tool: the load generator (default h2load when
+ * --parts: default validate,synth,helm,kustomize,plan,grpc,http,console,history,bridge. --tool: the load generator (default h2load when
  * installed: Debian nghttp2-client; its client costs the 2-core machine almost no CPU, ghz's
  * dynamic-message decoding does; the http part always uses h2load --h1). --out-base: where the synth outputs are written (default:
  * /dev/shm when it exists, see outBaseDir). The bridge and scaling parts' own options are in their files.
@@ -51,16 +55,18 @@ import { consolePart } from './parts/console.mjs';
 import { log } from './parts/context.mjs';
 import { planPart } from './parts/plan.mjs';
 import { grpcPart, hasH2load } from './parts/grpc.mjs';
+import { helmPart } from './parts/helm.mjs';
 import { historyPart } from './parts/history.mjs';
 import { httpPart } from './parts/http.mjs';
+import { kustomizePart } from './parts/kustomize.mjs';
 import { formatTable, summaryLine } from './parts/report.mjs';
 import { scalingPart } from './parts/scaling.mjs';
 import { synthPart } from './parts/synth.mjs';
 import { validatePart } from './parts/validate.mjs';
 
 /** In the order they run. @type {import('./parts/context.mjs').Part[]} */
-const ALL_PARTS = [validatePart, synthPart, planPart, grpcPart, httpPart, consolePart, historyPart, bridgePart, scalingPart];
-const DEFAULT_PARTS = 'validate,synth,plan,grpc,http,console,history,bridge';
+const ALL_PARTS = [validatePart, synthPart, helmPart, kustomizePart, planPart, grpcPart, httpPart, consolePart, historyPart, bridgePart, scalingPart];
+const DEFAULT_PARTS = 'validate,synth,helm,kustomize,plan,grpc,http,console,history,bridge';
 
 // ---- options ----
 const argv = process.argv.slice(2);

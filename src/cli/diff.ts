@@ -39,7 +39,10 @@ export function registerDiff(program: Command): void {
           to = await sides.head();
           const toModel = requireModel(to);
           try {
-            result = compareModels({ model: fromModel, bridgeImage: from.bridgeImage }, { model: toModel, bridgeImage: to.bridgeImage });
+            result = compareModels(
+              { model: fromModel, bridgeImage: from.bridgeImage, gitops: from.config.gitops },
+              { model: toModel, bridgeImage: to.bridgeImage, gitops: to.config.gitops },
+            );
           } catch (err) {
             throw new McpoError('internal', `cannot render: ${errorMessage(err)}`, { cause: err });
           }

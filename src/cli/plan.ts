@@ -104,7 +104,10 @@ export function registerPlan(program: Command): void {
         }
         let text: string;
         try {
-          const comparison = compareModels({ model: from.model, bridgeImage: from.bridgeImage }, { model: to.model, bridgeImage: to.bridgeImage });
+          const comparison = compareModels(
+            { model: from.model, bridgeImage: from.bridgeImage, gitops: from.config.gitops },
+            { model: to.model, bridgeImage: to.bridgeImage, gitops: to.config.gitops },
+          );
           const plan = buildPlan({ ref: sideRef(from), model: from.model }, { ref: sideRef(to), model: to.model }, comparison);
           text = opts.format === 'markdown' ? formatMarkdown(plan) : opts.format === 'json' ? formatJson(plan) : formatText(plan);
         } catch (err) {

@@ -4,7 +4,7 @@
  *   mcpo synth [--repo DIR] [--out DIR] [--check] [--full]
  *
  * The output folder is --out, else $CDK8S_OUTDIR (set by `cdk8s synth`, see
- * cdk8s.yaml), else <repo>/dist. Settings (the bridge image) come from
+ * cdk8s.yaml), else <repo>/dist. Settings (the bridge image, the gitops layout) come from
  * <repo>/mcpo.yaml. Only the objects whose files in the output folder are
  * not current are rendered (render/incremental.ts); --full renders all. Exit 0: written / up to date; 1: invalid
  * declarations, or (--check) dist/ is stale; 2: usage error.
@@ -12,7 +12,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { isError } from '../core/diagnostic.js';
-import { bridgeImage, readRepoConfig } from '../declarations/repo-config.js';
+import { readRepoConfig, renderOptions } from '../declarations/repo-config.js';
 import { buildModel } from '../model/build.js';
 import { readWorkingTreeFiles } from '../source/working-tree.js';
 import { synthFiles } from '../render/incremental.js';
@@ -65,7 +65,7 @@ export function registerSynth(program: Command): void {
           process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; nothing rendered\n`);
           return EXIT_INVALID;
         }
-        const { files, verified, rendered } = await synthFiles(model, { bridgeImage: bridgeImage(readRepoConfig(opts.repo)) }, out, { full: opts.full });
+        const { files, verified, rendered } = await synthFiles(model, renderOptions(readRepoConfig(opts.repo)), out, { full: opts.full });
         const total = files.size + verified.size;
         if (opts.check) {
           const staleness = await compareWithDir(files, out, verified);

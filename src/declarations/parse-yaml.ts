@@ -140,7 +140,8 @@ export function parseYamlFile(file: string, content: Buffer): { documents: Parse
   return { documents, diagnostics };
 }
 
-function decodeUtf8(file: string, content: Buffer, diagnostics: Diagnostic[]): string | undefined {
+/** The file's text (UTF-8, no NUL, BOM dropped), or undefined with the reason in `diagnostics`. */
+export function decodeUtf8(file: string, content: Buffer, diagnostics: Diagnostic[]): string | undefined {
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(content);
     const nul = text.indexOf('\0');

@@ -11,11 +11,15 @@
  *   number    ::= digits | digits "." digits | digits "." | "." digits
  *
  * So "1E" is exa (10^18) and "1E3" is 1000; "1e" and "1 m" are not quantities.
- * Like Kubernetes, a value is rounded up to a whole nano (10^-9) and capped at
- * 2^63-1, so two quantities compare as the cluster compares them. Unlike
- * Kubernetes, the parse is one pass over at most MAX_QUANTITY_CHARS characters
- * (Kubernetes keeps 19 significant digits; longer text is a mistake or an attack),
- * and the quirks of its parser that read "+", "." or "e3" as 0 are refused.
+ * Like Kubernetes, a value is rounded up to a whole nano (10^-9); it is capped
+ * at 2^63-1, as Kubernetes caps binary values (decimal ones that large are
+ * nonsense as resources, and compare equal here). Unlike Kubernetes, the parse
+ * is one pass over at most MAX_QUANTITY_CHARS characters (Kubernetes keeps 19
+ * significant digits; longer text is a mistake or an attack), the quirks of
+ * its parser that read "+", "." or "e3" as 0 are refused, and so is an
+ * exponent beyond ±10^9: Kubernetes computes exponents in 32 bits and wraps
+ * around ("1e4294967296" is 1 there, "1e-2147483648" is huge). The text the API server stores for a quantity is canonicalQuantity
+ * (canonical-quantity.ts).
  */
 import { MAX_QUANTITY_CHARS } from '../core/limits.js';
 export interface Quantity {
@@ -26,6 +30,8 @@ export interface Quantity {
 const BINARY: Record<string, bigint> = { Ki: 1n << 10n, Mi: 1n << 20n, Gi: 1n << 30n, Ti: 1n << 40n, Pi: 1n << 50n, Ei: 1n << 60n };
 const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const NANO = 10n ** 9n;
+/** Kubernetes does exponent arithmetic in 32 bits, which wraps around near 2^31: refused well before. */
+const MAX_EXPONENT = 1_000_000_000;
 /** Kubernetes' largest quantity, 2^63-1, in nanos. */
 const MAX_NANOS = ((1n << 63n) - 1n) * NANO;
 
@@ -62,7 +68,7 @@ export function parseQuantity(text: string): Quantity | undefined {
   else if (Object.hasOwn(DECIMAL, suffix)) exponent += DECIMAL[suffix]!;
   else if (/^[eE][+-]?\d+$/.test(suffix)) {
     const declared = Number(suffix.slice(1));
-    if (!Number.isSafeInteger(declared)) return undefined;
+    if (!Number.isSafeInteger(declared) || Math.abs(declared) > MAX_EXPONENT) return undefined;
     exponent += declared;
   } else return undefined;
 

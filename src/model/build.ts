@@ -10,7 +10,8 @@ import { MAX_FILE_BYTES } from '../core/limits.js';
 import { compareStrings, sortedRecord } from '../core/order.js';
 import type { PlainMessage, PlainValue } from '../declarations/check-shape.js';
 import { type RawDeclaration, readDeclaration } from '../declarations/documents.js';
-import { parseYamlFile } from '../declarations/parse-yaml.js';
+import { parseYamlFast } from '../declarations/fast-yaml.js';
+import { decodeUtf8, type ParsedDocument, parseYamlFile } from '../declarations/parse-yaml.js';
 import { checkRules } from '../declarations/rules.js';
 import { type InputFile, tooLarge } from '../source/files.js';
 import type {
@@ -35,6 +36,12 @@ export interface FileCheck {
   readonly content: Buffer;
   readonly diagnostics: readonly Diagnostic[];
   readonly declarations: readonly RawDeclaration[];
+  /**
+   * false when the file was read by the fast reader (fast-yaml.ts) and had
+   * nothing to report: its declarations' field positions are then all the
+   * document's start, so a rule reporting in it has the file read again.
+   */
+  readonly exact: boolean;
 }
 
 /**
@@ -60,7 +67,7 @@ export function buildModel(
   cache?: BuildCache,
 ): LoadResult {
   const diagnostics: Diagnostic[] = [...problems];
-  const declarations: RawDeclaration[] = [];
+  const checks: { file: InputFile; checked: FileCheck }[] = [];
   for (const file of [...files].sort((a, b) => compareStrings(a.path, b.path))) {
     if (file.content.length > MAX_FILE_BYTES) {
       diagnostics.push(tooLarge(file.path, file.content.length));
@@ -72,26 +79,58 @@ export function buildModel(
       cache?.files.set(file.path, checked);
     }
     diagnostics.push(...checked.diagnostics);
-    declarations.push(...checked.declarations);
+    checks.push({ file, checked });
   }
-  diagnostics.push(...checkRules(declarations));
+  let declarations = checks.flatMap((c) => c.checked.declarations);
+  let ruleDiagnostics = checkRules(declarations);
+  // A rule reporting in a fast-read file needs its field positions: read those files again, exactly, and
+  // run the rules again (the values, and so what the rules find, are the same; only positions change).
+  const reported = new Set(ruleDiagnostics.map((d) => d.file));
+  const inexact = checks.filter((c) => !c.checked.exact && reported.has(c.file.path));
+  if (inexact.length > 0) {
+    for (const c of inexact) {
+      c.checked = checkFileExactly(c.file);
+      cache?.files.set(c.file.path, c.checked);
+    }
+    declarations = checks.flatMap((c) => c.checked.declarations);
+    ruleDiagnostics = checkRules(declarations);
+  }
+  diagnostics.push(...ruleDiagnostics);
   const safe = diagnostics.map(safeDiagnostic).sort(compareDiagnostics);
   if (safe.some(isError)) return { diagnostics: safe };
   return { model: assemble(declarations, cache), diagnostics: safe };
 }
 
-/** Parses one file and checks each document's shape (no rules: those need every declaration). */
+/**
+ * Parses one file and checks each document's shape (no rules: those need
+ * every declaration): with the fast reader when the file is plain YAML and
+ * has nothing to report, else with positions for every node.
+ */
 export function checkFile(file: InputFile): FileCheck {
-  const diagnostics: Diagnostic[] = [];
-  const declarations: RawDeclaration[] = [];
-  const parsed = parseYamlFile(file.path, file.content);
-  diagnostics.push(...parsed.diagnostics);
-  for (const document of parsed.documents) {
-    const { declaration, diagnostics: found } = readDeclaration(document);
-    diagnostics.push(...found);
-    if (declaration) declarations.push(declaration);
+  const text = decodeUtf8(file.path, file.content, []);
+  const documents = text === undefined ? undefined : parseYamlFast(file.path, text);
+  if (documents) {
+    const fast = checkDocuments(file, documents, [], false);
+    if (fast.diagnostics.length === 0) return fast;
   }
-  return { content: file.content, diagnostics, declarations };
+  return checkFileExactly(file);
+}
+
+/** Parses one file with every node's position and checks each document's shape. */
+export function checkFileExactly(file: InputFile): FileCheck {
+  const parsed = parseYamlFile(file.path, file.content);
+  return checkDocuments(file, parsed.documents, parsed.diagnostics, true);
+}
+
+function checkDocuments(file: InputFile, documents: readonly ParsedDocument[], found: readonly Diagnostic[], exact: boolean): FileCheck {
+  const diagnostics = [...found];
+  const declarations: RawDeclaration[] = [];
+  for (const document of documents) {
+    const read = readDeclaration(document);
+    diagnostics.push(...read.diagnostics);
+    if (read.declaration) declarations.push(read.declaration);
+  }
+  return { content: file.content, diagnostics, declarations, exact };
 }
 
 function assemble(declarations: readonly RawDeclaration[], cache: BuildCache | undefined): Model {

@@ -30,7 +30,7 @@ export interface CheckJob {
   readonly counter: SharedArrayBuffer;
 }
 
-export type CheckReply = { start: number; checks: { diagnostics: Diagnostic[]; declarations: RawDeclaration[] }[] } | { done: true };
+export type CheckReply = { start: number; checks: { diagnostics: Diagnostic[]; declarations: RawDeclaration[]; exact: boolean }[] } | { done: true };
 
 export function nextChunk(counter: Int32Array): number {
   return Atomics.add(counter, 0, 1);

@@ -9,10 +9,11 @@
  * gives (test/plan/partial.test.ts compares both over random change sets);
  * a path not given is equal on both sides.
  */
+import type { GitopsConfig } from '../declarations/repo-config.js';
 import type { Model } from '../model/types.js';
 import { renderObjects } from '../render/app.js';
 import { planObjects } from '../render/inputs.js';
-import { kustomizations } from '../render/kustomization.js';
+import { layoutFiles } from '../render/kustomization.js';
 import { CLUSTER_DIR, KUSTOMIZATION_FILE, NAMESPACES_DIR, objectPath, type ObjectIdentity } from '../render/layout.js';
 import type { Affected } from './affected.js';
 
@@ -54,17 +55,17 @@ function wantedObjects(model: Model, affected: Affected): Map<string, ObjectIden
   return wanted;
 }
 
-/** The affected objects (rendered as synth renders each: from its planned input, the same text) and the kustomization files that can differ. */
-export function renderAffected(model: Model, bridgeImage: string, affected: Affected): RenderedSide {
+/** The affected objects (rendered as synth renders each: from its planned input, the same text) and the layout files that can differ. */
+export function renderAffected(model: Model, bridgeImage: string, affected: Affected, gitops?: GitopsConfig): RenderedSide {
   const wanted = wantedObjects(model, affected);
-  const rendered = wanted.size > 0 ? renderObjects(planObjects(model, { bridgeImage }, (path) => wanted.has(path))) : new Map<string, string>();
+  const rendered = wanted.size > 0 ? renderObjects(planObjects(model, { bridgeImage, gitops }, (path) => wanted.has(path))) : new Map<string, string>();
   const files = new Map<string, string>();
   for (const path of wanted.keys()) {
     const text = rendered.get(path);
     if (text === undefined) throw new Error(`partial render gave no ${path}`);
     files.set(path, text);
   }
-  for (const [path, text] of touchedKustomizations(model, affected)) files.set(path, text);
+  for (const [path, text] of touchedKustomizations(model, affected, gitops)) files.set(path, text);
   return { files, objects: wanted };
 }
 
@@ -78,7 +79,7 @@ const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/'));
  * Other folders are each represented by one object (so the folders above
  * list them) and their own files are left out.
  */
-function touchedKustomizations(model: Model, affected: Affected): Map<string, string> {
+function touchedKustomizations(model: Model, affected: Affected, gitops: GitopsConfig | undefined): Map<string, string> {
   const touched = new Set([CLUSTER_DIR, NAMESPACES_DIR]);
   for (const key of [...affected.templates.keys(), ...affected.secrets]) touched.add(`${NAMESPACES_DIR}/${key.slice(0, key.indexOf('/'))}`);
   const paths: string[] = [];
@@ -92,9 +93,12 @@ function touchedKustomizations(model: Model, affected: Affected): Map<string, st
     }
   }
   const out = new Map<string, string>();
-  for (const [path, text] of kustomizations(paths)) {
+  // The files of the layout (the gitops/ objects too) depend only on the set of folders, which the
+  // paths keep; only an untouched folder's own kustomization.yaml would list its one representative.
+  for (const [path, text] of layoutFiles(paths, gitops)) {
     const dir = path === KUSTOMIZATION_FILE ? '' : dirOf(path);
-    if (dir === '' || touched.has(dir)) out.set(path, text);
+    if (path.endsWith(`/${KUSTOMIZATION_FILE}`) && represented.has(dir)) continue;
+    out.set(path, text);
   }
   return out;
 }

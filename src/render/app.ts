@@ -17,7 +17,7 @@
  */
 import { ApiObject, App, Chart, Yaml } from 'cdk8s';
 import type { Model } from '../model/types.js';
-import { layoutFiles } from './layout-files.js';
+import { layoutFiles } from './kustomization.js';
 import { compareStrings } from '../core/order.js';
 import { objectPath } from './layout.js';
 import { type PlannedObject, objectFileText, planObjects } from './inputs.js';
@@ -108,6 +108,6 @@ export const sortedByPath = (files: Map<string, string>): Map<string, string> =>
 /** Renders a model into its files, sorted by path. Pure: writes nothing. */
 export function renderModel(model: Model, options: RenderOptions): Map<string, string> {
   const files = renderObjects(planObjects(model, options));
-  for (const [path, text] of layoutFiles(files.keys(), options)) files.set(path, text);
+  for (const [path, text] of layoutFiles(files.keys(), options.gitops)) files.set(path, text);
   return sortedByPath(files);
 }

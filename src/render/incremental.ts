@@ -85,10 +85,10 @@ export async function synthFiles(model: Model, options: RenderOptions, outDir: s
     const { renderInParallel } = await import('./parallel-render.js');
     for (const [path, text] of await renderInParallel(toRender, { oneThread: opts.oneThread })) files.set(path, text);
   }
-  const { layoutFiles } = await import('./layout-files.js');
+  const { layoutFiles } = await import('./kustomization.js');
   for (const [path, text] of layoutFiles(
     objects.map((o) => o.path),
-    options,
+    options.gitops,
   ))
     files.set(path, text);
   return { files, verified, rendered: toRender.length };

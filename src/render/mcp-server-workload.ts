@@ -7,16 +7,20 @@
  * cdk8s-plus-28), not the L2 `Deployment`: every field is written here on
  * purpose, so none of the L2 defaults (2 replicas, 1 CPU / 512Mi requests,
  * imagePullPolicy Always, a TCP startup probe, the cdk8s.io/metadata.addr
- * selector) can slip in, and quantities reach the manifest exactly as
- * declared ("0.5", "1Gi", "512Mi" ephemeral storage) instead of being
- * converted by cdk8s's Size/Cpu. docs/render.md lists each decision.
+ * selector) can slip in, and quantities reach the manifest in the form the
+ * API server stores ("0.5" → "500m", "1024Mi" → "1Gi"; canonicalQuantity)
+ * instead of being converted by cdk8s's Size/Cpu, so a second server-side
+ * apply manager sees no difference. docs/render.md lists each decision.
  */
 import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
+import { quoted } from '../core/echo.js';
 import { ANNOTATION_PREFIX, CONTAINER_NAME, HOME_VOLUME, PORT_NAME, RESERVED_VOLUME_NAMES, TMP_VOLUME, reservedMountPath } from '../core/names.js';
+import { canonicalQuantity, type QuantityField } from '../declarations/canonical-quantity.js';
 import { containerResources, namespacedKey } from '../model/queries.js';
 import type { McpTemplate, ResourceLimitPreset, Secret } from '../model/types.js';
+import type { GitopsConfig } from '../declarations/repo-config.js';
 import { descriptiveAnnotations, nonEmpty, selectorLabels, templateLabels } from './labels.js';
 import { HOME_DIR, RUNTIME_ENV, TMP_DIR, containerSecurityContext, imagePullPolicy, podSecurityContext } from './_pod-runtime.js';
 import { BRIDGE_HEALTH_PATH, BRIDGE_READY_PATH, bridgeInitContainer, bridgeVolume, containerCommand } from './stdio-bridge.js';
@@ -36,6 +40,8 @@ export const TERMINATION_GRACE_SECONDS = 30;
 export interface RenderOptions {
   /** The mcpo-bridge image of stdio templates' init container. */
   readonly bridgeImage: string;
+  /** mcpo.yaml's gitops section: the layout of the output, and the Argo CD / Flux objects (kustomization.ts). */
+  readonly gitops?: GitopsConfig;
 }
 
 export function renderDeployment(
@@ -109,14 +115,21 @@ function env(template: McpTemplate): k8s.EnvVar[] {
   return out;
 }
 
-/** Requests and limits exactly as declared; a missing limit stays missing. */
+/** The quantity as the API server will store it; the validator has accepted it, so undefined means a model built some other way. */
+function quantity(text: string, field: QuantityField, where: string): k8s.Quantity {
+  const canonical = canonicalQuantity(text, field);
+  if (canonical === undefined) throw new Error(`${where}: ${quoted(text)} is not a Kubernetes quantity`);
+  return k8s.Quantity.fromString(canonical);
+}
+
+/** Requests and limits as declared, in the API server's canonical form; a missing limit stays missing. */
 function resources(template: McpTemplate, preset: ResourceLimitPreset): k8s.ResourceRequirements {
   const r = containerResources(preset, template);
   const quantities = (side: Readonly<Record<string, string | undefined>>): Record<string, k8s.Quantity> | undefined => {
     const out: Record<string, k8s.Quantity> = {};
     for (const key of Object.keys(side).sort()) {
       const value = side[key];
-      if (value !== undefined && value !== '') out[key] = k8s.Quantity.fromString(value);
+      if (value !== undefined && value !== '') out[key] = quantity(value, 'ResourceList', `template ${template.namespace}/${template.name}: ${key}`);
     }
     return Object.keys(out).length > 0 ? out : undefined;
   };
@@ -165,7 +178,7 @@ function podVolumes(template: McpTemplate, preset: ResourceLimitPreset): { volum
     if (reserved) throw new Error(`${where}: mount path "${v.mount_path}" is inside ${reserved}, reserved by mcp-orchestrator`);
     const emptyDir: k8s.EmptyDirVolumeSource = {
       ...(v.empty_dir?.memory && { medium: 'Memory' }),
-      ...(v.empty_dir?.size_limit && { sizeLimit: k8s.Quantity.fromString(v.empty_dir.size_limit) }),
+      ...(v.empty_dir?.size_limit && { sizeLimit: quantity(v.empty_dir.size_limit, 'Quantity', `${where}: volume ${v.name} size_limit`) }),
     };
     volumes.push({ name: v.name, emptyDir });
     volumeMounts.push({ name: v.name, mountPath: v.mount_path });

@@ -55,9 +55,9 @@ describe('mcpo.yaml: bridge.image', () => {
   it('refuses unknown sections and fields, naming them escaped', () => {
     expect(refusal(() => parseRepoConfig('bridge:\n  imag: x\n')).message).toBe('mcpo.yaml: bridge.imag: unknown field (known: image)');
     const typo = refusal(() => parseRepoConfig('sealng: {}\n'));
-    expect(typo.message).toBe('mcpo.yaml: "sealng": unknown section (known: sealing, bridge)');
+    expect(typo.message).toBe('mcpo.yaml: "sealng": unknown section (known: sealing, bridge, gitops)');
     expect(typo.hint).toBe('did you mean "sealing"?');
-    expect(refusal(() => parseRepoConfig('"\\e[2Jx": 1\n')).message).toBe('mcpo.yaml: "\\x1b[2Jx": unknown section (known: sealing, bridge)');
+    expect(refusal(() => parseRepoConfig('"\\e[2Jx": 1\n')).message).toBe('mcpo.yaml: "\\x1b[2Jx": unknown section (known: sealing, bridge, gitops)');
     expect(refusal(() => parseRepoConfig('bridge: ghcr.io/x\n')).message).toBe('mcpo.yaml: bridge: expected a mapping');
   });
 

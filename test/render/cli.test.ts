@@ -102,7 +102,7 @@ describe('mcpo synth', () => {
     writeFileSync(join(dir, 'mcpo.yaml'), 'brigde:\n  image: x\n');
     const typo = mcpo(['synth', '--repo', dir]);
     expect(typo.code).toBe(1);
-    expect(typo.stderr).toContain('mcpo.yaml: "brigde": unknown section (known: sealing, bridge) (did you mean "bridge"?)');
+    expect(typo.stderr).toContain('mcpo.yaml: "brigde": unknown section (known: sealing, bridge, gitops) (did you mean "bridge"?)');
   });
 
   it('refuses an output folder that holds the repository (exit 2)', () => {

@@ -24,13 +24,13 @@ const BIG_PRESET = `kind: ResourceLimit
 name: big
 limits:
   cpu: "0.5"
-  memory: 1Gi
-  memory_limit: 1536Mi
+  memory: 1024Mi
+  memory_limit: 1.5Gi
   ephemeral_storage: 512Mi
 volumes:
   - name: scratch
     mount_path: /scratch
-    empty_dir: { size_limit: 64Mi, memory: true }
+    empty_dir: { size_limit: 65536Ki, memory: true }
   - name: tmp
     mount_path: /tmp
     empty_dir: {}
@@ -219,9 +219,9 @@ describe('templates that listen themselves, presets with volumes', () => {
     expect(object(files, 'namespaces/default/service-fetch.yaml').spec.ports[0]).toMatchObject({ port: 9000, targetPort: 'mcp' });
   });
 
-  it('get the quantities exactly as declared, ephemeral storage as request and limit', () => {
+  it('get the quantities in the form the API server stores ("0.5" → 500m, 1024Mi → 1Gi, 1.5Gi → 1536Mi), ephemeral storage as request and limit', () => {
     expect(container.resources).toEqual({
-      requests: { cpu: '0.5', memory: '1Gi', 'ephemeral-storage': '512Mi' },
+      requests: { cpu: '500m', memory: '1Gi', 'ephemeral-storage': '512Mi' },
       limits: { memory: '1536Mi', 'ephemeral-storage': '512Mi' },
     });
   });

@@ -16,7 +16,7 @@ import type { Model } from '../../src/model/types.js';
 import { renderModel, renderObjects, sortedByPath } from '../../src/render/app.js';
 import { synthFiles } from '../../src/render/incremental.js';
 import { planObjects, rendererKey } from '../../src/render/inputs.js';
-import { layoutFiles } from '../../src/render/layout-files.js';
+import { layoutFiles } from '../../src/render/kustomization.js';
 import { renderDeployment } from '../../src/render/mcp-server-workload.js';
 import { renderNamespace } from '../../src/render/namespace.js';
 import { renderSealedSecret } from '../../src/render/sealed-secret.js';
@@ -213,7 +213,7 @@ function load(state: State): Model {
 /** A full render with the given renderer key: what renderModel does with the default one. */
 function fullRender(model: Model, bridgeImage: string, key: string): Map<string, string> {
   const files = renderObjects(planObjects(model, { bridgeImage }, undefined, key));
-  for (const [path, text] of layoutFiles(files.keys(), { bridgeImage })) files.set(path, text);
+  for (const [path, text] of layoutFiles(files.keys(), undefined)) files.set(path, text);
   return sortedByPath(files);
 }
 

@@ -3,11 +3,13 @@
  * synth_ratio: full `mcpo synth` into an empty folder (CLI process), interleaved with the
  * cdk8s floor (bench/baseline-synth.mjs: plain ApiObjects of the same objects, `app.synth()`
  * one file per object), and that floor for the Deployments only.
- * incremental_ratio: one template changed in the working tree, `mcpo synth` over the full
- * previous output, ÷ the full synth.
+ * incremental_ratio: one template changed in the working tree, `mcpo synth` (incremental: it
+ * renders only the objects whose files are not current) over the previous full output, copied
+ * first to a fresh folder as a CI clone with a committed dist/ has it, ÷ the full synth. Each run
+ * must write exactly one file and render one object, and the output must equal a full render's.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { listFiles, MCPO, median, ROOT, round, timed } from '../lib.mjs';
@@ -101,19 +103,37 @@ export const synthPart = {
       note: `system ${cpuMedian(sys.baseDeploy)} s`,
     });
 
-    // ---- incremental: one template changed, synth over the previous output ----
+    // ---- incremental: one template changed, synth over the previous output (a fresh copy, as a clone has it) ----
     /** @type {number[]} */
     const incremental = [];
+    const outClone = join(outBaseDir, 'mcpo-bench-dist-clone');
+    /** @type {number[]} */
+    const renderedObjects = [];
     for (let i = 0; i < runs; i++) {
       writeFileSync(repo.changedFile, i % 2 === 0 ? repo.original.replace(/^image: (.*)$/m, 'image: $1-bench') : repo.original);
+      rmSync(outClone, { recursive: true, force: true });
+      cpSync(outMcpo, outClone, { recursive: true });
       settle();
-      const r = await timed(node, [MCPO, 'synth', '--repo', repo.dir, '--out', outMcpo], { cpu: true });
+      const r = await timed(node, [MCPO, 'synth', '--repo', repo.dir, '--out', outClone], { cpu: true });
       cpu.incremental.push(r.cpuSeconds);
       sys.incremental.push(r.sysSeconds);
       const written = Number(/: (\d+) written/.exec(r.stdout)?.[1] ?? -1);
-      if (written !== 1) log(`warning: incremental synth wrote ${written} files (expected 1): ${r.stdout.trim()}`);
+      const rendered = Number(/\((\d+) of \d+ objects rendered\)/.exec(r.stdout)?.[1] ?? -1);
+      renderedObjects.push(rendered);
+      if (written !== 1 || rendered !== 1)
+        log(`warning: incremental synth wrote ${written} files and rendered ${rendered} objects (expected 1 and 1): ${r.stdout.trim()}`);
       incremental.push(r.seconds);
+      rmSync(outMcpo, { recursive: true, force: true });
+      cpSync(outClone, outMcpo, { recursive: true });
     }
+    // The incremental output against a full render of the same declarations (--full, into an empty folder).
+    const outFull = join(outBaseDir, 'mcpo-bench-dist-full');
+    rmSync(outFull, { recursive: true, force: true });
+    await timed(node, [MCPO, 'synth', '--repo', repo.dir, '--out', outFull, '--full']);
+    results.incremental_identical = sameTree(outClone, outFull, log);
+    results.incremental_rendered_objects = Math.max(...renderedObjects);
+    rmSync(outFull, { recursive: true, force: true });
+    rmSync(outClone, { recursive: true, force: true });
     writeFileSync(repo.changedFile, repo.original);
     results.incremental_s = round(median(incremental));
     results.incremental_ratio = round(median(incremental) / median(synth));
@@ -132,6 +152,24 @@ export const synthPart = {
     results.synth_out = outBaseDir;
   },
 };
+
+/**
+ * True when both folders hold the same files with the same bytes.
+ * @param {string} a
+ * @param {string} b
+ * @param {(msg: string) => void} log
+ */
+function sameTree(a, b, log) {
+  const left = new Set(listFiles(a));
+  const right = new Set(listFiles(b));
+  const differ = [...new Set([...left, ...right])].filter((p) => !left.has(p) || !right.has(p) || !readFileSync(join(a, p)).equals(readFileSync(join(b, p))));
+  log(
+    differ.length === 0
+      ? `incremental output byte-identical to a full render (${left.size} files)`
+      : `incremental output differs from a full render: ${differ.slice(0, 3).join(', ')}`,
+  );
+  return differ.length === 0;
+}
 
 /**
  * mcpo's rendered objects (not the kustomization files) as [{ chart, path, object }] for baseline-synth.mjs.

@@ -1,11 +1,12 @@
 /**
  * mcpo synth: render resources/ into dist/ (or check that dist/ is current).
  *
- *   mcpo synth [--repo DIR] [--out DIR] [--check]
+ *   mcpo synth [--repo DIR] [--out DIR] [--check] [--full]
  *
  * The output folder is --out, else $CDK8S_OUTDIR (set by `cdk8s synth`, see
  * cdk8s.yaml), else <repo>/dist. Settings (the bridge image, the gitops layout) come from
- * <repo>/mcpo.yaml. Exit 0: written / up to date; 1: invalid
+ * <repo>/mcpo.yaml. Only the objects whose files in the output folder are
+ * not current are rendered (render/incremental.ts); --full renders all. Exit 0: written / up to date; 1: invalid
  * declarations, or (--check) dist/ is stale; 2: usage error.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
@@ -14,7 +15,7 @@ import { isError } from '../core/diagnostic.js';
 import { readRepoConfig, renderOptions } from '../declarations/repo-config.js';
 import { buildModel } from '../model/build.js';
 import { readWorkingTreeFiles } from '../source/working-tree.js';
-import { renderModel } from '../render/app.js';
+import { synthFiles } from '../render/incremental.js';
 import { compareWithDir, isStale, writeRendered } from '../render/write.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes.js';
@@ -25,6 +26,7 @@ interface SynthOptions {
   repo: string;
   out?: string;
   check?: boolean;
+  full?: boolean;
 }
 
 /** The output folder, refused when it would hold (or be) the repository or its declarations. */
@@ -52,6 +54,7 @@ export function registerSynth(program: Command): void {
     .option('--repo <dir>', 'config repository', '.')
     .option('--out <dir>', 'output folder (default: $CDK8S_OUTDIR, else <repo>/dist)')
     .option('--check', 'write nothing; exit 1 when the output folder is not exactly what synth would write (for CI)')
+    .option('--full', 'render every object, not only those whose files in the output folder are not current')
     .action(
       action(async (opts: SynthOptions) => {
         const out = outputDir(opts.repo, opts.out);
@@ -62,11 +65,12 @@ export function registerSynth(program: Command): void {
           process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; nothing rendered\n`);
           return EXIT_INVALID;
         }
-        const files = renderModel(model, renderOptions(readRepoConfig(opts.repo)));
+        const { files, verified, rendered } = await synthFiles(model, renderOptions(readRepoConfig(opts.repo)), out, { full: opts.full });
+        const total = files.size + verified.size;
         if (opts.check) {
-          const staleness = await compareWithDir(files, out);
+          const staleness = await compareWithDir(files, out, verified);
           if (!isStale(staleness)) {
-            process.stdout.write(`${shown(out)} is up to date (${files.size} files)\n`);
+            process.stdout.write(`${shown(out)} is up to date (${total} files)\n`);
             return EXIT_OK;
           }
           process.stderr.write(`${shown(out)} is out of date with resources/:\n`);
@@ -76,9 +80,9 @@ export function registerSynth(program: Command): void {
           process.stderr.write('run `mcpo synth` and commit the result\n');
           return EXIT_INVALID;
         }
-        const result = await writeRendered(files, out);
+        const result = await writeRendered(files, out, verified);
         process.stdout.write(
-          `rendered ${files.size} files into ${shown(out)}: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed\n`,
+          `rendered ${total} files into ${shown(out)}: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed (${rendered} of ${total - files.size + rendered} objects rendered)\n`,
         );
         return EXIT_OK;
       }),

@@ -6,6 +6,7 @@
 import { FILE_HEADERS_ONLY, createTwoFilesPatch } from 'diff';
 import { compareStrings } from '../core/order.js';
 import type { ChangeKind } from './affected.js';
+import { withoutInputLine } from '../render/inputs.js';
 
 export interface FileChange {
   readonly path: string;
@@ -16,13 +17,16 @@ export interface FileChange {
   readonly after: string | undefined;
 }
 
+const strip = (text: string | undefined) => (text === undefined ? undefined : withoutInputLine(text));
+
 /** The files that differ, in path order. */
 export function compareFiles(base: ReadonlyMap<string, string>, head: ReadonlyMap<string, string>): FileChange[] {
   const paths = [...new Set([...base.keys(), ...head.keys()])].sort(compareStrings);
   const out: FileChange[] = [];
   for (const path of paths) {
-    const before = base.get(path);
-    const after = head.get(path);
+    // The input line is synth's bookkeeping: what differs is the objects (and the files they come from).
+    const before = strip(base.get(path));
+    const after = strip(head.get(path));
     if (before === after) continue;
     out.push({ path, change: before === undefined ? 'added' : after === undefined ? 'removed' : 'changed', before, after });
   }

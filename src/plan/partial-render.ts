@@ -1,6 +1,7 @@
 /**
  * Renders only what differs: on each side, the objects of the affected
- * declarations (a sub-model holding them and what they read), and the
+ * declarations (rendered from their planned inputs, as mcpo synth renders
+ * them: src/render/inputs.ts), and the
  * kustomization.yaml files that can differ, which depend on nothing but the
  * set of object paths and so come from the layout without rendering anything.
  *
@@ -9,9 +10,9 @@
  * a path not given is equal on both sides.
  */
 import type { GitopsConfig } from '../declarations/repo-config.js';
-import type { Model, Secret } from '../model/types.js';
-import { namespacedKey } from '../model/queries.js';
-import { renderModel } from '../render/app.js';
+import type { Model } from '../model/types.js';
+import { renderObjects } from '../render/app.js';
+import { planObjects } from '../render/inputs.js';
 import { layoutFiles } from '../render/kustomization.js';
 import { CLUSTER_DIR, KUSTOMIZATION_FILE, NAMESPACES_DIR, objectPath, type ObjectIdentity } from '../render/layout.js';
 import type { Affected } from './affected.js';
@@ -36,49 +37,28 @@ export function objectPaths(model: Model): Map<string, ObjectIdentity> {
   return out;
 }
 
-/** The sub-model of what `affected` touches on one side, and the paths of the objects to keep from it. */
-function subModel(model: Model, affected: Affected): { model: Model; wanted: Map<string, ObjectIdentity> } {
+/** The objects of what `affected` touches that this side has, by path. */
+function wantedObjects(model: Model, affected: Affected): Map<string, ObjectIdentity> {
   const wanted = new Map<string, ObjectIdentity>();
   const want = (id: ObjectIdentity) => wanted.set(objectPath(id), id);
-  const namespaces = new Map(
-    [...affected.namespaces].flatMap((name) => {
-      const ns = model.namespaces.get(name);
-      if (!ns) return [];
-      want({ kind: 'Namespace', name });
-      return [[name, ns] as const];
-    }),
-  );
-  const templates = new Map(
-    [...affected.templates.keys()].flatMap((key) => {
-      const t = model.templates.get(key);
-      if (!t) return [];
-      want({ kind: 'Deployment', namespace: t.namespace, name: t.name });
-      want({ kind: 'Service', namespace: t.namespace, name: t.name });
-      return [[key, t] as const];
-    }),
-  );
-  const secrets = new Map<string, Secret>();
+  for (const name of affected.namespaces) if (model.namespaces.has(name)) want({ kind: 'Namespace', name });
+  for (const key of affected.templates.keys()) {
+    const t = model.templates.get(key);
+    if (!t) continue;
+    want({ kind: 'Deployment', namespace: t.namespace, name: t.name });
+    want({ kind: 'Service', namespace: t.namespace, name: t.name });
+  }
   for (const key of affected.secrets) {
     const s = model.secrets.get(key);
-    if (!s) continue;
-    want({ kind: 'SealedSecret', namespace: s.namespace, name: s.name });
-    secrets.set(key, s);
+    if (s) want({ kind: 'SealedSecret', namespace: s.namespace, name: s.name });
   }
-  // The secrets the templates read, for their pods' digest: rendered too, but not kept unless they changed.
-  for (const t of templates.values()) {
-    for (const e of t.env_vars) {
-      if (!e.secret_key_ref) continue;
-      const key = namespacedKey(t.namespace, e.secret_key_ref.name);
-      const s = model.secrets.get(key);
-      if (s) secrets.set(key, s);
-    }
-  }
-  return { model: { namespaces, presets: model.presets, templates, secrets }, wanted };
+  return wanted;
 }
 
+/** The affected objects (rendered as synth renders each: from its planned input, the same text) and the layout files that can differ. */
 export function renderAffected(model: Model, bridgeImage: string, affected: Affected, gitops?: GitopsConfig): RenderedSide {
-  const { model: sub, wanted } = subModel(model, affected);
-  const rendered = sub.templates.size + sub.secrets.size + sub.namespaces.size > 0 ? renderModel(sub, { bridgeImage, gitops }) : new Map<string, string>();
+  const wanted = wantedObjects(model, affected);
+  const rendered = wanted.size > 0 ? renderObjects(planObjects(model, { bridgeImage, gitops }, (path) => wanted.has(path))) : new Map<string, string>();
   const files = new Map<string, string>();
   for (const path of wanted.keys()) {
     const text = rendered.get(path);

@@ -25,12 +25,12 @@ function merge(declared: Labels, ours: Readonly<Record<string, string>>): Record
 }
 
 /** The stable selector of a template's pods. Do not change: selectors are immutable. */
-export function selectorLabels(template: McpTemplate): Record<string, string> {
+export function selectorLabels(template: Pick<McpTemplate, 'name'>): Record<string, string> {
   return sortedRecord({ ...MANAGED_BY_LABELS, [TEMPLATE_LABEL]: template.name });
 }
 
 /** Labels of the Deployment, its pods and its Service. */
-export function templateLabels(template: McpTemplate): Record<string, string> {
+export function templateLabels(template: Pick<McpTemplate, 'name' | 'labels'>): Record<string, string> {
   return merge(template.labels, templateOwnLabels(template.name));
 }
 

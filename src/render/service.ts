@@ -10,11 +10,11 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import type { McpTemplate } from '../model/types.js';
+import type { ServiceInput } from './inputs.js';
 import { selectorLabels, templateLabels } from './labels.js';
 import { PORT_NAME } from '../core/names.js';
 
-export function renderService(scope: Construct, template: McpTemplate): k8s.KubeService {
+export function renderService(scope: Construct, template: ServiceInput): k8s.KubeService {
   return new k8s.KubeService(scope, `Service-${template.name}`, {
     metadata: {
       name: template.name,

@@ -5,8 +5,7 @@
  * to stay inside, and a folder that is a filesystem root or a git repository
  * root is refused. Unchanged files are not rewritten.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { lstat, mkdir, readFile, readdir, rmdir, unlink } from 'node:fs/promises';
+import { type Dirent, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, parse, resolve, sep } from 'node:path';
 import type { RenderedFiles } from './app.js';
 import { compareStrings } from '../core/order.js';
@@ -45,91 +44,116 @@ function checkOutDir(outDir: string): string {
   return dir;
 }
 
-/** Every entry under dir (files and symlinks by relative path, directories separately); symlinks are not followed. */
-async function listTree(dir: string): Promise<{ files: string[]; dirs: string[] }> {
+/**
+ * Every entry under dir (files and symlinks by relative path, directories separately); symlinks are not followed.
+ * Synchronous, from the directory entries' own types: one call per folder, none per file.
+ */
+export function listTree(dir: string): { files: string[]; dirs: string[]; regular: Set<string> } {
   const files: string[] = [];
   const dirs: string[] = [];
-  async function walk(abs: string, rel: string): Promise<void> {
-    for (const name of (await readdir(abs)).sort(compareStrings)) {
-      const childAbs = join(abs, name);
-      const childRel = rel ? `${rel}/${name}` : name;
-      const info = await lstat(childAbs);
-      if (info.isDirectory()) {
+  /** The files that are regular files (not symlinks, sockets, FIFOs or devices). */
+  const regular = new Set<string>();
+  const walk = (abs: string, rel: string): void => {
+    const entries: Dirent[] = readdirSync(abs, { withFileTypes: true }).sort((a, b) => compareStrings(a.name, b.name));
+    for (const entry of entries) {
+      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
+      let isDir = entry.isDirectory();
+      // Some filesystems do not say; ask then.
+      if (!isDir && !entry.isFile() && !entry.isSymbolicLink()) isDir = lstatSync(join(abs, entry.name)).isDirectory();
+      if (isDir) {
         dirs.push(childRel);
-        await walk(childAbs, childRel);
+        walk(join(abs, entry.name), childRel);
       } else {
         files.push(childRel);
+        if (entry.isFile()) regular.add(childRel);
+        else if (!entry.isSymbolicLink() && lstatSync(join(abs, entry.name)).isFile()) regular.add(childRel);
       }
     }
-  }
-  const info = await lstat(dir).catch(() => undefined);
-  if (!info) return { files, dirs };
+  };
+  const info = lstatSync(dir, { throwIfNoEntry: false });
+  if (!info) return { files, dirs, regular };
   if (!info.isDirectory()) throw new McpoError('usage', `output path is not a directory: ${dir}`);
-  await walk(dir, '');
-  return { files, dirs };
+  walk(dir, '');
+  return { files, dirs, regular };
 }
 
-async function readIfRegular(path: string): Promise<string | undefined> {
-  const info = await lstat(path).catch(() => undefined);
+function readIfRegular(path: string): string | undefined {
+  const info = lstatSync(path, { throwIfNoEntry: false });
   if (!info?.isFile()) return undefined;
-  return readFile(path, 'utf8');
+  return readFileSync(path, 'utf8');
 }
 
-/** How the folder differs from the rendered files; reads only. */
-export async function compareWithDir(files: RenderedFiles, outDir: string): Promise<Staleness> {
+/**
+ * How the folder differs from the rendered files; reads only. `verified`:
+ * paths already known to hold what a render would write (incremental.ts),
+ * expected in the folder but not read again.
+ */
+export async function compareWithDir(files: RenderedFiles, outDir: string, verified: ReadonlySet<string> = new Set()): Promise<Staleness> {
   const dir = resolve(outDir);
-  const { files: present } = await listTree(dir);
+  const { files: present } = listTree(dir);
   const presentSet = new Set(present);
   const missing: string[] = [];
   const changed: string[] = [];
   for (const [path, text] of files) {
     checkRelative(path);
     if (!presentSet.has(path)) missing.push(path);
-    else if ((await readIfRegular(join(dir, ...path.split('/')))) !== text) changed.push(path);
+    else if (readIfRegular(join(dir, ...path.split('/'))) !== text) changed.push(path);
   }
-  const extra = present.filter((p) => !files.has(p));
-  return { missing, changed, extra };
+  for (const path of verified) if (!presentSet.has(path)) missing.push(path);
+  const extra = present.filter((p) => !files.has(p) && !verified.has(p));
+  const order = (list: string[]) => list.sort(compareStrings);
+  return { missing: order(missing), changed: order(changed), extra };
 }
 
-/** Writes exactly `files` into outDir and removes everything else in it. */
-export async function writeRendered(files: RenderedFiles, outDir: string): Promise<WriteResult> {
+/**
+ * Writes exactly `files` into outDir and removes everything else in it but
+ * the `verified` paths (files already holding what a render would write,
+ * which are left as they are).
+ */
+export async function writeRendered(files: RenderedFiles, outDir: string, verified: ReadonlySet<string> = new Set()): Promise<WriteResult> {
   const dir = checkOutDir(outDir);
   for (const path of files.keys()) checkRelative(path);
-  await mkdir(dir, { recursive: true });
-  const { files: present, dirs } = await listTree(dir);
+  for (const path of verified) checkRelative(path);
+  mkdirSync(dir, { recursive: true });
+  const { files: present, dirs, regular } = listTree(dir);
 
   // Remove what is not rendered, and anything (a symlink, a folder) standing where a file must go.
   const removed: string[] = [];
   const kept = new Set<string>();
+  const unchanged: string[] = [];
+  const keptVerified = new Set<string>();
   for (const path of present) {
-    if (files.has(path)) {
-      const info = await lstat(join(dir, ...path.split('/')));
-      if (info.isFile()) {
-        kept.add(path);
+    if (files.has(path) || verified.has(path)) {
+      if (regular.has(path)) {
+        if (verified.has(path) && !files.has(path)) {
+          unchanged.push(path);
+          keptVerified.add(path);
+        } else kept.add(path);
         continue;
       }
     }
-    await unlink(join(dir, ...path.split('/')));
+    unlinkSync(join(dir, ...path.split('/')));
     removed.push(path);
   }
   const wantedDirs = new Set<string>();
-  for (const path of files.keys()) {
-    const parts = path.split('/');
-    for (let i = 1; i < parts.length; i++) wantedDirs.add(parts.slice(0, i).join('/'));
+  for (const path of [...files.keys(), ...verified]) {
+    for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) wantedDirs.add(path.slice(0, i));
   }
   for (const d of [...dirs].sort(compareStrings).reverse()) {
     if (wantedDirs.has(d)) continue;
-    const abs = join(dir, ...d.split('/'));
     // Folders are emptied above (their files were stale); a rendered path below one would have kept it.
-    await rmdir(abs).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-    });
+    try {
+      rmdirSync(join(dir, ...d.split('/')));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
   }
+  const gone = [...verified].filter((p) => !files.has(p) && !keptVerified.has(p));
+  if (gone.length > 0) throw new Error(`files checked a moment ago are gone from the output folder: ${gone.slice(0, 3).join(', ')}`);
 
   // Synchronous on purpose: tens of thousands of small files, one after another,
   // are written several times faster without a promise per syscall.
   const written: string[] = [];
-  const unchanged: string[] = [];
   const made = new Set<string>();
   for (const [path, text] of files) {
     const target = join(dir, ...path.split('/'));
@@ -149,5 +173,5 @@ export async function writeRendered(files: RenderedFiles, outDir: string): Promi
     renameSync(temp, target);
     written.push(path);
   }
-  return { written, unchanged, removed };
+  return { written, unchanged: unchanged.sort(compareStrings), removed };
 }

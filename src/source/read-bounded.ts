@@ -11,8 +11,13 @@ export type BoundedRead = { ok: true; content: Buffer } | { ok: false; tooLarge:
 
 const CHUNK = 64 * 1024;
 
-/** Reads an open file descriptor to its end, or stops after `limit` bytes. */
-export function readFdBounded(fd: number, limit: number): BoundedRead {
+/**
+ * Reads an open file descriptor to its end, or stops after `limit` bytes.
+ * `scratch` (at least limit + 1 bytes): read into it instead, for many reads
+ * in a row; the content is then a view of it, valid until its next use.
+ */
+export function readFdBounded(fd: number, limit: number, scratch?: Buffer): BoundedRead {
+  if (scratch && scratch.length > limit) return readIntoScratch(fd, limit, scratch);
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
@@ -32,6 +37,25 @@ export function readFdBounded(fd: number, limit: number): BoundedRead {
     total += n;
     if (total > limit) return { ok: false, tooLarge: true, limit };
     chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+  }
+}
+
+function readIntoScratch(fd: number, limit: number, scratch: Buffer): BoundedRead {
+  let total = 0;
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, scratch, total, limit + 1 - total, null);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
+      throw err;
+    }
+    if (n === 0) return { ok: true, content: scratch.subarray(0, total) };
+    total += n;
+    if (total > limit) return { ok: false, tooLarge: true, limit };
   }
 }
 

@@ -1,33 +1,39 @@
 import { Command, CommanderError } from 'commander';
 import { takeExitCode } from './command.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
-import { registerChangeCommands } from './change-commands.js';
-import { registerSecret } from './secret.js';
-import { registerValidate } from './validate.js';
-import { registerSynth } from './synth.js';
-import { registerDiff } from './diff.js';
-import { registerPlan } from './plan.js';
-import { registerServe } from './serve.js';
 import { formatDiagnostic } from '../core/diagnostic.js';
 import { errorMessage, exitCodeFor, McpoError } from '../core/errors.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module, loaded only when it runs: a command's module
+ * imports its whole pipeline (cdk8s, grpc-js, the Kubernetes client), and
+ * loading all of them costs every command most of a second. In help order.
+ */
+const COMMANDS: ReadonlyArray<readonly [names: readonly string[], load: () => Promise<Register>]> = [
+  [['validate'], async () => (await import('./validate.js')).registerValidate],
+  [['create', 'delete'], async () => (await import('./change-commands.js')).registerChangeCommands],
+  [['secret'], async () => (await import('./secret.js')).registerSecret],
+  [['synth'], async () => (await import('./synth.js')).registerSynth],
+  [['diff'], async () => (await import('./diff.js')).registerDiff],
+  [['plan'], async () => (await import('./plan.js')).registerPlan],
+  [['serve'], async () => (await import('./serve.js')).registerServe],
+];
+
+/** The program with the named command registered, or every command (for help, or a name that is none). */
+export async function buildProgram(command?: string): Promise<Command> {
   const program = new Command('mcpo')
     .description('GitOps for MCP servers on Kubernetes: validate, render and serve declarations')
     .showHelpAfterError()
     .exitOverride();
-  registerValidate(program);
-  registerChangeCommands(program);
-  registerSecret(program);
-  registerSynth(program);
-  registerDiff(program);
-  registerPlan(program);
-  registerServe(program);
+  const one = COMMANDS.filter(([names]) => command !== undefined && names.includes(command));
+  for (const [, load] of one.length > 0 ? one : COMMANDS) (await load())(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv[0]);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

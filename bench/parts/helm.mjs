@@ -141,7 +141,7 @@ export async function helmValues(repoDir) {
   const { model, diagnostics } = buildModel(await readWorkingTreeFiles(repoDir));
   if (!model) throw new Error(`the repository does not validate (${diagnostics.length} diagnostics, first ${diagnostics[0]?.code})`);
 
-    // In the form the API server stores, as mcpo renders them: a chart's values written that way render the same objects.
+  // In the form the API server stores, as mcpo renders them: a chart's values written that way render the same objects.
   /** @param {string} text @param {'ResourceList' | 'Quantity'} field */
   const stored = (text, field) => canonicalQuantity(text, field) ?? text;
   /** @param {Readonly<Record<string, string | undefined>>} side */

@@ -12,7 +12,10 @@ parentPort!.on('message', (job: CheckJob) => {
   for (let chunk = nextChunk(counter); chunk * job.chunkSize < job.files.length; chunk = nextChunk(counter)) {
     const start = chunk * job.chunkSize;
     const checks = job.files.slice(start, start + job.chunkSize).map((f) => {
-      const { diagnostics, declarations, exact } = checkFile({ path: f.path, content: Buffer.from(f.content.buffer, f.content.byteOffset, f.content.byteLength) });
+      const { diagnostics, declarations, exact } = checkFile({
+        path: f.path,
+        content: Buffer.from(f.content.buffer, f.content.byteOffset, f.content.byteLength),
+      });
       return { diagnostics: [...diagnostics], declarations: [...declarations], exact };
     });
     parentPort!.postMessage({ start, checks } satisfies CheckReply);

@@ -11,7 +11,8 @@
  * choose their filters and page sizes, so the bound is what keeps many
  * distinct ones from growing memory.
  */
-import type { Snapshot } from './snapshot.js';
+/** A snapshot, as far as the cache needs one: a key compared by identity. */
+type Snapshot = object;
 
 interface Entry {
   readonly snapshot: Snapshot;

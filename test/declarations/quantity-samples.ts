@@ -4,23 +4,9 @@
  * for the API server oracle (test/k8s/quantities.test.ts). Non-negative, with
  * exponents small enough that the API server does no huge arithmetic.
  */
-export interface Rng {
-  next(): number;
-  int(n: number): number;
-}
+import { prng, type Rng } from '../support/random.js';
 
-/** mulberry32, seeded: the same seed gives the same quantities. */
-export function prng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n) => Math.floor(next() * n) };
-}
+export { prng, type Rng };
 
 const SUFFIXES = ['', '', '', 'n', 'u', 'm', 'm', 'k', 'M', 'G', 'T', 'P', 'E', 'Ki', 'Mi', 'Mi', 'Gi', 'Gi', 'Ti', 'Pi', 'Ei'];
 

@@ -11,29 +11,7 @@ import type { Model } from '../../src/model/types.js';
 import { compareFiles } from '../../src/plan/compare.js';
 import { compareModels } from '../../src/plan/comparison.js';
 import { renderModel } from '../../src/render/app.js';
-
-/** mulberry32 */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { next, int, pick: <T>(list: readonly T[]): T => list[int(list.length)]!, chance: (p: number) => next() < p };
-}
-type Rng = ReturnType<typeof prng>;
-
-/** A value of the sealed shape (2-byte RSA length 512, RSA part, GCM data and tag); nothing can decrypt it. */
-function fakeSealed(r: Rng): string {
-  const bytes = Buffer.alloc(2 + 512 + 32);
-  bytes.writeUInt16BE(512, 0);
-  for (let i = 2; i < bytes.length; i++) bytes[i] = r.int(256);
-  return bytes.toString('base64');
-}
+import { fakeSealed, prng, type Rng } from '../support/random.js';
 
 type Doc = Record<string, unknown> & { kind: string; name: string; namespace?: string };
 interface State {

@@ -22,6 +22,7 @@ import { renderNamespace } from '../../src/render/namespace.js';
 import { renderSealedSecret } from '../../src/render/sealed-secret.js';
 import { renderService } from '../../src/render/service.js';
 import { writeRendered } from '../../src/render/write.js';
+import { fakeSealed, prng, type Rng } from '../support/random.js';
 
 const cleanup: (() => void)[] = [];
 afterAll(() => {
@@ -31,28 +32,6 @@ function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'mcpo-incremental-'));
   cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-/** mulberry32 */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { int, pick: <T>(list: readonly T[]): T => list[int(list.length)]!, chance: (p: number) => next() < p };
-}
-type Rng = ReturnType<typeof prng>;
-
-function fakeSealed(r: Rng): string {
-  const bytes = Buffer.alloc(2 + 256 + 32);
-  bytes.writeUInt16BE(256, 0);
-  for (let i = 2; i < bytes.length; i++) bytes[i] = r.int(256);
-  return bytes.toString('base64');
 }
 
 type Doc = Record<string, unknown> & { kind: string; name: string; namespace?: string };
@@ -82,7 +61,7 @@ const secretDoc = (name: string, namespace: string, r: Rng): Doc => ({
   ...(r.chance(0.3) && { type: 'SECRET_TYPE_BASIC_AUTH' }),
   sealed: {
     ...(r.chance(0.3) && { scope: 'SEALING_SCOPE_NAMESPACE_WIDE' }),
-    encrypted_data: { token: fakeSealed(r), username: fakeSealed(r), password: fakeSealed(r) },
+    encrypted_data: { token: fakeSealed(r, 256), username: fakeSealed(r, 256), password: fakeSealed(r, 256) },
   },
 });
 function templateDoc(name: string, namespace: string, state: State, r: Rng): Doc {
@@ -180,7 +159,7 @@ function mutate(state: State, r: Rng): string {
         op === 'relabel secret'
           ? { ...d, labels: { owner: `o${r.int(100)}` } }
           : // One key re-sealed: read by some templates, or by none (username).
-            { ...d, sealed: { ...sealed, encrypted_data: { ...sealed.encrypted_data, [r.pick(['token', 'password', 'username'])]: fakeSealed(r) } } };
+            { ...d, sealed: { ...sealed, encrypted_data: { ...sealed.encrypted_data, [r.pick(['token', 'password', 'username'])]: fakeSealed(r, 256) } } };
       state.docs.set(path, next);
       return `${op}: ${d.name}`;
     }

@@ -5,7 +5,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { checkFile } from '../model/build.js';
-import { type CheckJob, type CheckReply, nextChunk } from './parallel-check.js';
+import { type CheckJob, type CheckReply } from './parallel-check.js';
+import { nextChunk } from '../core/chunk-counter.js';
 
 parentPort!.on('message', (job: CheckJob) => {
   const counter = new Int32Array(job.counter);

@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { newChunkCounter, nextChunk } from '../core/chunk-counter.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { RawDeclaration } from '../declarations/documents.js';
 import { type BuildCache, checkFile } from '../model/build.js';
@@ -31,10 +32,6 @@ export interface CheckJob {
 }
 
 export type CheckReply = { start: number; checks: { diagnostics: Diagnostic[]; declarations: RawDeclaration[]; exact: boolean }[] } | { done: true };
-
-export function nextChunk(counter: Int32Array): number {
-  return Atomics.add(counter, 0, 1);
-}
 
 const WORKER = fileURLToPath(new URL('./_check-worker.js', import.meta.url));
 
@@ -58,7 +55,7 @@ export class ParallelChecker {
     // Files over the limit are refused by buildModel before any parse.
     const files = all.filter((f) => f.content.length <= MAX_FILE_BYTES);
     if (!worker || files.length < PARALLEL_MIN_FILES) return;
-    const counter = new SharedArrayBuffer(4);
+    const counter = newChunkCounter();
     const shared = new Int32Array(counter);
     const done = new Promise<void>((resolve, reject) => {
       const onMessage = (reply: CheckReply) => {

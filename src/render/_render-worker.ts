@@ -5,7 +5,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { renderObjects } from './app.js';
-import { type RenderJob, type RenderReply, nextChunk } from './parallel-render.js';
+import { type RenderJob, type RenderReply } from './parallel-render.js';
+import { nextChunk } from '../core/chunk-counter.js';
 
 parentPort!.once('message', (job: RenderJob) => {
   try {

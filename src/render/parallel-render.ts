@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { newChunkCounter, nextChunk } from '../core/chunk-counter.js';
 import type { PlannedObject } from './inputs.js';
 
 /**
@@ -31,10 +32,6 @@ export interface RenderJob {
 
 export type RenderReply = { files: [string, string][] } | { done: true } | { error: string };
 
-export function nextChunk(counter: Int32Array): number {
-  return Atomics.add(counter, 0, 1);
-}
-
 const WORKER = fileURLToPath(new URL('./_render-worker.js', import.meta.url));
 
 /** Renders the objects (path → text), on two threads when there are many and a compiled worker and a second core to run it. */
@@ -43,7 +40,7 @@ export async function renderInParallel(objects: readonly PlannedObject[], opts: 
   // Run from the TypeScript sources (tests) there is no compiled worker.
   if (opts.oneThread || objects.length < PARALLEL_MIN_OBJECTS || availableParallelism() < 2 || !existsSync(WORKER)) return renderObjects(objects);
   const files = new Map<string, string>();
-  const counter = new SharedArrayBuffer(4);
+  const counter = newChunkCounter();
   const shared = new Int32Array(counter);
   const worker = new Worker(WORKER);
   const done = new Promise<void>((resolve, reject) => {

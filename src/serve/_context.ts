@@ -6,7 +6,9 @@
 import { canonicalPath } from '../core/repository.js';
 import type { KindName } from '../core/kinds.js';
 import { canonical, cutPage, decodePageToken, effectivePageSize, type ListRequest, matchesLabels, type Page, startPage } from './pagination.js';
-import type { Snapshot, SnapshotStore } from './snapshot.js';
+import { type Snapshot, type SnapshotStore, sourceKey } from './snapshot.js';
+import { namespacedKey } from '../model/queries.js';
+import { echo } from '../core/echo.js';
 import { McpoError } from '../core/errors.js';
 import { CommitError } from './status.js';
 import { compareStrings } from '../core/order.js';
@@ -212,6 +214,18 @@ export function readOnly(what: string, how: string, command: string, note?: stri
     'unimplemented',
     `mcpo serve is read-only; changes are pull requests to the config repository. To ${what}, ${how} (\`${command}\`), then open a pull request; the server picks up the commit once it is merged.${note ? ` ${note}` : ''}`,
   );
+}
+
+/**
+ * The answer to a create call for a declaration (read-only): edit the file
+ * that already declares it, or add one where `mcpo create` would.
+ */
+export function refuseCreate(ctx: CallContext, kind: KindName, name: string, namespace?: string): never {
+  const shown = namespace === undefined ? echo(name) : `${echo(namespace)}/${echo(name)}`;
+  const existing = ctx.peek()?.files.get(sourceKey(kind, namespace === undefined ? name : namespacedKey(namespace, name)));
+  if (existing) return readOnly(`change ${kind} ${shown}`, `edit its declaration in ${echo(existing)}`, 'mcpo validate');
+  const file = declarationFile(undefined, kind, name, namespace);
+  return readOnly(`create ${kind} ${shown}`, `add ${echo(file)} with \`kind: ${kind}\``, `mcpo create -f ${echo(file)}`);
 }
 
 const DNS_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;

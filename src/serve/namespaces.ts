@@ -10,6 +10,7 @@ import {
   labelFilter,
   normalizedSelector,
   readOnly,
+  refuseCreate,
   required,
 } from './_context.js';
 import { type NamespaceMessage, sourceKey } from './snapshot.js';
@@ -42,11 +43,7 @@ function list(req: ListRequest, ctx: CallContext) {
 }
 
 function create(req: CreateRequest, ctx: CallContext): never {
-  const name = req.namespace?.name || 'NAME';
-  const existing = ctx.peek()?.files.get(sourceKey('Namespace', name));
-  if (existing) return readOnly(`change Namespace ${echo(name)}`, `edit its declaration in ${echo(existing)}`, 'mcpo validate');
-  const file = declarationFile(undefined, 'Namespace', name);
-  return readOnly(`create Namespace ${echo(name)}`, `add ${echo(file)} with \`kind: Namespace\``, `mcpo create -f ${echo(file)}`);
+  return refuseCreate(ctx, 'Namespace', req.namespace?.name || 'NAME');
 }
 
 function remove(req: DeleteRequest, ctx: CallContext): never {

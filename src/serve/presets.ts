@@ -10,6 +10,7 @@ import {
   labelFilter,
   normalizedSelector,
   readOnly,
+  refuseCreate,
   required,
 } from './_context.js';
 import { type PresetMessage, sourceKey } from './snapshot.js';
@@ -42,11 +43,7 @@ function list(req: ListRequest, ctx: CallContext) {
 }
 
 function create(req: CreateRequest, ctx: CallContext): never {
-  const name = req.resource_limit?.name || 'NAME';
-  const existing = ctx.peek()?.files.get(sourceKey('ResourceLimit', name));
-  if (existing) return readOnly(`change ResourceLimit ${echo(name)}`, `edit its declaration in ${echo(existing)}`, 'mcpo validate');
-  const file = declarationFile(undefined, 'ResourceLimit', name);
-  return readOnly(`create ResourceLimit ${echo(name)}`, `add ${echo(file)} with \`kind: ResourceLimit\``, `mcpo create -f ${echo(file)}`);
+  return refuseCreate(ctx, 'ResourceLimit', req.resource_limit?.name || 'NAME');
 }
 
 function remove(req: DeleteRequest, ctx: CallContext): never {

@@ -8,6 +8,7 @@ import {
   labelFilter,
   normalizedSelector,
   readOnly,
+  refuseCreate,
   required,
   type FilteredListRequest as BaseListRequest,
   type NamespacedRequest,
@@ -54,14 +55,7 @@ function list(req: ListRequest, ctx: CallContext) {
 }
 
 function create(req: CreateRequest, ctx: CallContext): never {
-  const name = req.template?.name || 'NAME';
-  const namespace = req.template?.namespace || 'NAMESPACE';
-  const existing = ctx.peek()?.files.get(sourceKey('McpTemplate', namespacedKey(namespace, name)));
-  if (existing) {
-    return readOnly(`change McpTemplate ${echo(namespace)}/${echo(name)}`, `edit its declaration in ${echo(existing)}`, `mcpo validate`);
-  }
-  const file = declarationFile(undefined, 'McpTemplate', name, namespace);
-  return readOnly(`create McpTemplate ${echo(namespace)}/${echo(name)}`, `add ${echo(file)} with \`kind: McpTemplate\``, `mcpo create -f ${echo(file)}`);
+  return refuseCreate(ctx, 'McpTemplate', req.template?.name || 'NAME', req.template?.namespace || 'NAMESPACE');
 }
 
 function remove(req: GetRequest, ctx: CallContext): never {

@@ -13,9 +13,11 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { isError } from '../core/diagnostic.js';
 import { readRepoConfig, renderOptions } from '../declarations/repo-config.js';
-import { buildModel } from '../model/build.js';
+import { BuildCache, buildModel } from '../model/build.js';
+import { CHECK_CACHE_SHOWN, repoCheckCache } from '../model/check-cache.js';
 import { readWorkingTreeFiles } from '../source/working-tree.js';
 import { synthFiles } from '../render/incremental.js';
+import { startReadingOutput } from '../render/output-records.js';
 import { compareWithDir, isStale, writeRendered } from '../render/write.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes.js';
@@ -27,6 +29,7 @@ interface SynthOptions {
   out?: string;
   check?: boolean;
   full?: boolean;
+  cache: boolean;
 }
 
 /** The output folder, refused when it would hold (or be) the repository or its declarations. */
@@ -55,17 +58,23 @@ export function registerSynth(program: Command): void {
     .option('--out <dir>', 'output folder (default: $CDK8S_OUTDIR, else <repo>/dist)')
     .option('--check', 'write nothing; exit 1 when the output folder is not exactly what synth would write (for CI)')
     .option('--full', 'render every object, not only those whose files in the output folder are not current')
+    .option('--no-cache', `parse and check every declaration file again; without it, the checks of unchanged files are read from ${CHECK_CACHE_SHOWN}`)
     .action(
       action(async (opts: SynthOptions) => {
         const out = outputDir(opts.repo, opts.out);
-        const { model, diagnostics } = buildModel(await readWorkingTreeFiles(opts.repo));
+        // The output folder is read beside the model build (on the second core).
+        const output = opts.full ? undefined : startReadingOutput(out);
+        const cache = new BuildCache(opts.cache ? repoCheckCache(opts.repo) : undefined);
+        const { model, diagnostics } = buildModel(await readWorkingTreeFiles(opts.repo), cache);
+        cache.stored?.save();
         printDiagnostics(diagnostics, 'text');
         if (!model) {
+          output?.stop();
           const errors = diagnostics.filter(isError).length;
           process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; nothing rendered\n`);
           return EXIT_INVALID;
         }
-        const { files, verified, rendered } = await synthFiles(model, renderOptions(readRepoConfig(opts.repo)), out, { full: opts.full });
+        const { files, verified, rendered } = await synthFiles(model, renderOptions(readRepoConfig(opts.repo)), out, { full: opts.full, output });
         const total = files.size + verified.size;
         if (opts.check) {
           const staleness = await compareWithDir(files, out, verified);

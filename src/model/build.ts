@@ -11,6 +11,7 @@ import { compareStrings, sortedRecord } from '../core/order.js';
 import type { PlainMessage, PlainValue } from '../declarations/check-shape.js';
 import { type RawDeclaration, readDeclaration } from '../declarations/documents.js';
 import { parseYamlFast } from '../declarations/fast-yaml.js';
+import { CheckCache } from './check-cache.js';
 import { decodeUtf8, type ParsedDocument, parseYamlFile } from '../declarations/parse-yaml.js';
 import { checkRules } from '../declarations/rules.js';
 import { type InputFile, tooLarge } from '../source/files.js';
@@ -54,6 +55,8 @@ export interface FileCheck {
 export class BuildCache {
   readonly files = new Map<string, FileCheck>();
   readonly declarations = new WeakMap<RawDeclaration, Declaration>();
+  /** The checks kept on disk between runs (check-cache.ts), looked up before parsing and given the clean files. */
+  constructor(readonly stored?: CheckCache) {}
 }
 
 /**
@@ -67,19 +70,22 @@ export function buildModel(
   cache?: BuildCache,
 ): LoadResult {
   const diagnostics: Diagnostic[] = [...problems];
-  const checks: { file: InputFile; checked: FileCheck }[] = [];
+  const checks: { file: InputFile; checked: FileCheck; digest?: string }[] = [];
+  const stored = cache?.stored;
   for (const file of [...files].sort((a, b) => compareStrings(a.path, b.path))) {
     if (file.content.length > MAX_FILE_BYTES) {
       diagnostics.push(tooLarge(file.path, file.content.length));
       continue;
     }
     let checked = cache?.files.get(file.path);
+    const digest = stored && CheckCache.digest(file.content);
     if (!checked || !checked.content.equals(file.content)) {
-      checked = checkFile(file);
+      const kept = digest === undefined ? undefined : stored?.lookup(file.path, digest);
+      checked = kept ? { content: file.content, diagnostics: [], declarations: kept, exact: false } : checkFile(file);
       cache?.files.set(file.path, checked);
     }
     diagnostics.push(...checked.diagnostics);
-    checks.push({ file, checked });
+    checks.push({ file, checked, digest });
   }
   let declarations = checks.flatMap((c) => c.checked.declarations);
   let ruleDiagnostics = checkRules(declarations);
@@ -96,6 +102,10 @@ export function buildModel(
     ruleDiagnostics = checkRules(declarations);
   }
   diagnostics.push(...ruleDiagnostics);
+  if (stored) {
+    const reporting = new Set(diagnostics.map((d) => d.file));
+    for (const c of checks) if (c.digest !== undefined && !reporting.has(c.file.path)) stored.keep(c.file.path, c.digest, c.checked.declarations);
+  }
   const safe = diagnostics.map(safeDiagnostic).sort(compareDiagnostics);
   if (safe.some(isError)) return { diagnostics: safe };
   return { model: assemble(declarations, cache), diagnostics: safe };

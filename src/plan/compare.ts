@@ -6,7 +6,7 @@
 import { FILE_HEADERS_ONLY, createTwoFilesPatch } from 'diff';
 import { compareStrings } from '../core/order.js';
 import type { ChangeKind } from './affected.js';
-import { withoutInputLine } from '../render/inputs.js';
+import { withoutInputLine } from '../render/input-line.js';
 
 export interface FileChange {
   readonly path: string;

@@ -6,9 +6,10 @@
  * secret values it reads, the options it reads, the renderer's version) and
  * of the rest of the file. The output folder is its own cache: a fresh CI
  * clone with a committed dist/ renders only what its change touched. Before
- * rendering, each expected object's file is read (regular files only, not
- * followed through symlinks, bounded) and kept when its line matches the
- * input planned now and its content is what was written then; every other
+ * rendering, the object files are read (output-records.ts: regular files
+ * only, not followed through symlinks, bounded, on a worker thread beside the
+ * model build) and each is kept when its line matches the input planned now
+ * and its content is what was written then; every other
  * object (new, changed, or whose file is missing or was edited by hand) is
  * rendered. The layout files are always made again (from the paths alone),
  * and write.ts removes everything else: the files of removed declarations.
@@ -19,16 +20,11 @@
  * only when something is rendered; large renders use the second core
  * (parallel-render.ts).
  */
-import { closeSync, constants, openSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Model } from '../model/types.js';
-import { readFdBounded } from '../source/read-bounded.js';
-import { type PlannedObject, isRenderedFrom, planObjects } from './inputs.js';
+import { isRecordOf } from './input-line.js';
+import { type PlannedObject, planObjects } from './inputs.js';
 import type { RenderOptions } from './mcp-server-workload.js';
-import { listTree } from './write.js';
-
-/** A rendered object file is a few KiB; a bigger one was not written by synth (and is rendered again). */
-const MAX_OBJECT_FILE_BYTES = 4 * 1024 * 1024;
+import { type OutputReading, type OutputRecords, startReadingOutput } from './output-records.js';
 
 export interface IncrementalOptions {
   /** Render every object, whatever the output folder holds. */
@@ -37,6 +33,8 @@ export interface IncrementalOptions {
   readonly renderer?: string;
   /** Render on this thread only (tests of the one-thread path; the result is the same). */
   readonly oneThread?: boolean;
+  /** The output folder's records, when their reading was started earlier (beside the model build); else read here. */
+  readonly output?: OutputReading;
 }
 
 export interface SynthFiles {
@@ -48,29 +46,12 @@ export interface SynthFiles {
   readonly rendered: number;
 }
 
-/** The planned objects whose files in `outDir` already hold exactly what rendering them would write. */
-export function verifiedObjects(objects: readonly PlannedObject[], outDir: string): Set<string> {
-  const dir = resolve(outDir);
+/** The planned objects whose files (their records read from the output folder) already hold exactly what rendering them would write. */
+export function verifiedObjects(objects: readonly PlannedObject[], records: OutputRecords): Set<string> {
   const verified = new Set<string>();
-  const { regular } = listTree(dir);
-  const scratch = Buffer.allocUnsafe(MAX_OBJECT_FILE_BYTES + 1);
   for (const object of objects) {
-    if (!regular.has(object.path)) continue;
-    let fd: number;
-    try {
-      // Not through a link that appeared since, and not waiting on a FIFO that did.
-      fd = openSync(join(dir, ...object.path.split('/')), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    } catch {
-      continue; // a symlink, or gone: rendered and written again
-    }
-    try {
-      const read = readFdBounded(fd, MAX_OBJECT_FILE_BYTES, scratch);
-      if (read.ok && isRenderedFrom(read.content, object.hash)) verified.add(object.path);
-    } catch {
-      // not a readable file (a folder, a device that fails): rendered again, and write.ts replaces it
-    } finally {
-      closeSync(fd);
-    }
+    const record = records.get(object.path);
+    if (record && isRecordOf(record, object.hash)) verified.add(object.path);
   }
   return verified;
 }
@@ -78,7 +59,7 @@ export function verifiedObjects(objects: readonly PlannedObject[], outDir: strin
 /** What synth writes into `outDir` for the model: rendered where its files are not current. Writes nothing. */
 export async function synthFiles(model: Model, options: RenderOptions, outDir: string, opts: IncrementalOptions = {}): Promise<SynthFiles> {
   const objects = planObjects(model, options, undefined, opts.renderer);
-  const verified = opts.full ? new Set<string>() : verifiedObjects(objects, outDir);
+  const verified = opts.full ? new Set<string>() : verifiedObjects(objects, await (opts.output ?? startReadingOutput(outDir)).records);
   const toRender = objects.filter((o) => !verified.has(o.path));
   const files = new Map<string, string>();
   if (toRender.length > 0) {

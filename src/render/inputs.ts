@@ -15,7 +15,7 @@
  * Light on purpose (no cdk8s): a synth with nothing to render plans and
  * checks without loading the renderers.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../core/digest.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -143,7 +143,7 @@ function inputJson(input: ObjectInput): string {
 }
 
 export function inputHash(path: string, file: string, input: ObjectInput, key: string = rendererKey()): string {
-  return createHash('sha256').update(`${key}\n${path}\n${file}\n${input.kind}\n`).update(inputJson(input)).digest('hex');
+  return sha256(`${key}\n${path}\n${file}\n${input.kind}\n${inputJson(input)}`);
 }
 
 /**
@@ -177,48 +177,4 @@ export function planObjects(model: Model, options: RenderOptions, only?: (path: 
     }));
   }
   return out;
-}
-
-// ---- the input line: the second line of every object file ----
-
-const INPUT_LINE_PREFIX = '# mcpo-input: sha256:';
-const INPUT_LINE_LENGTH = INPUT_LINE_PREFIX.length + 64 + 1;
-
-/** What the input line records: the object's input hash and the sha256 of the rest of the file, so an edit by hand is seen too. */
-function recorded(hash: string, rest: Buffer | string, restTail?: Buffer): string {
-  const digest = createHash('sha256').update(rest);
-  if (restTail) digest.update(restTail);
-  return createHash('sha256')
-    .update(`${hash}\n${digest.digest('hex')}`)
-    .digest('hex');
-}
-
-/** An object file: its first header line, the input line, the object's YAML. */
-export function objectFileText(firstLine: string, body: string, hash: string): string {
-  return `${firstLine}${INPUT_LINE_PREFIX}${recorded(hash, firstLine + body)}\n${body}`;
-}
-
-/**
- * True when `content` (a file's bytes) is the object file rendered from an
- * input with this hash: its input line records the hash and the rest of the
- * file is unchanged since. A file without the line, with a line that was
- * edited, or with any other byte changed, is not.
- */
-export function isRenderedFrom(content: Buffer, hash: string): boolean {
-  const first = content.indexOf(0x0a);
-  if (first < 0) return false;
-  const lineEnd = first + 1 + INPUT_LINE_LENGTH;
-  if (content.length < lineEnd || content[lineEnd - 1] !== 0x0a) return false;
-  const line = content.toString('latin1', first + 1, lineEnd - 1);
-  if (!line.startsWith(INPUT_LINE_PREFIX)) return false;
-  const stored = line.slice(INPUT_LINE_PREFIX.length);
-  return stored === recorded(hash, content.subarray(0, first + 1), content.subarray(lineEnd));
-}
-
-/** The text without its input line (what `mcpo diff` compares and shows: the line changes only with the object or its file). */
-export function withoutInputLine(text: string): string {
-  const first = text.indexOf('\n');
-  if (first < 0 || !text.startsWith(INPUT_LINE_PREFIX, first + 1)) return text;
-  const end = text.indexOf('\n', first + 1);
-  return end < 0 ? text : text.slice(0, first + 1) + text.slice(end + 1);
 }

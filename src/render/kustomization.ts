@@ -10,7 +10,7 @@
  * with `kind: Kustomization` would be sent to the cluster and fail. Flux's
  * kustomize-controller and Argo CD's Kustomize mode use them as they are.
  */
-import { Yaml } from 'cdk8s';
+import { createRequire } from 'node:module';
 import { compareStrings } from '../core/order.js';
 import type { GitopsConfig } from '../declarations/repo-config.js';
 import { gitopsFiles } from './gitops.js';
@@ -28,8 +28,26 @@ function orderEntries(dir: string, entries: Iterable<string>): string[] {
   return [...first, ...sorted.filter((e) => !ROOT_ORDER.includes(e))];
 }
 
+/**
+ * A name cdk8s's YAML writer leaves plain: a lowercase name of letters,
+ * digits and dashes starting with a letter (every object file name and
+ * namespace folder mcpo makes), and not a word YAML 1.1 reads as a boolean
+ * or null. test/render/kustomization.test.ts holds the two writers to the
+ * same text.
+ */
+const PLAIN_NAME = /^[a-z][a-z0-9-]*(\.yaml)?$/;
+const YAML_11_WORDS = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
+
 export function kustomizationYaml(resources: readonly string[]): string {
-  return HEADER + Yaml.stringify({ resources: [...resources] });
+  if (resources.length > 0 && resources.every((r) => PLAIN_NAME.test(r) && !YAML_11_WORDS.has(r))) {
+    // The same text as cdk8s's writer, without loading cdk8s (~50 ms) or its stringify (~100 ms at 10,000 templates).
+    return `${HEADER}resources:\n${resources.map((r) => `  - ${r}\n`).join('')}`;
+  }
+  return HEADER + cdk8sYaml().stringify({ resources: [...resources] });
+}
+
+function cdk8sYaml(): { stringify(value: unknown): string } {
+  return (createRequire(import.meta.url)('cdk8s') as typeof import('cdk8s')).Yaml;
 }
 
 /**

@@ -13,11 +13,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, watch, type FSWatcher } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { gitFor, type RemoteGitOptions, resolveCommit, runGit, runGitRemote } from './git.js';
 import { echo } from '../core/echo.js';
 import { errorMessage, McpoError } from '../core/errors.js';
+import { defaultCacheDir } from './cache-dir.js';
 import { readFileBounded } from './read-bounded.js';
 
 export interface FollowOptions {
@@ -72,10 +72,6 @@ export function isRemoteSource(source: string): boolean {
 /** The URL with any user:password part removed, for logs and messages. */
 export function redactUrl(source: string): string {
   return source.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
-}
-
-export function defaultCacheDir(): string {
-  return process.env.MCPO_CACHE_DIR || join(homedir(), '.cache', 'mcp-orchestrator');
 }
 
 export class RepoFollower {

@@ -4,13 +4,13 @@
  * that are not UTF-8. A problem with one entry is reported for that entry and
  * the walk goes on: one bad file never hides the others.
  */
-import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, type Dirent, fstatSync, lstatSync, openSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { MAX_FILE_BYTES } from '../core/limits.js';
 import { isDeclarationFile, RESOURCES_DIR } from '../core/repository.js';
 import { decodeName, escapedName, notUtf8Name, type SourceFiles, tooLarge } from './files.js';
-import { readFileBounded } from './read-bounded.js';
+import { readFdBounded, readFileBounded } from './read-bounded.js';
 
 export type { InputFile, SourceFiles } from './files.js';
 import type { InputFile } from './files.js';
@@ -49,6 +49,7 @@ export async function readWorkingTreeFiles(repoDir: string, under: string = RESO
   const files: InputFile[] = [];
   const problems: Diagnostic[] = [];
   const visited = new Set<string>();
+  let scratch: Buffer | undefined;
   const inside = (real: string) => real === root || real.startsWith(root + sep);
 
   /** `dir` is a path on disk (bytes); `shown` the same path relative to the repo, as text. */
@@ -56,8 +57,12 @@ export async function readWorkingTreeFiles(repoDir: string, under: string = RESO
     const real = realpathSync(dir).toString();
     if (visited.has(real)) return;
     visited.add(real);
-    const entries = (readdirSync(dir, { encoding: 'buffer' }) as Buffer[]).sort(Buffer.compare);
-    for (const entry of entries) {
+    // With their types, so a regular file is read without an lstat of its own (11,000 syscalls at 10,000 templates).
+    const dirents = (readdirSync(dir, { encoding: 'buffer', withFileTypes: true }) as unknown as Dirent<Buffer>[]).sort((a, b) =>
+      Buffer.compare(a.name, b.name),
+    );
+    for (const dirent of dirents) {
+      const entry = dirent.name;
       if (entry[0] === 0x2e) continue; // a dotfile
       const name = decodeName(entry);
       const path = Buffer.concat([dir, Buffer.from('/'), entry]);
@@ -69,10 +74,35 @@ export async function readWorkingTreeFiles(repoDir: string, under: string = RESO
       }
       const repoPath = `${shown}/${name}`;
       try {
+        if (dirent.isFile() && isDeclarationFile(name) && readRegularFile(path, repoPath)) continue;
         visitEntry(path, repoPath, name);
       } catch (err) {
         problems.push(unreadable(repoPath, err));
       }
+    }
+  }
+
+  /**
+   * Reads a file the folder listing says is regular: not through a symlink
+   * that replaced it since (O_NOFOLLOW), not waiting on a FIFO (O_NONBLOCK),
+   * bounded. False when it is no longer a regular file: it is looked at again.
+   */
+  function readRegularFile(path: Buffer, repoPath: string): boolean {
+    let fd: number;
+    try {
+      fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ELOOP') return false;
+      throw err;
+    }
+    try {
+      if (!fstatSync(fd).isFile()) return false;
+      const read = readFdBounded(fd, MAX_FILE_BYTES, (scratch ??= Buffer.allocUnsafe(MAX_FILE_BYTES + 1)));
+      if (read.ok) files.push({ path: repoPath, content: Buffer.from(read.content) });
+      else problems.push(tooLarge(repoPath, fstatSync(fd).size));
+      return true;
+    } finally {
+      closeSync(fd);
     }
   }
 
@@ -99,7 +129,7 @@ export async function readWorkingTreeFiles(repoDir: string, under: string = RESO
         return;
       }
       // Bounded: the file may have grown since lstat.
-      const read = readFileBounded(path.toString(), MAX_FILE_BYTES);
+      const read = readFileBounded(path.toString(), MAX_FILE_BYTES, (scratch ??= Buffer.allocUnsafe(MAX_FILE_BYTES + 1)));
       if (read.ok) files.push({ path: repoPath, content: read.content });
       else problems.push(tooLarge(repoPath, MAX_FILE_BYTES + 1));
     }

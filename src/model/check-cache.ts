@@ -1,0 +1,229 @@
+/**
+ * The check cache: each declaration file's parse and shape check, kept on
+ * disk between runs and keyed by the file's path and the sha256 of its bytes,
+ * so that `mcpo synth` and `mcpo validate` after a one-file change parse one
+ * file, not 11,000. The rules and the model are made again every time, from
+ * every declaration: only what depends on one file's bytes alone is kept.
+ *
+ * Only files with nothing to report are kept (no shape, no rule diagnostic),
+ * and they are kept as the fast reader gives them: without field positions.
+ * A rule that later reports in such a file has it read again exactly
+ * (build.ts), as for any fast-read file, so every file:line:col shown is
+ * still the exact reader's. A file with any diagnostic is checked each time.
+ *
+ * The cache is a cache: its key names the format, mcp-orchestrator's version
+ * and a digest of the checking code and spec/ (checkerKey), and a cache made
+ * by anything else, damaged, too large or unreadable counts as empty. It is
+ * written to a temporary file of its own and renamed over the old one, so a
+ * reader sees one whole cache or the other; two runs at once both write a
+ * valid cache and the last rename wins, so no lock is needed. It holds what
+ * the declaration files hold and nothing else (0600, in a 0700 folder).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sha256 } from '../core/digest.js';
+import { isKindName, type KindName } from '../core/kinds.js';
+import { RESOURCES_DIR } from '../core/repository.js';
+import type { PlainMessage } from '../declarations/check-shape.js';
+import type { RawDeclaration } from '../declarations/documents.js';
+import type { Position } from '../declarations/parse-yaml.js';
+import { specDir } from '../spec/proto.js';
+import { defaultCacheDir } from '../source/cache-dir.js';
+import { readFileBounded } from '../source/read-bounded.js';
+
+const FORMAT = 'mcpo-check-cache 1';
+/** ~800 bytes a declaration file: 10,000 templates make ~9 MiB. A bigger file is not ours. */
+const MAX_CACHE_BYTES = 1024 * 1024 * 1024;
+const EMPTY_MAP: ReadonlyMap<string, Position> = new Map();
+const EMPTY_SET: ReadonlySet<string> = new Set();
+
+/** One kept file: the digest of its bytes and its line in the cache file. */
+interface Entry {
+  readonly digest: string;
+  readonly line: string;
+}
+
+/** A declaration as kept: kind, display name, start and value (the file is the entry's path). */
+type Kept = [KindName, string, Position, PlainMessage];
+
+export class CheckCache {
+  /** Lines to write: every clean file of this run, by quoted path. */
+  private readonly next = new Map<string, Entry>();
+  private changed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly loaded: ReadonlyMap<string, Entry>,
+  ) {}
+
+  /** The cache at `path` (a missing, foreign or damaged one is empty). */
+  static open(path: string): CheckCache {
+    return new CheckCache(path, readEntries(path));
+  }
+
+  /** sha256 of a file's bytes, as the cache keys it. */
+  static digest(content: Buffer): string {
+    return sha256(content, 'base64');
+  }
+
+  /** The declarations kept for this file when its bytes are the ones kept, else undefined. */
+  lookup(file: string, digest: string): RawDeclaration[] | undefined {
+    const entry = this.loaded.get(JSON.stringify(file));
+    if (!entry || entry.digest !== digest) return undefined;
+    try {
+      const kept = JSON.parse(entry.line.slice(entry.line.indexOf('\t', digest.length + 1) + 1)) as unknown;
+      if (!Array.isArray(kept) || !kept.every(isKept)) return undefined;
+      return kept.map(([kind, displayName, start, value]) => ({
+        kind,
+        displayName,
+        start,
+        value,
+        file,
+        positions: EMPTY_MAP,
+        reported: EMPTY_SET,
+        reportedUnder: EMPTY_SET,
+      }));
+    } catch {
+      return undefined; // a damaged line: checked again
+    }
+  }
+
+  /** Records a file that had nothing to report, for the next run. */
+  keep(file: string, digest: string, declarations: readonly RawDeclaration[]): void {
+    const key = JSON.stringify(file);
+    const old = this.loaded.get(key);
+    if (old && old.digest === digest) {
+      this.next.set(key, old);
+      return;
+    }
+    const kept: Kept[] = declarations.map((d) => [d.kind, d.displayName, d.start, d.value]);
+    this.next.set(key, { digest, line: `${digest}\t${key}\t${JSON.stringify(kept)}` });
+    this.changed = true;
+  }
+
+  /** Writes the cache when it differs from the one read; a cache that cannot be written is skipped. */
+  save(): void {
+    if (!this.changed && this.next.size === this.loaded.size) return;
+    const dir = dirname(this.path);
+    const temp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const fd = openSync(temp, 'wx', 0o600);
+      try {
+        let text = `${FORMAT} ${checkerKey()}\n`;
+        for (const entry of this.next.values()) {
+          text += `${entry.line}\n`;
+          if (text.length > 1 << 20) {
+            writeSync(fd, text);
+            text = '';
+          }
+        }
+        writeSync(fd, text);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, this.path);
+      prune(dir, this.path);
+    } catch {
+      rmSync(temp, { force: true });
+    }
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A kept declaration of the right shape (a damaged cache can hold any JSON). */
+function isKept(k: unknown): k is Kept {
+  return (
+    Array.isArray(k) &&
+    k.length === 4 &&
+    typeof k[0] === 'string' &&
+    isKindName(k[0]) &&
+    typeof k[1] === 'string' &&
+    isObject(k[2]) &&
+    typeof k[2].line === 'number' &&
+    typeof k[2].column === 'number' &&
+    isObject(k[3])
+  );
+}
+
+function readEntries(path: string): Map<string, Entry> {
+  const entries = new Map<string, Entry>();
+  let read;
+  try {
+    read = readFileBounded(path, MAX_CACHE_BYTES);
+  } catch {
+    return entries; // missing or unreadable
+  }
+  if (!read.ok) return entries;
+  const text = read.content.toString('utf8');
+  const header = `${FORMAT} ${checkerKey()}\n`;
+  if (!text.startsWith(header)) return entries;
+  for (let at = header.length; at < text.length;) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const line = text.slice(at, end);
+    at = end + 1;
+    const pathStart = line.indexOf('\t');
+    const pathEnd = pathStart < 0 ? -1 : line.indexOf('\t', pathStart + 1);
+    if (pathEnd < 0) continue;
+    entries.set(line.slice(pathStart + 1, pathEnd), { digest: line.slice(0, pathStart), line });
+  }
+  return entries;
+}
+
+let key: string | undefined;
+
+/**
+ * What a kept check depends on besides the file: mcp-orchestrator's version,
+ * the code that parses and checks (this package's core, spec, declarations
+ * and model folders, compiled or not), spec/'s proto files, and the versions
+ * of the YAML readers.
+ */
+export function checkerKey(): string {
+  if (key !== undefined) return key;
+  const hash = createHash('sha256');
+  const here = dirname(fileURLToPath(import.meta.url));
+  const require = createRequire(import.meta.url);
+  const version = (pkg: string) => (JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8')) as { version: string }).version;
+  hash.update(`${(require('../../package.json') as { version: string }).version} yaml ${version('yaml')} js-yaml ${version('js-yaml')}\n`);
+  const folder = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      if (!/\.(js|ts|proto)$/.test(name)) continue;
+      hash.update(`${name}\n`).update(readFileSync(join(dir, name)));
+    }
+  };
+  for (const stage of ['core', 'spec', 'declarations', 'model']) folder(join(here, '..', stage));
+  folder(specDir());
+  key = hash.digest('hex').slice(0, 32);
+  return key;
+}
+
+/** The check cache's folder, as help texts name it. */
+export const CHECK_CACHE_SHOWN = '${MCPO_CACHE_DIR:-~/.cache/mcp-orchestrator}/checks';
+
+/** At most this many repositories' caches are kept; the least recently written go first. */
+export const MAX_CACHED_REPOS = 64;
+
+/** The check cache of the repository at `repoDir`: one file per repository folder, in `cacheDir`/checks. */
+export function repoCheckCache(repoDir: string, cacheDir: string = defaultCacheDir()): CheckCache {
+  let where = resolve(repoDir, RESOURCES_DIR);
+  try {
+    where = realpathSync(where);
+  } catch {
+    // no resources/ yet: keyed by the path as given
+  }
+  return CheckCache.open(join(cacheDir, 'checks', `${createHash('sha256').update(where).digest('hex').slice(0, 32)}.cache`));
+}
+
+/** Removes the oldest caches beyond MAX_CACHED_REPOS (test runs and CI make many short-lived repositories). */
+function prune(dir: string, keep: string): void {
+  const caches = readdirSync(dir)
+    .filter((n) => n.endsWith('.cache') && join(dir, n) !== keep)
+    .map((n) => ({ path: join(dir, n), at: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => b.at - a.at);
+  for (const old of caches.slice(MAX_CACHED_REPOS - 1)) rmSync(old.path, { force: true });
+}

@@ -1,0 +1,241 @@
+/**
+ * The check cache (src/model/check-cache.ts): a model built with checks read
+ * from the cache is the model built without it, with the same diagnostics at
+ * the same file:line:col, over random change sets that make files valid,
+ * invalid, reported by rules, non-plain YAML, moved and removed; a damaged or
+ * foreign cache counts as empty; a file with anything to report is never
+ * kept (so a plaintext value pasted into a Secret never reaches the cache);
+ * and the CLI keeps it in $MCPO_CACHE_DIR, private, unless --no-cache.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '../../src/core/diagnostic.js';
+import { BuildCache, buildModel } from '../../src/model/build.js';
+import { CheckCache, MAX_CACHED_REPOS, checkerKey, repoCheckCache } from '../../src/model/check-cache.js';
+import type { InputFile } from '../../src/source/files.js';
+import { NAMESPACE, PRESET, TEMPLATE, sealedSecretYaml, tempRepo } from '../declarations/fixtures.js';
+import { prng, type Rng } from '../support/random.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const MCPO = join(ROOT, 'bin', 'mcpo.js');
+
+const cleanup: string[] = [];
+afterAll(() => {
+  for (const dir of cleanup.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mcpo-check-cache-'));
+  cleanup.push(dir);
+  return dir;
+}
+
+/** Everything a user sees of a build: each diagnostic as printed and in full, and the model. */
+function observed(files: readonly InputFile[], cache?: BuildCache) {
+  const { model, diagnostics } = buildModel({ files }, cache);
+  const maps = (_: string, v: unknown) => (v instanceof Map ? [...v] : v);
+  return { lines: diagnostics.map(formatDiagnostic), diagnostics: JSON.stringify(diagnostics), model: JSON.stringify(model, maps) };
+}
+
+const template = (name: string, r: Rng, extra = '') =>
+  TEMPLATE.replace('name: my-memory-server', `name: ${name}`).replace(
+    'node:24-alpine3.21',
+    r.pick(['node:24-alpine3.21', 'python:3.13-slim', 'ghcr.io/acme/x:1.0']),
+  ) + extra;
+
+/** One change to the repository, of the kinds that decide whether a file's check may be kept. */
+function change(r: Rng, files: Map<string, string>, i: number): void {
+  const templates = [...files.keys()].filter((p) => p.startsWith('resources/templates/'));
+  const some = templates.length > 0 ? r.pick(templates) : undefined;
+  switch (r.int(10)) {
+    case 0: // a new valid template
+      files.set(`resources/templates/t${i}.yaml`, template(`t${i}`, r));
+      break;
+    case 1: // a valid edit
+      if (some) files.set(some, files.get(some)!.replace(/^image: .*$/m, `image: node:${r.int(30)}-alpine`));
+      break;
+    case 2: // a shape error (unknown field), somewhere in the file
+      if (some) files.set(some, `${files.get(some)!}replicaz: 2\n`);
+      break;
+    case 3: // a rule error in this file (a preset that is not declared)
+      if (some) files.set(some, files.get(some)!.replace(/^resource_limit_name: .*$/m, `resource_limit_name: missing-${r.int(3)}`));
+      break;
+    case 4: // the preset itself breaks or comes back: every template reports, in files whose checks were kept
+      files.set('resources/preset.yaml', r.chance(0.5) ? PRESET.replace('name: n1-standard-nano', 'name: n1-other') : PRESET);
+      break;
+    case 5: // a duplicate of another template's name (a rule reporting in two files)
+      if (some) files.set(`resources/templates/dup${i}.yaml`, files.get(some)!);
+      break;
+    case 6: // YAML outside the plain subset (anchors, flow, a block scalar): read exactly, valid
+      if (some)
+        files.set(
+          some,
+          files
+            .get(some)!
+            .replace(/^labels:\n {2}app: mcp-server/m, 'labels:\n  app: &a mcp-server\n  copy: *a')
+            .replace(/^env_vars:/m, 'description: |\n  two\n  lines\nenv_vars:'),
+        );
+      break;
+    case 7: // moved: the same bytes at another path
+      if (some) {
+        const text = files.get(some)!;
+        files.delete(some);
+        files.set(some.replace('.yaml', `-m${i}.yaml`), text);
+      }
+      break;
+    case 8: // removed
+      if (some) files.delete(some);
+      break;
+    default: // a Secret, sealed or with a pasted plaintext value
+      files.set(
+        `resources/secrets/s${r.int(4)}.yaml`,
+        r.chance(0.5) ? sealedSecretYaml(`s${i}`, 'token', i) : sealedSecretYaml(`s${i}`, 'token').replace(/token: .*/, 'token: hunter2-plaintext'),
+      );
+  }
+}
+
+const inputs = (files: Map<string, string>): InputFile[] => [...files].map(([path, text]) => ({ path, content: Buffer.from(text) }));
+
+describe('the check cache', () => {
+  it('gives the same model and diagnostics as no cache, over random change sets', () => {
+    const path = join(tempDir(), 'checks.cache');
+    const r = prng(20261202);
+    const files = new Map<string, string>([
+      ['resources/namespace.yaml', NAMESPACE],
+      ['resources/preset.yaml', PRESET],
+      ...Array.from({ length: 8 }, (_, i) => [`resources/templates/t${i}.yaml`, template(`t${i}`, r)] as [string, string]),
+    ]);
+    let reused = 0;
+    let reported = 0;
+    for (let step = 0; step < 120; step++) {
+      for (let n = 1 + r.int(3); n > 0; n--) change(r, files, step * 10 + n);
+      const stored = CheckCache.open(path);
+      reused += inputs(files).filter((f) => stored.lookup(f.path, CheckCache.digest(f.content))).length;
+      const cached = observed(inputs(files), new BuildCache(stored));
+      stored.save();
+      expect(cached, `step ${step}`).toEqual(observed(inputs(files)));
+      if (cached.lines.length > 0) reported++;
+    }
+    // Not vacuous: most checks came from the cache, and many steps had something to report.
+    expect(reused).toBeGreaterThan(500);
+    expect(reported).toBeGreaterThan(20);
+  });
+
+  it('keeps only files with nothing to report, and never a plaintext value pasted into a Secret', () => {
+    const path = join(tempDir(), 'checks.cache');
+    const files = new Map([
+      ['resources/namespace.yaml', NAMESPACE],
+      ['resources/preset.yaml', PRESET],
+      ['resources/template.yaml', TEMPLATE],
+      ['resources/bad-ref.yaml', TEMPLATE.replace('my-memory-server', 'other').replace('resource_limit_name: n1-standard-nano', 'resource_limit_name: nope')],
+      ['resources/secret.yaml', sealedSecretYaml('db', 'password').replace(/password: .*/, 'password: correct-horse-battery-staple')],
+      ['resources/shape.yaml', `${NAMESPACE.replace('default', 'other')}colour: blue\n`],
+    ]);
+    const cache = new BuildCache(CheckCache.open(path));
+    const result = observed(inputs(files), cache);
+    expect(result.lines.length).toBeGreaterThanOrEqual(3);
+    cache.stored!.save();
+    const text = readFileSync(path, 'utf8');
+    expect(text).not.toContain('correct-horse-battery-staple');
+    const again = CheckCache.open(path);
+    const kept = inputs(files)
+      .filter((f) => again.lookup(f.path, CheckCache.digest(f.content)))
+      .map((f) => f.path)
+      .sort();
+    expect(kept).toEqual(['resources/namespace.yaml', 'resources/preset.yaml', 'resources/template.yaml']);
+    // The same bytes under another name, or other bytes under the same name, are not looked up.
+    expect(again.lookup('resources/elsewhere.yaml', CheckCache.digest(Buffer.from(TEMPLATE)))).toBeUndefined();
+    expect(again.lookup('resources/template.yaml', CheckCache.digest(Buffer.from(`${TEMPLATE}\n`)))).toBeUndefined();
+  });
+
+  it('counts a damaged, foreign or truncated cache as empty, and builds the same model', () => {
+    const dir = tempDir();
+    const path = join(dir, 'checks.cache');
+    const files = inputs(
+      new Map([
+        ['resources/namespace.yaml', NAMESPACE],
+        ['resources/preset.yaml', PRESET],
+        ['resources/template.yaml', TEMPLATE],
+      ]),
+    );
+    const want = observed(files);
+    const fresh = new BuildCache(CheckCache.open(path));
+    observed(files, fresh);
+    fresh.stored!.save();
+    const good = readFileSync(path);
+    const r = prng(7);
+    const damaged: Buffer[] = [
+      Buffer.from('not a cache\n'),
+      Buffer.from(good.toString('utf8').replace(checkerKey(), '0'.repeat(32))),
+      good.subarray(0, Math.floor(good.length / 2)),
+      Buffer.from(good.toString('utf8').replace(/\t\[\[.*$/m, '\t[["McpTemplate","x",{"line":1},"not a value"]]')),
+      Buffer.from(good.toString('utf8').replace(/\t\[\[.*$/m, '\t{"kind":1}')),
+      Buffer.from(Array.from({ length: 4096 }, () => r.int(256))),
+    ];
+    for (const bytes of damaged) {
+      writeFileSync(path, bytes);
+      const cache = new BuildCache(CheckCache.open(path));
+      expect(observed(files, cache)).toEqual(want);
+      cache.stored!.save();
+    }
+    // After the last build the cache is whole again and used.
+    const healed = CheckCache.open(path);
+    expect(files.every((f) => healed.lookup(f.path, CheckCache.digest(f.content)))).toBe(true);
+  });
+
+  it('keeps the caches of at most MAX_CACHED_REPOS repositories, the most recently written', () => {
+    const cacheDir = tempDir();
+    const repos = Array.from({ length: MAX_CACHED_REPOS + 3 }, () => tempRepo({ 'resources/namespace.yaml': NAMESPACE }));
+    cleanup.push(...repos);
+    let at = Date.now() / 1000 - 10_000;
+    for (const repo of repos) {
+      const cache = new BuildCache(repoCheckCache(repo, cacheDir));
+      buildModel({ files: inputs(new Map([['resources/namespace.yaml', NAMESPACE]])) }, cache);
+      cache.stored!.save();
+      // Written one after another (mtimes a second apart, whatever the file system's resolution).
+      utimesSync(cache.stored!.path, (at += 1), at);
+    }
+    const left = readdirSync(join(cacheDir, 'checks'));
+    expect(left).toHaveLength(MAX_CACHED_REPOS);
+    expect(left).not.toContain(repoCheckCache(repos[0]!, cacheDir).path.split('/').at(-1));
+    expect(left).toContain(repoCheckCache(repos.at(-1)!, cacheDir).path.split('/').at(-1));
+  });
+});
+
+describe('mcpo validate and synth with the check cache', () => {
+  const run = (args: string[], env: Record<string, string>) =>
+    spawnSync(process.execPath, [MCPO, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+
+  it('keep it private in $MCPO_CACHE_DIR, print the same with and without it, and write none with --no-cache', () => {
+    const repo = tempRepo({
+      'resources/namespace.yaml': NAMESPACE,
+      'resources/preset.yaml': PRESET,
+      'resources/templates/a.yaml': TEMPLATE,
+      'resources/templates/b.yaml': TEMPLATE.replace('my-memory-server', 'second'),
+    });
+    cleanup.push(repo);
+    const cacheDir = tempDir();
+    const env = { MCPO_CACHE_DIR: cacheDir };
+    const first = run(['validate', '--repo', repo], env);
+    expect(first.status, first.stderr).toBe(0);
+    const [file] = readdirSync(join(cacheDir, 'checks'));
+    expect(file).toMatch(/\.cache$/);
+    expect(statSync(join(cacheDir, 'checks')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(cacheDir, 'checks', file!)).mode & 0o777).toBe(0o600);
+    expect(run(['validate', '--repo', repo], env).stdout).toBe(first.stdout);
+
+    // A rule now reports in a file whose check was kept: the same file:line:col as a run without the cache.
+    writeFileSync(join(repo, 'resources/preset.yaml'), PRESET.replace('n1-standard-nano', 'renamed'));
+    const cached = run(['validate', '--repo', repo], env);
+    const uncached = run(['validate', '--repo', repo, '--no-cache'], env);
+    expect(cached.status).toBe(1);
+    expect(cached.stdout + cached.stderr).toBe(uncached.stdout + uncached.stderr);
+    expect(cached.stdout + cached.stderr).toContain('resources/templates/a.yaml:7:22: ');
+
+    const none = tempDir();
+    expect(run(['synth', '--repo', repo, '--no-cache', '--out', join(tempDir(), 'dist')], { MCPO_CACHE_DIR: none }).status).toBe(1);
+    expect(existsSync(join(none, 'checks'))).toBe(false);
+  });
+});

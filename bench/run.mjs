@@ -6,10 +6,12 @@
  * the chosen parts (bench/parts/*.mjs) in order, then the table and the JSON line.
  *
  *   1. generate the config repo (bench/generate.mjs; 500 commits, real git), when a chosen part needs it
- *   2. validate   validate_s: `mcpo validate` (CLI process)                         parts/validate.mjs
+ *   2. validate   validate_s: `mcpo validate` (CLI process), check cache warm; validate_cold_s:
+ *                 --no-cache                                                          parts/validate.mjs
  *   3. synth      synth_ratio: `mcpo synth` into an empty folder against the cdk8s
  *                 floor (bench/baseline-synth.mjs), interleaved; incremental_ratio:
- *                 one template changed, synth over the previous output               parts/synth.mjs
+ *                 one template changed, synth over the previous output; incremental_cold_s:
+ *                 the same with --no-cache (no check cache)                           parts/synth.mjs
  *   3a. helm      synth_vs_helm_ratio: `mcpo synth` against `helm template` of the equivalent chart
  *                 (bench/fixtures/helm-chart), interleaved; helm_objects_identical             parts/helm.mjs
  *   3b. kustomize kustomize_slowest_unit_s, kustomize_units, kustomize_sum_s: the real `kustomize build` of

@@ -7,8 +7,8 @@
  * of the rest of the file. The output folder is its own cache: a fresh CI
  * clone with a committed dist/ renders only what its change touched. Before
  * rendering, the object files are read (output-records.ts: regular files
- * only, not followed through symlinks, bounded, on a worker thread beside the
- * model build) and each is kept when its line matches the input planned now
+ * only, not followed through symlinks, bounded; read-ahead.ts reads them on a
+ * worker thread beside the model build) and each is kept when its line matches the input planned now
  * and its content is what was written then; every other
  * object (new, changed, or whose file is missing or was edited by hand) is
  * rendered. The layout files are always made again (from the paths alone),
@@ -24,7 +24,7 @@ import type { Model } from '../model/types.js';
 import { isRecordOf } from './input-line.js';
 import { type PlannedObject, planObjects } from './inputs.js';
 import type { RenderOptions } from './mcp-server-workload.js';
-import { type OutputReading, type OutputRecords, startReadingOutput } from './output-records.js';
+import { type OutputRecords, readOutputRecords } from './output-records.js';
 
 export interface IncrementalOptions {
   /** Render every object, whatever the output folder holds. */
@@ -33,8 +33,8 @@ export interface IncrementalOptions {
   readonly renderer?: string;
   /** Render on this thread only (tests of the one-thread path; the result is the same). */
   readonly oneThread?: boolean;
-  /** The output folder's records, when their reading was started earlier (beside the model build); else read here. */
-  readonly output?: OutputReading;
+  /** The output folder's records, when their reading was started earlier (read-ahead.ts, beside the model build); else read here. */
+  readonly output?: Promise<OutputRecords>;
 }
 
 export interface SynthFiles {
@@ -59,7 +59,7 @@ export function verifiedObjects(objects: readonly PlannedObject[], records: Outp
 /** What synth writes into `outDir` for the model: rendered where its files are not current. Writes nothing. */
 export async function synthFiles(model: Model, options: RenderOptions, outDir: string, opts: IncrementalOptions = {}): Promise<SynthFiles> {
   const objects = planObjects(model, options, undefined, opts.renderer);
-  const verified = opts.full ? new Set<string>() : verifiedObjects(objects, await (opts.output ?? startReadingOutput(outDir)).records);
+  const verified = opts.full ? new Set<string>() : verifiedObjects(objects, await (opts.output ?? readOutputRecords(outDir)));
   const toRender = objects.filter((o) => !verified.has(o.path));
   const files = new Map<string, string>();
   if (toRender.length > 0) {

@@ -10,9 +10,9 @@
  * with `kind: Kustomization` would be sent to the cluster and fail. Flux's
  * kustomize-controller and Argo CD's Kustomize mode use them as they are.
  */
-import { createRequire } from 'node:module';
 import { compareStrings } from '../core/order.js';
 import type { GitopsConfig } from '../declarations/repo-config.js';
+import { cdk8sYaml } from './cdk8s-yaml.js';
 import { gitopsFiles } from './gitops.js';
 import { CLUSTER_DIR, KUSTOMIZATION_FILE, NAMESPACES_DIR } from './layout.js';
 
@@ -44,10 +44,6 @@ export function kustomizationYaml(resources: readonly string[]): string {
     return `${HEADER}resources:\n${resources.map((r) => `  - ${r}\n`).join('')}`;
   }
   return HEADER + cdk8sYaml().stringify({ resources: [...resources] });
-}
-
-function cdk8sYaml(): { stringify(value: unknown): string } {
-  return (createRequire(import.meta.url)('cdk8s') as typeof import('cdk8s')).Yaml;
 }
 
 /**

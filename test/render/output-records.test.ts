@@ -44,15 +44,27 @@ describe('the output records', () => {
     writeFileSync(join(out, edited), readFileSync(join(out, deployment.path), 'utf8').replace('replicas: 1', 'replicas: 3'));
 
     const here = readOutputRecords(out);
-    const compiled = (await import(join(REPO_ROOT, 'build/render/output-records.js'))) as typeof import('../../src/render/output-records.js');
-    const reading = compiled.startReadingOutput(out);
-    const there = await reading.records;
-    expect(there).toEqual(here);
+    const compiled = (await import(join(REPO_ROOT, 'build/render/read-ahead.js'))) as typeof import('../../src/render/read-ahead.js');
+    const reading = compiled.startReadAhead({ repoDir: REPO_ROOT, outDir: out });
+    expect(await reading.sources).toEqual(await readWorkingTreeFiles(REPO_ROOT));
+    expect(await reading.records).toEqual(here);
 
     for (const skipped of [linked, 'namespaces/fifo.yaml', 'namespaces/folder.yaml', 'namespaces/plain.yaml']) expect(here.has(skipped), skipped).toBe(false);
     expect(isRecordOf(here.get(deployment.path)!, deployment.hash)).toBe(true);
     expect(isRecordOf(here.get(edited)!, deployment.hash)).toBe(false);
     // Every object file of the committed dist/ is current for the model it was rendered from.
     expect(objects.filter((o) => here.has(o.path) && isRecordOf(here.get(o.path)!, o.hash))).toHaveLength(objects.length);
+
+    // Run with flags a worker refuses (a V8 flag, and --input-type for a script): read here, the same records.
+    const script = `const m = await import(${JSON.stringify(join(REPO_ROOT, 'build/render/read-ahead.js'))});
+      const r = await m.startReadAhead({ repoDir: ${JSON.stringify(REPO_ROOT)}, outDir: ${JSON.stringify(out)} }).records;
+      console.log(JSON.stringify([...r].sort()));`;
+    for (const flags of [['--trace-gc'], ['--max-old-space-size=512'], []]) {
+      const printed = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .at(-1)!;
+      expect(new Map(JSON.parse(printed) as [string, unknown][]), flags.join(' ')).toEqual(here);
+    }
   });
 });

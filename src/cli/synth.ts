@@ -73,7 +73,10 @@ export function registerSynth(program: Command): void {
           process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; nothing rendered\n`);
           return EXIT_INVALID;
         }
-        const { files, verified, rendered } = await synthFiles(model, renderOptions(readRepoConfig(opts.repo)), out, { full: opts.full, output: reading.records });
+        const { files, verified, rendered } = await synthFiles(model, renderOptions(readRepoConfig(opts.repo)), out, {
+          full: opts.full,
+          output: reading.records,
+        });
         const total = files.size + verified.size;
         if (opts.check) {
           const staleness = await compareWithDir(files, out, verified);

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { takeExitCode } from './command.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -25,6 +26,7 @@ const COMMANDS: ReadonlyArray<readonly [names: readonly string[], load: () => Pr
 export async function buildProgram(command?: string): Promise<Command> {
   const program = new Command('mcpo')
     .description('GitOps for MCP servers on Kubernetes: validate, render and serve declarations')
+    .version((createRequire(import.meta.url)('../../package.json') as { version: string }).version, '-V, --version', "print mcp-orchestrator's version")
     .showHelpAfterError()
     .exitOverride();
   const one = COMMANDS.filter(([names]) => command !== undefined && names.includes(command));

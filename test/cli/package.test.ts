@@ -5,7 +5,7 @@
  * seed repository and serves the API and the web console.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,12 @@ describe('the published npm package', () => {
   it('validates this repository with its own mcpo', () => {
     const out = execFileSync(bin, ['validate', '--repo', REPO_ROOT], { encoding: 'utf8' });
     expect(out).toMatch(/^valid: \d+ namespaces, \d+ resource limits, [1-9]\d* templates/m);
+  });
+
+  it('prints its version, the one in its package.json', () => {
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(execFileSync(bin, ['--version'], { encoding: 'utf8' })).toBe(`${version}\n`);
+    expect(execFileSync(bin, ['-V'], { encoding: 'utf8' })).toBe(`${version}\n`);
   });
 
   it('serves the API, the OpenAPI document and the console', async () => {

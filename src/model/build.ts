@@ -57,6 +57,22 @@ export class BuildCache {
   readonly declarations = new WeakMap<RawDeclaration, Declaration>();
   /** The checks kept on disk between runs (check-cache.ts), looked up before parsing and given the clean files. */
   constructor(readonly stored?: CheckCache) {}
+
+  /** The digest the stored checks are keyed by; undefined without them. */
+  digest(file: InputFile): string | undefined {
+    return this.stored && CheckCache.digest(file.content);
+  }
+
+  /** The check of a file with these bytes made before: in this process, or kept on disk (found by `digest`). */
+  reuse(file: InputFile, digest = this.digest(file)): FileCheck | undefined {
+    const checked = this.files.get(file.path);
+    if (checked && checked.content.equals(file.content)) return checked;
+    const kept = digest === undefined ? undefined : this.stored?.lookup(file.path, digest);
+    if (!kept) return undefined;
+    const fromStore: FileCheck = { content: file.content, diagnostics: [], declarations: kept, exact: false };
+    this.files.set(file.path, fromStore);
+    return fromStore;
+  }
 }
 
 /**
@@ -77,11 +93,10 @@ export function buildModel(
       diagnostics.push(tooLarge(file.path, file.content.length));
       continue;
     }
-    let checked = cache?.files.get(file.path);
-    const digest = stored && CheckCache.digest(file.content);
-    if (!checked || !checked.content.equals(file.content)) {
-      const kept = digest === undefined ? undefined : stored?.lookup(file.path, digest);
-      checked = kept ? { content: file.content, diagnostics: [], declarations: kept, exact: false } : checkFile(file);
+    const digest = cache?.digest(file);
+    let checked = cache?.reuse(file, digest);
+    if (!checked) {
+      checked = checkFile(file);
       cache?.files.set(file.path, checked);
     }
     diagnostics.push(...checked.diagnostics);

@@ -53,7 +53,8 @@ export class ParallelChecker {
   async check(all: readonly InputFile[], cache: BuildCache): Promise<void> {
     const worker = this.worker;
     // Files over the limit are refused by buildModel before any parse.
-    const files = all.filter((f) => f.content.length <= MAX_FILE_BYTES);
+    // Nor are files whose check is kept (the check cache) parsed again.
+    const files = all.filter((f) => f.content.length <= MAX_FILE_BYTES && !cache.reuse(f));
     if (!worker || files.length < PARALLEL_MIN_FILES) return;
     const counter = newChunkCounter();
     const shared = new Int32Array(counter);

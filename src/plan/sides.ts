@@ -14,6 +14,7 @@ import { echo } from '../core/echo.js';
 import { errorMessage, McpoError } from '../core/errors.js';
 import { bridgeImage, readCommitRepoConfig, readRepoConfig, type RepoConfig } from '../declarations/repo-config.js';
 import { BuildCache, buildModel } from '../model/build.js';
+import type { CheckCache } from '../model/check-cache.js';
 import type { Model } from '../model/types.js';
 import { type BlobCache, readCommitFiles } from '../source/commit.js';
 import { ParallelChecker } from './parallel-check.js';
@@ -77,8 +78,8 @@ export interface Sides {
  * Starts reading both sides. Invalid declarations are not thrown: a side
  * comes back without a model, with its diagnostics.
  */
-export function openSides(repo: string, baseRev: string, headRev: string | undefined): Sides {
-  const cache = new BuildCache();
+export function openSides(repo: string, baseRev: string, headRev: string | undefined, stored?: CheckCache): Sides {
+  const cache = new BuildCache(stored);
   const checker = new ParallelChecker();
   const blobs: BlobCache = new Map();
   const baseRead = readSide(repo, baseRev, blobs);

@@ -234,6 +234,36 @@ describe('mcpo validate and synth with the check cache', () => {
     expect(cached.stdout + cached.stderr).toBe(uncached.stdout + uncached.stderr);
     expect(cached.stdout + cached.stderr).toContain('resources/templates/a.yaml:7:22: ');
 
+    // plan and diff read both revisions' checks from the cache: the same output as without it.
+    const git = (...args: string[]) => spawnSync('git', ['-C', repo, ...args], { encoding: 'utf8' });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'base');
+    writeFileSync(join(repo, 'resources/preset.yaml'), PRESET);
+    writeFileSync(join(repo, 'resources/templates/b.yaml'), TEMPLATE.replace('my-memory-server', 'second').replace('node:24-alpine3.21', 'node:24-alpine3.22'));
+    for (const command of [
+      ['plan', 'HEAD'],
+      ['diff', 'HEAD'],
+    ]) {
+      const withCache = run([...command, '--repo', repo], env);
+      const without = run([...command, '--repo', repo, '--no-cache'], env);
+      expect(withCache.status, withCache.stderr).toBe(command[0] === 'plan' ? 1 : 2);
+      expect(withCache.stdout + withCache.stderr).toBe(without.stdout + without.stderr);
+    }
+    git('add', '-A');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'fixed');
+    writeFileSync(join(repo, 'resources/templates/a.yaml'), TEMPLATE.replace('node:24-alpine3.21', 'python:3.13-slim'));
+    for (const command of [
+      ['plan', 'HEAD'],
+      ['diff', 'HEAD'],
+    ]) {
+      const withCache = run([...command, '--repo', repo], env);
+      const without = run([...command, '--repo', repo, '--no-cache'], env);
+      expect(withCache.status, withCache.stderr).toBe(command[0] === 'plan' ? 0 : 1);
+      expect(withCache.stdout).toContain(command[0] === 'diff' ? 'image: python:3.13-slim' : 'default/my-memory-server');
+      expect(withCache.stdout + withCache.stderr).toBe(without.stdout + without.stderr);
+    }
+
     const none = tempDir();
     expect(run(['synth', '--repo', repo, '--no-cache', '--out', join(tempDir(), 'dist')], { MCPO_CACHE_DIR: none }).status).toBe(1);
     expect(existsSync(join(none, 'checks'))).toBe(false);

@@ -85,11 +85,16 @@ export function startReadAhead(job: ReadAheadJob): ReadAhead {
   worker.once('error', () => failed('sources'));
   worker.once('exit', () => failed('sources'));
   // Whatever the worker did not give, this thread reads (and a reading error, such as a usage error, is thrown here).
+  // Not after stop(): nothing will be rendered then.
   const outDir = job.outDir;
+  let stopped = false;
   return {
     sources: fromWorker.sources.catch(() => readWorkingTreeFiles(job.repoDir)),
-    records: fromWorker.records && outDir ? fromWorker.records.catch(() => readOutputRecords(outDir)) : undefined,
-    stop: () => void worker.terminate(),
+    records: fromWorker.records && outDir ? fromWorker.records.catch(() => (stopped ? new Map() : readOutputRecords(outDir))) : undefined,
+    stop: () => {
+      stopped = true;
+      void worker.terminate();
+    },
   };
 }
 

@@ -58,9 +58,15 @@ export class BuildCache {
   /** The checks kept on disk between runs (check-cache.ts), looked up before parsing and given the clean files. */
   constructor(readonly stored?: CheckCache) {}
 
+  /** Path → the digest of its bytes, of every file digested for the stored checks (the input memo reads them). */
+  readonly digests = new Map<string, string>();
+
   /** The digest the stored checks are keyed by; undefined without them. */
   digest(file: InputFile): string | undefined {
-    return this.stored && CheckCache.digest(file.content);
+    if (!this.stored) return undefined;
+    const digest = CheckCache.digest(file.content);
+    this.digests.set(file.path, digest);
+    return digest;
   }
 
   /** The check of a file with these bytes made before: in this process, or kept on disk (found by `digest`). */

@@ -65,7 +65,7 @@ export function registerSynth(program: Command): void {
         const out = outputDir(opts.repo, opts.out);
         // The declarations and the output folder are read on the second core, beside the model build.
         const reading = startReadAhead({ repoDir: opts.repo, outDir: opts.full ? undefined : out });
-        const cache = new BuildCache(opts.cache ? repoCheckCache(opts.repo) : undefined);
+        const cache = new BuildCache(opts.cache ? repoCheckCache(opts.repo) : undefined, reading.digests);
         const { model, diagnostics } = buildModel(await reading.sources, cache);
         cache.stored?.save();
         printDiagnostics(diagnostics, 'text');

@@ -8,3 +8,8 @@ const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
 export function sha256(data: string | Buffer, encoding: 'hex' | 'base64' = 'hex'): string {
   return oneShot ? oneShot('sha256', data, encoding) : crypto.createHash('sha256').update(data).digest(encoding);
 }
+
+/** A file's digest as the check cache keys it (sha256, base64). */
+export function fileDigest(content: Buffer): string {
+  return sha256(content, 'base64');
+}

@@ -55,8 +55,12 @@ export interface FileCheck {
 export class BuildCache {
   readonly files = new Map<string, FileCheck>();
   readonly declarations = new WeakMap<RawDeclaration, Declaration>();
-  /** The checks kept on disk between runs (check-cache.ts), looked up before parsing and given the clean files. */
-  constructor(readonly stored?: CheckCache) {}
+  constructor(
+    /** The checks kept on disk between runs (check-cache.ts), looked up before parsing and given the clean files. */
+    readonly stored?: CheckCache,
+    /** Digests made elsewhere (synth's read-ahead worker), by the very buffer they were made of. */
+    private readonly known = new WeakMap<Buffer, string>(),
+  ) {}
 
   /** Path → the digest of its bytes, of every file digested for the stored checks (the input memo reads them). */
   readonly digests = new Map<string, string>();
@@ -64,7 +68,7 @@ export class BuildCache {
   /** The digest the stored checks are keyed by; undefined without them. */
   digest(file: InputFile): string | undefined {
     if (!this.stored) return undefined;
-    const digest = CheckCache.digest(file.content);
+    const digest = this.known.get(file.content) ?? CheckCache.digest(file.content);
     this.digests.set(file.path, digest);
     return digest;
   }

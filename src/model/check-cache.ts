@@ -24,7 +24,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sha256 } from '../core/digest.js';
+import { fileDigest } from '../core/digest.js';
 import { isKindName, type KindName } from '../core/kinds.js';
 import { RESOURCES_DIR } from '../core/repository.js';
 import type { PlainMessage } from '../declarations/check-shape.js';
@@ -66,7 +66,7 @@ export class CheckCache {
 
   /** sha256 of a file's bytes, as the cache keys it. */
   static digest(content: Buffer): string {
-    return sha256(content, 'base64');
+    return fileDigest(content);
   }
 
   /** The declarations kept for this file when its bytes are the ones kept, else undefined. */

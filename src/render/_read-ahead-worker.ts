@@ -1,5 +1,6 @@
 /** Worker thread entry for read-ahead.ts: reads the declarations, posts them, then reads the output folder's records and posts those. */
 import { parentPort, workerData } from 'node:worker_threads';
+import { fileDigest } from '../core/digest.js';
 import { readWorkingTreeFiles } from '../source/working-tree.js';
 import { readOutputRecords } from './output-records.js';
 import type { ReadAheadJob, ReadAheadReply } from './read-ahead.js';
@@ -21,7 +22,8 @@ try {
     view.set(f.content, at);
     at += f.content.length;
   }
-  post({ sources: { paths: files.map((f) => f.path), ends, bytes, problems } }, [bytes]);
+  const digests = files.map((f) => fileDigest(f.content));
+  post({ sources: { paths: files.map((f) => f.path), ends, digests, bytes, problems } }, [bytes]);
 } catch (err) {
   post({ error: message(err), stage: 'sources' });
 }

@@ -26,13 +26,21 @@ export interface ReadAheadJob {
   readonly outDir?: string;
 }
 
-export type ReadAheadReply =
-  | { sources: { paths: string[]; ends: number[]; bytes: ArrayBuffer; problems: Diagnostic[] } }
-  | { records: [string, string, string][] }
-  | { error: string; stage: 'sources' | 'records' };
+export type ReadAheadReply = { sources: SourcesReply } | { records: [string, string, string][] } | { error: string; stage: 'sources' | 'records' };
+
+/** The declarations as the worker sends them: every file's bytes in one buffer, and each file's sha256 as the check cache keys it. */
+export interface SourcesReply {
+  paths: string[];
+  ends: number[];
+  digests: string[];
+  bytes: ArrayBuffer;
+  problems: Diagnostic[];
+}
 
 export interface ReadAhead {
   readonly sources: Promise<SourceFiles>;
+  /** The sha256 of each file's bytes (CheckCache.digest) made by the worker, by the buffer it was made of. */
+  readonly digests: WeakMap<Buffer, string>;
   /** Undefined when the job had no output folder. */
   readonly records: Promise<OutputRecords> | undefined;
   /** Stops reading (nothing will be rendered after all). */
@@ -57,6 +65,7 @@ export function startReadAhead(job: ReadAheadJob): ReadAhead {
   } catch {
     return readHere(job);
   }
+  const digests = new WeakMap<Buffer, string>();
   let gotSources: (s: SourceFiles) => void;
   let gotRecords: (r: OutputRecords) => void;
   let failed: (stage: 'sources' | 'records') => void;
@@ -77,7 +86,7 @@ export function startReadAhead(job: ReadAheadJob): ReadAhead {
       failRecords = () => fail(new Error('records'));
     });
   worker.on('message', (reply: ReadAheadReply) => {
-    if ('sources' in reply) gotSources(sourcesOf(reply.sources));
+    if ('sources' in reply) gotSources(sourcesOf(reply.sources, digests));
     else if ('records' in reply) gotRecords(new Map(reply.records.map(([path, stored, rest]) => [path, { stored, rest }])));
     else if (reply.stage === 'sources') failed('sources');
     else failRecords();
@@ -89,6 +98,7 @@ export function startReadAhead(job: ReadAheadJob): ReadAhead {
   const outDir = job.outDir;
   let stopped = false;
   return {
+    digests,
     sources: fromWorker.sources.catch(() => readWorkingTreeFiles(job.repoDir)),
     records: fromWorker.records && outDir ? fromWorker.records.catch(() => (stopped ? new Map() : readOutputRecords(outDir))) : undefined,
     stop: () => {
@@ -99,12 +109,13 @@ export function startReadAhead(job: ReadAheadJob): ReadAhead {
 }
 
 /** The declarations' bytes, each a view of the one buffer they came in. */
-function sourcesOf(s: { paths: string[]; ends: number[]; bytes: ArrayBuffer; problems: Diagnostic[] }): SourceFiles {
+function sourcesOf(s: SourcesReply, digests: WeakMap<Buffer, string>): SourceFiles {
   const all = Buffer.from(s.bytes);
   let start = 0;
   const files = s.paths.map((path, i) => {
     const content = all.subarray(start, s.ends[i]);
     start = s.ends[i]!;
+    digests.set(content, s.digests[i]!);
     return { path, content };
   });
   return { files, problems: s.problems };
@@ -115,6 +126,7 @@ function readHere(job: ReadAheadJob): ReadAhead {
   let records: Promise<OutputRecords> | undefined;
   const outDir = job.outDir;
   return {
+    digests: new WeakMap(),
     sources: readWorkingTreeFiles(job.repoDir),
     get records() {
       return outDir === undefined ? undefined : (records ??= new Promise<OutputRecords>((done) => done(readOutputRecords(outDir))));

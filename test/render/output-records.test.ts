@@ -15,6 +15,7 @@ import { planObjects } from '../../src/render/inputs.js';
 import { readOutputRecords } from '../../src/render/output-records.js';
 import { readRepoConfig, renderOptions } from '../../src/declarations/repo-config.js';
 import { buildModel } from '../../src/model/build.js';
+import { CheckCache } from '../../src/model/check-cache.js';
 import { readWorkingTreeFiles } from '../../src/source/working-tree.js';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -46,7 +47,10 @@ describe('the output records', () => {
     const here = readOutputRecords(out);
     const compiled = (await import(join(REPO_ROOT, 'build/render/read-ahead.js'))) as typeof import('../../src/render/read-ahead.js');
     const reading = compiled.startReadAhead({ repoDir: REPO_ROOT, outDir: out });
-    expect(await reading.sources).toEqual(await readWorkingTreeFiles(REPO_ROOT));
+    const sources = await reading.sources;
+    expect(sources).toEqual(await readWorkingTreeFiles(REPO_ROOT));
+    // The worker's digests are the check cache's.
+    expect(sources.files.map((f) => reading.digests.get(f.content))).toEqual(sources.files.map((f) => CheckCache.digest(f.content)));
     expect(await reading.records).toEqual(here);
 
     for (const skipped of [linked, 'namespaces/fifo.yaml', 'namespaces/folder.yaml', 'namespaces/plain.yaml']) expect(here.has(skipped), skipped).toBe(false);

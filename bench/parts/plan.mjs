@@ -69,6 +69,17 @@ export const planPart = {
       diff.push(d.seconds);
       diffCpu.push(d.cpuSeconds);
     }
+    // The same plan with --no-cache: both revisions parsed and checked (a CI job without a kept check cache).
+    /** @type {number[]} */
+    const planCold = [];
+    for (let i = 0; i < opts.runs; i++) {
+      const p = await timed(process.execPath, [MCPO, 'plan', base, head, '--repo', repo.dir, '--format', 'markdown', '--no-cache']);
+      if (!p.stdout.includes('| Pods that roll | 1 template |'))
+        throw new Error(`mcpo plan --no-cache did not plan the one change:\n${p.stdout.slice(0, 2000)}${p.stderr}`);
+      planCold.push(p.seconds);
+    }
+    results.plan_one_change_cold_s = round(median(planCold));
+    row('mcpo plan --no-cache, 1 template changed (s)', planCold, { note: 'no check cache' });
     results.plan_one_change_s = round(median(plan));
     results.plan_one_change_cpu_s = cpuMedian(planCpu);
     results.diff_one_change_s = round(median(diff));

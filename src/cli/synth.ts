@@ -14,9 +14,7 @@ import type { Command } from 'commander';
 import { isError } from '../core/diagnostic.js';
 import { readRepoConfig, renderOptions } from '../declarations/repo-config.js';
 import { BuildCache, buildModel } from '../model/build.js';
-import { CHECK_CACHE_SHOWN, checkerKey, INPUT_MEMO_SUFFIX, repoCheckCache, siblingPath } from '../model/check-cache.js';
-import { InputMemo } from '../render/input-memo.js';
-import { planningKey } from '../render/inputs.js';
+import { CHECK_CACHE_SHOWN, repoCheckCache } from '../model/check-cache.js';
 import { synthFiles } from '../render/incremental.js';
 import { startReadAhead } from '../render/read-ahead.js';
 import { compareWithDir, isStale, writeRendered } from '../render/write.js';
@@ -75,13 +73,10 @@ export function registerSynth(program: Command): void {
           process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; nothing rendered\n`);
           return EXIT_INVALID;
         }
-        const memo = cache.stored && InputMemo.open(siblingPath(cache.stored.path, INPUT_MEMO_SUFFIX), `${planningKey()}\n${checkerKey()}`, cache.digests);
         const { files, verified, rendered } = await synthFiles(model, renderOptions(readRepoConfig(opts.repo)), out, {
           full: opts.full,
           output: reading.records,
-          memo,
         });
-        memo?.save();
         const total = files.size + verified.size;
         if (opts.check) {
           const staleness = await compareWithDir(files, out, verified);

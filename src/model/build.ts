@@ -62,15 +62,10 @@ export class BuildCache {
     private readonly known = new WeakMap<Buffer, string>(),
   ) {}
 
-  /** Path → the digest of its bytes, of every file digested for the stored checks (the input memo reads them). */
-  readonly digests = new Map<string, string>();
-
   /** The digest the stored checks are keyed by; undefined without them. */
   digest(file: InputFile): string | undefined {
     if (!this.stored) return undefined;
-    const digest = this.known.get(file.content) ?? CheckCache.digest(file.content);
-    this.digests.set(file.path, digest);
-    return digest;
+    return this.known.get(file.content) ?? CheckCache.digest(file.content);
   }
 
   /** The check of a file with these bytes made before: in this process, or kept on disk (found by `digest`). */

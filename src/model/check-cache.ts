@@ -205,14 +205,6 @@ export function checkerKey(): string {
 /** The check cache's folder, as help texts name it. */
 export const CHECK_CACHE_SHOWN = '${MCPO_CACHE_DIR:-~/.cache/mcp-orchestrator}/checks';
 
-/** The input memo (render/input-memo.ts) of a repository lives beside its check cache, with this suffix. */
-export const INPUT_MEMO_SUFFIX = '.inputs';
-
-/** The path of a file beside a check cache: the same name with another suffix. */
-export function siblingPath(cachePath: string, suffix: string): string {
-  return cachePath.replace(/\.cache$/, suffix);
-}
-
 /** At most this many repositories' caches are kept; the least recently written go first. */
 export const MAX_CACHED_REPOS = 64;
 
@@ -233,8 +225,5 @@ function prune(dir: string, keep: string): void {
     .filter((n) => n.endsWith('.cache') && join(dir, n) !== keep)
     .map((n) => ({ path: join(dir, n), at: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
     .sort((a, b) => b.at - a.at);
-  for (const old of caches.slice(MAX_CACHED_REPOS - 1)) {
-    rmSync(old.path, { force: true });
-    rmSync(siblingPath(old.path, INPUT_MEMO_SUFFIX), { force: true });
-  }
+  for (const old of caches.slice(MAX_CACHED_REPOS - 1)) rmSync(old.path, { force: true });
 }

@@ -22,7 +22,6 @@
  */
 import type { Model } from '../model/types.js';
 import { isRecordOf } from './input-line.js';
-import type { InputMemo } from './input-memo.js';
 import { type PlannedObject, planObjects } from './inputs.js';
 import type { RenderOptions } from './mcp-server-workload.js';
 import { type OutputRecords, readOutputRecords } from './output-records.js';
@@ -36,8 +35,6 @@ export interface IncrementalOptions {
   readonly oneThread?: boolean;
   /** The output folder's records, when their reading was started earlier (read-ahead.ts, beside the model build); else read here. */
   readonly output?: Promise<OutputRecords>;
-  /** Input hashes kept from earlier runs (input-memo.ts). */
-  readonly memo?: InputMemo;
 }
 
 export interface SynthFiles {
@@ -61,10 +58,9 @@ export function verifiedObjects(objects: readonly PlannedObject[], records: Outp
 
 /** What synth writes into `outDir` for the model: rendered where its files are not current. Writes nothing. */
 export async function synthFiles(model: Model, options: RenderOptions, outDir: string, opts: IncrementalOptions = {}): Promise<SynthFiles> {
-  const objects = planObjects(model, options, undefined, opts.renderer, opts.memo);
+  const objects = planObjects(model, options, undefined, opts.renderer);
   const verified = opts.full ? new Set<string>() : verifiedObjects(objects, await (opts.output ?? readOutputRecords(outDir)));
-  // Plain objects (a kept hash's input is made when asked for), as the render worker is sent them.
-  const toRender = objects.filter((o) => !verified.has(o.path)).map((o) => ({ path: o.path, file: o.file, input: o.input, hash: o.hash }));
+  const toRender = objects.filter((o) => !verified.has(o.path));
   const files = new Map<string, string>();
   if (toRender.length > 0) {
     const { renderInParallel } = await import('./parallel-render.js');

@@ -19,12 +19,10 @@ import { sha256 } from '../core/digest.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DEFAULTS } from '../core/enums.js';
 import { namespacedKey } from '../model/queries.js';
 import type { McpTemplate, Model, Namespace, ResourceLimitPreset, Secret, SourceRef } from '../model/types.js';
 import { objectPath } from './layout.js';
-import type { InputMemo } from './input-memo.js';
 import type { RenderOptions } from './mcp-server-workload.js';
 
 /**
@@ -136,18 +134,6 @@ export function rendererKey(): string {
   return renderer;
 }
 
-let planning: string | undefined;
-
-/**
- * What a kept input hash (input-memo.ts) depends on besides the files: the
- * renderer's key and this module's own code, which decides what an input is
- * made of (a change here without a RENDER_FORMAT bump must not keep old hashes).
- */
-export function planningKey(): string {
-  planning ??= `${rendererKey()}\n${sha256(readFileSync(fileURLToPath(import.meta.url)))}`;
-  return planning;
-}
-
 /** The input as JSON, without a replacer (which would be called for every value): Maps as their entries. */
 function inputJson(input: ObjectInput): string {
   if (input.kind !== 'Deployment') return JSON.stringify(input);
@@ -162,100 +148,33 @@ export function inputHash(path: string, file: string, input: ObjectInput, key: s
 
 /**
  * Every object a full render of the model gives, in the model's order
- * (`only`: those whose path it accepts), with its input and hash. Pure,
- * but for the memo (input-memo.ts): with one, an object made from the same
- * files as when it was recorded takes the recorded hash, and its input is
- * made only when asked for (to render it).
+ * (`only`: those whose path it accepts), with its input and hash. Pure.
  */
-export function planObjects(
-  model: Model,
-  options: RenderOptions,
-  only?: (path: string) => boolean,
-  key: string = rendererKey(),
-  memo?: InputMemo,
-): PlannedObject[] {
+export function planObjects(model: Model, options: RenderOptions, only?: (path: string) => boolean, key: string = rendererKey()): PlannedObject[] {
   const out: PlannedObject[] = [];
   const seen = new Set<string>();
-  const plan = (path: string, file: string, input: () => ObjectInput, reads: () => [files: string[], extra: string]) => {
+  const plan = (path: string, file: string, input: () => ObjectInput) => {
     if (seen.has(path)) throw new Error(`two rendered objects would share ${path}`);
     seen.add(path);
     if (only && !only(path)) return;
-    const sources = memo && memo.sources(...reads());
-    const kept = sources === undefined ? undefined : memo?.hashFor(path, sources);
-    let hash: string;
-    if (kept !== undefined) {
-      hash = kept;
-      let made: ObjectInput | undefined;
-      out.push({
-        path,
-        file,
-        hash: kept,
-        get input() {
-          return (made ??= input());
-        },
-      });
-    } else {
-      const made = input();
-      hash = inputHash(path, file, made, key);
-      out.push({ path, file, input: made, hash });
-    }
-    if (sources !== undefined) memo?.record(path, sources, hash);
+    const made = input();
+    out.push({ path, file, input: made, hash: inputHash(path, file, made, key) });
   };
   for (const ns of model.namespaces.values()) {
-    plan(
-      objectPath({ kind: 'Namespace', name: ns.name }),
-      ns.source.file,
-      () => ({ kind: 'Namespace', namespace: { ...ns, source: NO_POSITION } }),
-      () => [[ns.source.file], 'Namespace'],
-    );
+    plan(objectPath({ kind: 'Namespace', name: ns.name }), ns.source.file, () => ({ kind: 'Namespace', namespace: { ...ns, source: NO_POSITION } }));
   }
   for (const t of model.templates.values()) {
-    plan(
-      objectPath({ kind: 'Deployment', namespace: t.namespace, name: t.name }),
-      t.source.file,
-      () => deploymentInput(t, model, options),
-      () => deploymentReads(t, model, options),
-    );
-    plan(
-      objectPath({ kind: 'Service', namespace: t.namespace, name: t.name }),
-      t.source.file,
-      () => ({
-        kind: 'Service',
-        service: { name: t.name, namespace: t.namespace, labels: t.labels, port: t.port },
-      }),
-      () => [[t.source.file], 'Service'],
-    );
+    plan(objectPath({ kind: 'Deployment', namespace: t.namespace, name: t.name }), t.source.file, () => deploymentInput(t, model, options));
+    plan(objectPath({ kind: 'Service', namespace: t.namespace, name: t.name }), t.source.file, () => ({
+      kind: 'Service',
+      service: { name: t.name, namespace: t.namespace, labels: t.labels, port: t.port },
+    }));
   }
   for (const s of model.secrets.values()) {
-    plan(
-      objectPath({ kind: 'SealedSecret', namespace: s.namespace, name: s.name }),
-      s.source.file,
-      () => ({
-        kind: 'SealedSecret',
-        secret: { ...s, source: NO_POSITION },
-      }),
-      () => [[s.source.file], 'SealedSecret'],
-    );
+    plan(objectPath({ kind: 'SealedSecret', namespace: s.namespace, name: s.name }), s.source.file, () => ({
+      kind: 'SealedSecret',
+      secret: { ...s, source: NO_POSITION },
+    }));
   }
   return out;
-}
-
-/**
- * The files a Deployment's input is made from (its template's, its preset's,
- * those of the secrets it reads) and what else it reads: the bridge image, and
- * which of the secrets it names are declared (deploymentInput).
- */
-function deploymentReads(template: McpTemplate, model: Model, options: RenderOptions): [string[], string] {
-  const files = [template.source.file];
-  const preset = model.presets.get(template.resource_limit_name);
-  if (preset) files.push(preset.source.file);
-  let extra = `Deployment\n${options.bridgeImage}\n${preset ? '' : '-'}`;
-  const names = new Set<string>();
-  for (const e of template.env_vars) if (e.secret_key_ref) names.add(e.secret_key_ref.name);
-  for (const name of [...names].sort()) {
-    const secret = model.secrets.get(namespacedKey(template.namespace, name));
-    extra += `\n${name}=${secret ? '+' : '-'}`;
-    if (secret) files.push(secret.source.file);
-  }
-  return [files, extra];
 }

@@ -76,14 +76,20 @@ interface ServeCliOptions {
  * starts in the background: the server never waits for the cluster.
  */
 async function clusterReader(opts: ServeCliOptions, log: Logger): Promise<PodInformer | undefined> {
+  const options = { kubeconfig: opts.kubeconfig, context: opts.context, inCluster: opts.inCluster };
+  const noCluster = (why: string): undefined => {
+    if (opts.kubeconfig || opts.context || opts.inCluster) throw new McpoError('usage', why);
+    log.info('no cluster configured: McpServer calls answer UNAVAILABLE', { why });
+    return undefined;
+  };
+  // Decided before the Kubernetes client is loaded: without a cluster it never is (it weighs tens of MiB of heap).
+  const { clusterSource } = await import('../cluster/cluster-source.js');
+  const source = clusterSource(options);
+  if ('why' in source) return noCluster(source.why);
   const { loadClusterConfig } = await import('../cluster/kubeconfig.js');
   const { PodInformer } = await import('../cluster/pod-informer.js');
-  const config = loadClusterConfig({ kubeconfig: opts.kubeconfig, context: opts.context, inCluster: opts.inCluster });
-  if (!config.kubeConfig) {
-    if (opts.kubeconfig || opts.context || opts.inCluster) throw new McpoError('usage', config.why);
-    log.info('no cluster configured: McpServer calls answer UNAVAILABLE', { why: config.why });
-    return undefined;
-  }
+  const config = loadClusterConfig(options);
+  if (!config.kubeConfig) return noCluster(config.why);
   const informer = new PodInformer(config.kubeConfig, config.describe, {
     onStateChange: (state, detail) =>
       state === 'synced'

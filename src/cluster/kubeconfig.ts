@@ -4,37 +4,22 @@
  * configured, which would make a server with no cluster hang on a port that
  * is not there instead of saying "no cluster configured".
  */
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { type ClusterOptions, clusterSource } from './cluster-source.js';
 
-export interface ClusterOptions {
-  /** --kubeconfig FILE */
-  readonly kubeconfig?: string;
-  /** --context NAME */
-  readonly context?: string;
-  /** --in-cluster: the pod's service account. */
-  readonly inCluster?: boolean;
-}
+export type { ClusterOptions };
 
 export type ClusterConfig = { kubeConfig: KubeConfig; describe: string } | { kubeConfig?: undefined; why: string };
 
 export function loadClusterConfig(options: ClusterOptions, env: NodeJS.ProcessEnv = process.env): ClusterConfig {
+  const source = clusterSource(options, env);
+  if ('why' in source) return { why: source.why };
   const kc = new KubeConfig();
-  if (options.inCluster) {
-    if (!env.KUBERNETES_SERVICE_HOST) return { why: '--in-cluster given, but KUBERNETES_SERVICE_HOST is not set: not running in a pod' };
+  if (source.inCluster) {
     kc.loadFromCluster();
     return { kubeConfig: kc, describe: 'in-cluster service account' };
   }
-  const file = options.kubeconfig ?? env.KUBECONFIG?.split(':').find((f) => f && existsSync(f)) ?? defaultFile();
-  if (!file) {
-    if (env.KUBERNETES_SERVICE_HOST) {
-      kc.loadFromCluster();
-      return { kubeConfig: kc, describe: 'in-cluster service account' };
-    }
-    return { why: 'no kubeconfig found (--kubeconfig, $KUBECONFIG, ~/.kube/config) and not running in a cluster' };
-  }
+  const { file } = source;
   try {
     kc.loadFromFile(file);
   } catch (err) {
@@ -46,9 +31,4 @@ export function loadClusterConfig(options: ClusterOptions, env: NodeJS.ProcessEn
   }
   if (!kc.getCurrentCluster()) return { why: `kubeconfig ${file} has no current cluster` };
   return { kubeConfig: kc, describe: `${file} (context ${kc.getCurrentContext()})` };
-}
-
-function defaultFile(): string | undefined {
-  const file = join(homedir(), '.kube', 'config');
-  return existsSync(file) ? file : undefined;
 }

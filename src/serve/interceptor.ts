@@ -18,7 +18,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostic.js';
 import type { BearerAuth } from './auth.js';
-import { CallContext, dispatch, type Handlers } from './_context.js';
+import { CallContext, dispatchNow, type Handlers } from './_context.js';
 import type { Logger } from './log.js';
 import type { SnapshotStore } from './snapshot.js';
 import { asciiHeader, statusMessage, toStatus } from './status.js';
@@ -39,8 +39,23 @@ interface CallState {
   error?: unknown;
 }
 
-/** The call's state travels on the Metadata object the interceptor hands to the handler. */
-const states = new WeakMap<grpc.Metadata, CallState>();
+/**
+ * The call's state travels on the Metadata object the interceptor hands to the
+ * handler, under a property of ours (a WeakMap entry per call cost an ephemeron
+ * in every GC under load).
+ */
+const STATE = Symbol('mcpo.call');
+type WithState = grpc.Metadata & { [STATE]?: CallState };
+
+/** What a method path tells the interceptor, worked out once per path (grpc-js only intercepts registered methods, so these are few). */
+interface MethodInfo {
+  readonly service: string;
+  readonly name: string;
+  /** A call of the orchestrator service (gets our metadata). */
+  readonly ours: boolean;
+  /** Health: answered without a token. */
+  readonly health: boolean;
+}
 
 export interface InterceptorOptions {
   store: SnapshotStore;
@@ -68,42 +83,52 @@ export function answerHeaders(ctx: CallContext, store: SnapshotStore): Record<st
 /** Adds the headers of an answer from `commit` to `out`. */
 export function commitHeaders<T extends Record<string, string | number>>(commit: string | undefined, store: SnapshotStore, out: T): T {
   const headers = out as Record<string, string | number>;
-  if (commit) headers[COMMIT_HEADER] = commit;
-  const failure = store.failure();
-  if (failure) headers[RELOAD_ERROR_HEADER] = reloadErrorHeader(failure);
-  if (store.sourceError) headers[SOURCE_ERROR_HEADER] = asciiHeader(store.sourceError);
+  eachCommitHeader(commit, store, (key, value) => (headers[key] = value));
   return out;
+}
+
+/** The headers of an answer from `commit`, one by one. */
+function eachCommitHeader(commit: string | undefined, store: SnapshotStore, set: (key: string, value: string) => void): void {
+  if (commit) set(COMMIT_HEADER, commit);
+  const failure = store.failure();
+  if (failure) set(RELOAD_ERROR_HEADER, reloadErrorHeader(failure));
+  if (store.sourceError) set(SOURCE_ERROR_HEADER, asciiHeader(store.sourceError));
 }
 
 export function createInterceptor(opts: InterceptorOptions): grpc.ServerInterceptor {
   const { store, log, auth } = opts;
   const servicePrefix = `/${opts.serviceName}/`;
+  const methods = new Map<string, MethodInfo>();
+  const methodInfo = (path: string): MethodInfo => {
+    let info = methods.get(path);
+    if (!info) {
+      const [service = '', name = ''] = path.slice(1).split('/');
+      info = { service, name, ours: path.startsWith(servicePrefix), health: path.startsWith(HEALTH_PREFIX) };
+      methods.set(path, info);
+    }
+    return info;
+  };
 
   return (method, call) => {
-    const path = method.path;
-    const [service, name] = path.slice(1).split('/');
-    const ours = path.startsWith(servicePrefix);
-    const open = !auth || path.startsWith(HEALTH_PREFIX);
+    const { service, name, ours, health } = methodInfo(method.path);
+    const open = !auth || health;
     const started = performance.now();
     const state: CallState = { ctx: new CallContext(store) };
     let metadataSent = false;
 
-    const ourMetadata = (md: grpc.Metadata): grpc.Metadata => {
-      if (!ours) return md;
-      for (const [key, value] of Object.entries(answerHeaders(state.ctx, store))) md.set(key, value);
-      return md;
-    };
-
     const logCall = (status: { code: grpc.status; details?: string }): void => {
+      const failed = status.code === grpc.status.INTERNAL || status.code === grpc.status.UNKNOWN;
+      // Only a line that is written costs its fields (the peer's address is a string built per call).
+      if (!failed && !log.enabled('debug')) return;
       const fields = { service, method: name, code: grpc.status[status.code], ms: Math.round((performance.now() - started) * 10) / 10, peer: call.getPeer() };
-      if (status.code === grpc.status.INTERNAL || status.code === grpc.status.UNKNOWN) {
+      if (failed) {
         const err = state.error;
         log.error('call failed', {
           ...fields,
           details: status.details,
           error: err instanceof Error ? (err.stack ?? err.message) : err === undefined ? undefined : String(err),
         });
-      } else if (log.enabled('debug')) {
+      } else {
         log.debug('call', { ...fields, commit: ours ? state.ctx.sha : undefined, details: status.code === grpc.status.OK ? undefined : status.details });
       }
     };
@@ -119,18 +144,21 @@ export function createInterceptor(opts: InterceptorOptions): grpc.ServerIntercep
               call.sendStatus(status);
               return;
             }
-            states.set(metadata, state);
+            (metadata as WithState)[STATE] = state;
             nextMetadata(metadata);
           },
         }),
       sendMetadata: (metadata, next) => {
         metadataSent = true;
-        next(ourMetadata(metadata));
+        if (ours) eachCommitHeader(state.ctx.sha ?? store.current()?.sha, store, (key, value) => metadata.set(key, value));
+        next(metadata);
       },
       sendStatus: (status, next) => {
         // An error answered without initial metadata would carry ours only as trailers: send them first.
         if (!metadataSent && ours) intercepting.sendMetadata(new grpc.Metadata());
-        const clean = { ...status, details: statusMessage(status.details ?? '') };
+        const details = status.details ?? '';
+        const safe = statusMessage(details);
+        const clean = safe === status.details ? status : { ...status, details: safe };
         logCall(clean);
         next(clean);
       },
@@ -147,15 +175,23 @@ export function createInterceptor(opts: InterceptorOptions): grpc.ServerIntercep
 export function unaryImplementation(methods: readonly string[], handlers: Handlers): grpc.UntypedServiceImplementation {
   const implementation: grpc.UntypedServiceImplementation = {};
   for (const name of methods) {
-    implementation[name] = async (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      const state = states.get(call.metadata);
-      try {
-        if (!state) throw new Error(`${name} was called without the server interceptor`);
-        callback(null, await dispatch(handlers, name, call.request, state.ctx));
-      } catch (err) {
+    implementation[name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      const state = (call.metadata as WithState)[STATE];
+      const fail = (err: unknown): void => {
         if (state) state.error = err;
         callback(toStatus(err));
+      };
+      let answer: unknown;
+      try {
+        if (!state) throw new Error(`${name} was called without the server interceptor`);
+        answer = dispatchNow(handlers, name, call.request, state.ctx);
+      } catch (err) {
+        fail(err);
+        return;
       }
+      // Most calls answer from the snapshot at once; only a page token's load (or a cluster read) waits.
+      if (answer instanceof Promise) answer.then((value) => callback(null, value), fail);
+      else callback(null, answer);
     };
   }
   return implementation;

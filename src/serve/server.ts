@@ -26,7 +26,8 @@
  *   error with its diagnostics, the branch becoming unreadable/readable
  *   again at warn/info, each call at debug, server errors at error.
  */
-import { setFlagsFromString } from 'node:v8';
+import { constants as perfConstants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import protobuf from 'protobufjs';
 import type { Diagnostic } from '../core/diagnostic.js';
@@ -159,16 +160,27 @@ function descriptorPool(): { pool: DescriptorPool; services: string[] } {
 }
 
 /**
- * How much V8 lets the old generation grow past what the last full GC kept,
- * in percent. Under load grpc-js promotes a steady trickle of short-lived
- * call objects; with V8's own factor (up to 4× the live heap when GC is
- * cheap) that garbage alone held about 250 MiB of RSS at 10,000 templates.
- * At 100 % the heap stays within 2× the live snapshot: RSS after load 273
- * MiB, List at 0.78 of an empty handler. 50 % kept 218 MiB but its full GCs
- * under load cost Get, List and HTTP a fifth of their throughput
- * (BENCHMARKS.md). An operator's own --heap-growing-percent wins.
+ * How much garbage V8 lets the old generation gather past what is live, in
+ * MiB: a budget in MiB, not a multiple of the live heap. Under load grpc-js
+ * promotes a steady trickle of short-lived call objects; every full GC that
+ * trickle triggers costs Get about a fifth of its throughput at 10,000
+ * templates, so the old generation should grow far before one, but a
+ * growth proportional to the live heap (V8's own, up to 4×) held 489 MiB of
+ * RSS when the live heap was 50 MiB. With this budget the growth percent
+ * (`--heap-growing-percent`, read by V8 at every full GC) is set after each
+ * full GC to budget ÷ live, within 100–300 %: a 25 MiB live heap (10,000
+ * templates, no cluster) may grow 250 %, a larger one proportionally less.
+ * An operator's own --heap-growing-percent wins.
  */
-export const HEAP_GROWING_PERCENT = 100;
+export const OLD_GENERATION_BUDGET_MIB = 64;
+const GROWING_PERCENT_RANGE = [100, 300] as const;
+
+/** The growth percent for a live heap of `liveBytes`: the budget over it, within the range. */
+export function heapGrowingPercent(liveBytes: number): number {
+  const [min, max] = GROWING_PERCENT_RANGE;
+  const percent = Math.round(((OLD_GENERATION_BUDGET_MIB * 1024 * 1024) / Math.max(1, liveBytes)) * 100);
+  return Math.min(max, Math.max(min, percent));
+}
 
 let heapTuned = false;
 
@@ -177,9 +189,21 @@ function tuneHeap(log: Logger): void {
   heapTuned = true;
   const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => /heap[-_]growing[-_]percent/.test(a));
   if (given) return;
-  // Read by V8 at every full GC (Heap::RecomputeLimits), so setting it at run time takes effect from the next one.
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  log.debug('heap growth capped', { heapGrowingPercent: HEAP_GROWING_PERCENT });
+  let current = 0;
+  const retune = (): void => {
+    const live = getHeapStatistics().used_heap_size;
+    const percent = heapGrowingPercent(live);
+    if (percent === current) return;
+    current = percent;
+    setFlagsFromString(`--heap-growing-percent=${percent}`);
+    log.debug('old-generation growth set', { heapGrowingPercent: percent, liveMiB: Math.round(live / 1048576) });
+  };
+  retune();
+  // After a full GC the used heap is what is live; the next full GC grows from it.
+  new PerformanceObserver((entries) => {
+    if (entries.getEntries().some((e) => (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR))
+      retune();
+  }).observe({ entryTypes: ['gc'] });
 }
 
 /** Starts the server; resolves once it listens and the first commit has been tried. */

@@ -59,6 +59,12 @@ describe('mcpo serve', () => {
       ['GetSecret', 'OK'],
       ['UpdateSecret', 'UNIMPLEMENTED'],
     ]);
+    // A call line names its caller and its time (worked out only for lines that are written).
+    for (const l of logs.filter((l) => l.msg === 'call'))
+      expect(l).toMatchObject({
+        peer: expect.stringMatching(/^(127\.0\.0\.1|\[?::1\]?|::ffff:127\.0\.0\.1):\d+$/),
+        ms: expect.any(Number),
+      });
     expect(logs[logs.length - 1]).toMatchObject({ msg: 'stopped' });
     for (const l of logs) expect(typeof l.time).toBe('string');
     const text = served.stderr();

@@ -3,9 +3,10 @@
  * no ~/.kube/config, not in a pod): McpServer calls fail fast with a status
  * that says how to configure one, and every other call keeps working.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mcpo, type Served, startMcpoServe } from '../support/mcpo.js';
 import { clientPython, PyClient, SETUP_TIMEOUT_MS, seededRepo } from './_support.js';
@@ -13,12 +14,22 @@ import { clientPython, PyClient, SETUP_TIMEOUT_MS, seededRepo } from './_support
 let served: Served;
 let client: PyClient;
 let dispose: () => void;
+let imports: string;
 
 beforeAll(async () => {
   clientPython();
   const { repo } = await seededRepo();
   dispose = () => repo.dispose();
-  const env = { HOME: mkdtempSync(join(tmpdir(), 'mcpo-home-')), KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' };
+  const home = mkdtempSync(join(tmpdir(), 'mcpo-home-'));
+  imports = join(home, 'imports.txt');
+  const env = {
+    HOME: home,
+    KUBECONFIG: '',
+    KUBERNETES_SERVICE_HOST: '',
+    // Records the packages the server imports (test/serve/fixtures/record-imports.mjs).
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(join(import.meta.dirname, 'fixtures', 'record-imports.mjs')).href}`,
+    MCPO_RECORD_IMPORTS: imports,
+  };
   served = await startMcpoServe(['--repo', repo.dir], env);
   client = new PyClient(`127.0.0.1:${served.port}`);
 }, SETUP_TIMEOUT_MS);
@@ -50,6 +61,13 @@ describe('no cluster configured', () => {
     const templates = await client.call('ListMcpTemplates', {});
     expect(templates.code).toBe('OK');
     expect(templates.response.total_count).toBeGreaterThan(0);
+  });
+
+  it('never loads the Kubernetes client (its code and source text held ~40 MiB of the heap at 10,000 templates)', async () => {
+    await client.call('ListMcpServers', {});
+    const loaded = readFileSync(imports, 'utf8').split('\n');
+    expect(loaded).toContain('@grpc/grpc-js'); // the record works
+    expect(loaded.filter((s) => s.startsWith('@kubernetes/client-node'))).toEqual([]);
   });
 });
 

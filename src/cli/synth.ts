@@ -17,6 +17,7 @@ import { BuildCache, buildModel } from '../model/build.js';
 import { CHECK_CACHE_SHOWN, repoCheckCache } from '../model/check-cache.js';
 import { synthFiles } from '../render/incremental.js';
 import { startReadAhead } from '../render/read-ahead.js';
+import { readWorkingTreeFiles } from '../source/working-tree.js';
 import { compareWithDir, isStale, writeRendered } from '../render/write.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes.js';
@@ -61,21 +62,21 @@ export function registerSynth(program: Command): void {
     .action(
       action(async (opts: SynthOptions) => {
         const out = outputDir(opts.repo, opts.out);
-        // The declarations and the output folder are read on the second core, beside the model build.
-        const reading = startReadAhead({ repoDir: opts.repo, outDir: opts.full ? undefined : out });
-        const cache = new BuildCache(opts.cache ? repoCheckCache(opts.repo) : undefined, reading.digests);
-        const { model, diagnostics } = buildModel(await reading.sources, cache);
+        // The output folder is read on the second core, beside the model build.
+        const reading = opts.full ? undefined : startReadAhead(out);
+        const cache = new BuildCache(opts.cache ? repoCheckCache(opts.repo) : undefined);
+        const { model, diagnostics } = buildModel(await readWorkingTreeFiles(opts.repo), cache);
         cache.stored?.save();
         printDiagnostics(diagnostics, 'text');
         if (!model) {
-          reading.stop();
+          reading?.stop();
           const errors = diagnostics.filter(isError).length;
           process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; nothing rendered\n`);
           return EXIT_INVALID;
         }
         const { files, verified, rendered } = await synthFiles(model, renderOptions(readRepoConfig(opts.repo)), out, {
           full: opts.full,
-          output: reading.records,
+          output: reading?.records,
         });
         const total = files.size + verified.size;
         if (opts.check) {

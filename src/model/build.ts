@@ -55,17 +55,12 @@ export interface FileCheck {
 export class BuildCache {
   readonly files = new Map<string, FileCheck>();
   readonly declarations = new WeakMap<RawDeclaration, Declaration>();
-  constructor(
-    /** The checks kept on disk between runs (check-cache.ts), looked up before parsing and given the clean files. */
-    readonly stored?: CheckCache,
-    /** Digests made elsewhere (synth's read-ahead worker), by the very buffer they were made of. */
-    private readonly known = new WeakMap<Buffer, string>(),
-  ) {}
+  /** The checks kept on disk between runs (check-cache.ts), looked up before parsing and given the clean files. */
+  constructor(readonly stored?: CheckCache) {}
 
   /** The digest the stored checks are keyed by; undefined without them. */
   digest(file: InputFile): string | undefined {
-    if (!this.stored) return undefined;
-    return this.known.get(file.content) ?? CheckCache.digest(file.content);
+    return this.stored && CheckCache.digest(file.content);
   }
 
   /** The check of a file with these bytes made before: in this process, or kept on disk (found by `digest`). */

@@ -119,9 +119,11 @@ export const synthPart = {
     const renderedObjects = [];
     // Warm: the check cache kept from the last run (a developer's machine, CI with a cached ~/.cache/mcp-orchestrator);
     // cold (--no-cache): every declaration parsed and checked again (a fresh CI clone with a committed dist/ only).
+    // The change alternates over both loops, so every run has one template to render.
+    let changes = 0;
     for (const cold of [false, true]) {
       for (let i = 0; i < runs; i++) {
-        writeFileSync(repo.changedFile, i % 2 === 0 ? repo.original.replace(/^image: (.*)$/m, 'image: $1-bench') : repo.original);
+        writeFileSync(repo.changedFile, changes++ % 2 === 0 ? repo.original.replace(/^image: (.*)$/m, 'image: $1-bench') : repo.original);
         rmSync(outClone, { recursive: true, force: true });
         cpSync(outMcpo, outClone, { recursive: true });
         settle();

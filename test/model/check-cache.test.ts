@@ -241,28 +241,26 @@ describe('mcpo validate and synth with the check cache', () => {
     git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'base');
     writeFileSync(join(repo, 'resources/preset.yaml'), PRESET);
     writeFileSync(join(repo, 'resources/templates/b.yaml'), TEMPLATE.replace('my-memory-server', 'second').replace('node:24-alpine3.21', 'node:24-alpine3.22'));
-    for (const command of [
-      ['plan', 'HEAD'],
-      ['diff', 'HEAD'],
-    ]) {
-      const withCache = run([...command, '--repo', repo], env);
-      const without = run([...command, '--repo', repo, '--no-cache'], env);
-      expect(withCache.status, withCache.stderr).toBe(command[0] === 'plan' ? 1 : 2);
+    /** `mcpo <command> HEAD` with and without the cache: the same output and exit status (returned with the output). */
+    const same = (command: 'plan' | 'diff') => {
+      const withCache = run([command, 'HEAD', '--repo', repo], env);
+      const without = run([command, 'HEAD', '--repo', repo, '--no-cache'], env);
       expect(withCache.stdout + withCache.stderr).toBe(without.stdout + without.stderr);
-    }
+      expect(withCache.status).toBe(without.status);
+      return withCache;
+    };
+    // The base is invalid (the preset was renamed): plan exits 1, diff 2.
+    expect(same('plan').status).toBe(1);
+    expect(same('diff').status).toBe(2);
     git('add', '-A');
     git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'fixed');
     writeFileSync(join(repo, 'resources/templates/a.yaml'), TEMPLATE.replace('node:24-alpine3.21', 'python:3.13-slim'));
-    for (const command of [
-      ['plan', 'HEAD'],
-      ['diff', 'HEAD'],
-    ]) {
-      const withCache = run([...command, '--repo', repo], env);
-      const without = run([...command, '--repo', repo, '--no-cache'], env);
-      expect(withCache.status, withCache.stderr).toBe(command[0] === 'plan' ? 0 : 1);
-      expect(withCache.stdout).toContain(command[0] === 'diff' ? 'image: python:3.13-slim' : 'default/my-memory-server');
-      expect(withCache.stdout + withCache.stderr).toBe(without.stdout + without.stderr);
-    }
+    const planned = same('plan');
+    expect(planned.status, planned.stderr).toBe(0);
+    expect(planned.stdout).toContain('default/my-memory-server');
+    const diffed = same('diff');
+    expect(diffed.status, diffed.stderr).toBe(1);
+    expect(diffed.stdout).toContain('image: python:3.13-slim');
 
     const none = tempDir();
     const synth = run(['synth', '--repo', repo, '--no-cache', '--out', join(tempDir(), 'dist')], { MCPO_CACHE_DIR: none });

@@ -16,7 +16,7 @@
 import type { Command } from 'commander';
 import { errorMessage, McpoError } from '../core/errors.js';
 import { compareModels, openSides, requireModel, type Side, unifiedDiff } from '../plan/index.js';
-import { CHECK_CACHE_SHOWN, repoCheckCache } from '../model/check-cache.js';
+import { noCacheOption, storedChecks } from './check-cache-option.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { printDiagnostics } from './output.js';
@@ -28,14 +28,14 @@ export function registerDiff(program: Command): void {
     .argument('<base>', 'git revision to compare from (branch, tag, SHA, HEAD~1, ...)')
     .argument('[head]', 'git revision to compare to (default: the working tree)')
     .option('--repo <dir>', 'config repository', '.')
-    .option('--no-cache', `parse and check every declaration file of both revisions again; without it, checks are read from ${CHECK_CACHE_SHOWN}`)
+    .addOption(noCacheOption('every declaration file of both revisions'))
     .action(
       action(async (base: string, head: string | undefined, opts: { repo: string; cache: boolean }) => {
         let from: Side;
         let to: Side;
         let result;
         try {
-          const stored = opts.cache ? repoCheckCache(opts.repo) : undefined;
+          const stored = storedChecks(opts);
           const sides = openSides(opts.repo, base, head, stored);
           from = await sides.base();
           const fromModel = requireModel(from);

@@ -20,7 +20,7 @@ import { type Diagnostic, safeDiagnostic } from '../core/diagnostic.js';
 import { echo } from '../core/echo.js';
 import { errorMessage, McpoError } from '../core/errors.js';
 import { buildPlan, compareModels, formatInvalidMarkdown, formatJson, formatMarkdown, formatText, openSides, type Side } from '../plan/index.js';
-import { CHECK_CACHE_SHOWN, repoCheckCache } from '../model/check-cache.js';
+import { noCacheOption, storedChecks } from './check-cache-option.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { printDiagnostics } from './output.js';
@@ -69,7 +69,7 @@ export function registerPlan(program: Command): void {
     .argument('<base>', 'git revision the change is merged into (branch, tag, SHA, ...)')
     .argument('[head]', 'git revision of the change (default: the working tree)')
     .option('--repo <dir>', 'config repository', '.')
-    .option('--no-cache', `parse and check every declaration file of both revisions again; without it, checks are read from ${CHECK_CACHE_SHOWN}`)
+    .addOption(noCacheOption('every declaration file of both revisions'))
     .addOption(new Option('--format <format>', 'text, markdown (one pull-request comment) or json').default('text').argParser(parsePlanFormat))
     .option('--output <file>', 'write the plan to FILE (atomically) instead of stdout')
     .action(
@@ -81,7 +81,7 @@ export function registerPlan(program: Command): void {
         };
         let sides: [Side, Side];
         try {
-          const stored = opts.cache ? repoCheckCache(opts.repo) : undefined;
+          const stored = storedChecks(opts);
           const open = openSides(opts.repo, base, head, stored);
           sides = [await open.base(), await open.head()];
           stored?.save();

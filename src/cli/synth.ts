@@ -14,7 +14,7 @@ import type { Command } from 'commander';
 import { isError } from '../core/diagnostic.js';
 import { readRepoConfig, renderOptions } from '../declarations/repo-config.js';
 import { BuildCache, buildModel } from '../model/build.js';
-import { CHECK_CACHE_SHOWN, repoCheckCache } from '../model/check-cache.js';
+import { noCacheOption, storedChecks } from './check-cache-option.js';
 import { synthFiles } from '../render/incremental.js';
 import { startReadAhead } from '../render/read-ahead.js';
 import { readWorkingTreeFiles } from '../source/working-tree.js';
@@ -58,13 +58,13 @@ export function registerSynth(program: Command): void {
     .option('--out <dir>', 'output folder (default: $CDK8S_OUTDIR, else <repo>/dist)')
     .option('--check', 'write nothing; exit 1 when the output folder is not exactly what synth would write (for CI)')
     .option('--full', 'render every object, not only those whose files in the output folder are not current')
-    .option('--no-cache', `parse and check every declaration file again; without it, the checks of unchanged files are read from ${CHECK_CACHE_SHOWN}`)
+    .addOption(noCacheOption())
     .action(
       action(async (opts: SynthOptions) => {
         const out = outputDir(opts.repo, opts.out);
         // The output folder is read on the second core, beside the model build.
         const reading = opts.full ? undefined : startReadAhead(out);
-        const cache = new BuildCache(opts.cache ? repoCheckCache(opts.repo) : undefined);
+        const cache = new BuildCache(storedChecks(opts));
         const { model, diagnostics } = buildModel(await readWorkingTreeFiles(opts.repo), cache);
         cache.stored?.save();
         printDiagnostics(diagnostics, 'text');

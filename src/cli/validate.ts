@@ -4,7 +4,7 @@ import { type Command, Option } from 'commander';
 import { type Diagnostic, isError } from '../core/diagnostic.js';
 import { echo } from '../core/echo.js';
 import { BuildCache, buildModel } from '../model/build.js';
-import { CHECK_CACHE_SHOWN, repoCheckCache } from '../model/check-cache.js';
+import { noCacheOption, storedChecks } from './check-cache-option.js';
 import { readWorkingTreeFiles } from '../source/working-tree.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes.js';
@@ -21,7 +21,7 @@ export function registerValidate(program: Command): void {
     .command('validate')
     .description('check every declaration under resources/ against spec/ and the semantic rules (the pull-request check)')
     .option('--repo <dir>', 'config repository', '.')
-    .option('--no-cache', `parse and check every declaration file again; without it, the checks of unchanged files are read from ${CHECK_CACHE_SHOWN}`)
+    .addOption(noCacheOption())
     .addOption(
       new Option('--format <format>', 'text, json, github (workflow commands and step summary), sarif (SARIF 2.1.0) or rdjson (reviewdog)')
         .default('text')
@@ -30,7 +30,7 @@ export function registerValidate(program: Command): void {
     .action(
       action(async (opts: { repo: string; format: ValidateFormat; cache: boolean }) => {
         const source = await readWorkingTreeFiles(opts.repo);
-        const cache = new BuildCache(opts.cache ? repoCheckCache(opts.repo) : undefined);
+        const cache = new BuildCache(storedChecks(opts));
         const { model, diagnostics } = buildModel(source, cache);
         cache.stored?.save();
         const counts: Counts | undefined = model && {

@@ -58,9 +58,15 @@ export class BuildCache {
   /** The checks kept on disk between runs (check-cache.ts), looked up before parsing and given the clean files. */
   constructor(readonly stored?: CheckCache) {}
 
+  /** Digests made so far, by the buffer they were made of (plan's checker and buildModel ask for the same files). */
+  private readonly digests = new WeakMap<Buffer, string>();
+
   /** The digest the stored checks are keyed by; undefined without them. */
   digest(file: InputFile): string | undefined {
-    return this.stored && CheckCache.digest(file.content);
+    if (!this.stored) return undefined;
+    let digest = this.digests.get(file.content);
+    if (digest === undefined) this.digests.set(file.content, (digest = CheckCache.digest(file.content)));
+    return digest;
   }
 
   /** The check of a file with these bytes made before: in this process, or kept on disk (found by `digest`). */

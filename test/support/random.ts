@@ -2,6 +2,7 @@
  * Seeded randomness for tests that generate repositories, change sets or
  * values: mulberry32, so the same seed replays the same run.
  */
+import { join } from 'node:path';
 export interface Rng {
   /** A float in [0, 1). */
   next(): number;
@@ -11,18 +12,8 @@ export interface Rng {
   chance(p: number): boolean;
 }
 
-export function prng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { next, int, pick: <T>(list: readonly T[]): T => list[int(list.length)]!, chance: (p: number) => next() < p };
-}
+/** The benchmark generator's mulberry32 (bench/generate.mjs), so tests and bench/ share one seeded source. */
+export const prng = ((await import(join(import.meta.dirname, '..', '..', 'bench', 'generate.mjs'))) as { prng(seed: number): Rng }).prng;
 
 /** A value of the sealed shape (2-byte RSA length, RSA part, GCM data and tag); nothing can decrypt it. */
 export function fakeSealed(r: Rng, rsaBytes = 512): string {

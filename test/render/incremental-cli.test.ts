@@ -84,8 +84,11 @@ describe('mcpo synth over a committed dist/', () => {
 
     const file = join(repo, TEMPLATE);
     writeFileSync(file, readFileSync(file, 'utf8').replace('node:24-alpine3.21', 'node:24-alpine3.22'));
-    const changed = synth(['--repo', repo]);
+    const reader = moduleLogger();
+    const changed = synth(['--repo', repo], reader);
     expect(changed.stdout).toMatch(/: 1 written, 7 unchanged, 0 removed \(1 of 4 objects rendered\)\n$/);
+    // The output folder was read on the worker thread (read-ahead.ts), not by the fallback here.
+    expect(reader.loaded().some((url) => url.endsWith('/build/render/_read-ahead-worker.js'))).toBe(true);
     expect(readFileSync(join(repo, 'dist', DEPLOYMENT), 'utf8')).toContain('image: node:24-alpine3.22\n');
 
     // Edited by hand, with the input line left as it was: --check sees it, synth writes it again.

@@ -5,9 +5,8 @@
  * templates that is ~21,000 files to open and hash; `mcpo synth` reads them
  * on a worker thread (read-ahead.ts).
  */
-import { closeSync, constants, openSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readFdBounded } from '../source/read-bounded.js';
+import { readRegularFileBounded } from '../source/read-bounded.js';
 import { type InputRecord, inputRecord } from './input-line.js';
 import { listTree } from './write.js';
 
@@ -25,21 +24,13 @@ export function readOutputRecords(outDir: string): OutputRecords {
   const scratch = Buffer.allocUnsafe(MAX_OBJECT_FILE_BYTES + 1);
   for (const path of regular) {
     if (!path.endsWith('.yaml')) continue;
-    let fd: number;
     try {
-      // Not through a link that appeared since, and not waiting on a FIFO that did.
-      fd = openSync(join(dir, ...path.split('/')), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    } catch {
-      continue; // a symlink, or gone: rendered and written again
-    }
-    try {
-      const read = readFdBounded(fd, MAX_OBJECT_FILE_BYTES, scratch);
-      const record = read.ok ? inputRecord(read.content) : undefined;
+      // No longer a regular file (a symlink, a FIFO, a folder), or gone: rendered again, and write.ts replaces it.
+      const regularFile = readRegularFileBounded(join(dir, ...path.split('/')), MAX_OBJECT_FILE_BYTES, scratch);
+      const record = regularFile?.read.ok ? inputRecord(regularFile.read.content) : undefined;
       if (record) records.set(path, record);
     } catch {
-      // not a readable file (a folder, a device that fails): rendered again, and write.ts replaces it
-    } finally {
-      closeSync(fd);
+      // unreadable (gone since the listing, a device that fails): rendered again
     }
   }
   return records;

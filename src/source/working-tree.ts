@@ -4,13 +4,13 @@
  * that are not UTF-8. A problem with one entry is reported for that entry and
  * the walk goes on: one bad file never hides the others.
  */
-import { closeSync, constants, type Dirent, fstatSync, lstatSync, openSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { MAX_FILE_BYTES } from '../core/limits.js';
 import { isDeclarationFile, RESOURCES_DIR } from '../core/repository.js';
 import { decodeName, escapedName, notUtf8Name, type SourceFiles, tooLarge } from './files.js';
-import { readFdBounded, readFileBounded } from './read-bounded.js';
+import { readFileBounded, readRegularFileBounded } from './read-bounded.js';
 
 export type { InputFile, SourceFiles } from './files.js';
 import type { InputFile } from './files.js';
@@ -82,28 +82,13 @@ export async function readWorkingTreeFiles(repoDir: string, under: string = RESO
     }
   }
 
-  /**
-   * Reads a file the folder listing says is regular: not through a symlink
-   * that replaced it since (O_NOFOLLOW), not waiting on a FIFO (O_NONBLOCK),
-   * bounded. False when it is no longer a regular file: it is looked at again.
-   */
+  /** Reads a file the folder listing says is regular; false when it no longer is (it is looked at again). */
   function readRegularFile(path: Buffer, repoPath: string): boolean {
-    let fd: number;
-    try {
-      fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ELOOP') return false;
-      throw err;
-    }
-    try {
-      if (!fstatSync(fd).isFile()) return false;
-      const read = readFdBounded(fd, MAX_FILE_BYTES, (scratch ??= Buffer.allocUnsafe(MAX_FILE_BYTES + 1)));
-      if (read.ok) files.push({ path: repoPath, content: Buffer.from(read.content) });
-      else problems.push(tooLarge(repoPath, fstatSync(fd).size));
-      return true;
-    } finally {
-      closeSync(fd);
-    }
+    const regular = readRegularFileBounded(path, MAX_FILE_BYTES, (scratch ??= Buffer.allocUnsafe(MAX_FILE_BYTES + 1)));
+    if (!regular) return false;
+    if (regular.read.ok) files.push({ path: repoPath, content: Buffer.from(regular.read.content) });
+    else problems.push(tooLarge(repoPath, regular.size));
+    return true;
   }
 
   function visitEntry(path: Buffer, repoPath: string, name: string): void {

@@ -24,7 +24,6 @@ import { echo, quoted } from '../core/echo.js';
 import { McpoError } from '../core/errors.js';
 import { MAX_CONFIG_BYTES } from '../core/limits.js';
 import { DEFAULT_BRIDGE_IMAGE } from '../core/names.js';
-import { runGit } from '../source/git.js';
 import { readFileBounded } from '../source/read-bounded.js';
 import { checkImageReference, nearest } from './names.js';
 
@@ -115,6 +114,8 @@ export function readRepoConfig(repoRoot: string): RepoConfig {
 
 /** Reads `mcpo.yaml` as it is in commit `sha` (from the object store, its size checked before reading). */
 export async function readCommitRepoConfig(repoDir: string, sha: string): Promise<RepoConfig> {
+  // Loaded here: git's client (simple-git, ~30 ms to load) is not needed by a working tree's synth or validate.
+  const { runGit } = await import('../source/git.js');
   // "<mode> blob <object> <size>\t<name>", or nothing when the commit has no mcpo.yaml.
   const entry = (await runGit(repoDir, ['ls-tree', '-l', sha, '--', REPO_CONFIG_FILE])).toString('utf8');
   const match = /^\d+ blob ([0-9a-f]+) +(\d+)\t/.exec(entry);

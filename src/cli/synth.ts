@@ -16,7 +16,7 @@ import { readRepoConfig, renderOptions } from '../declarations/repo-config.js';
 import { BuildCache, buildModel } from '../model/build.js';
 import { noCacheOption, storedChecks } from './check-cache-option.js';
 import { synthFiles } from '../render/incremental.js';
-import { startReadAhead } from '../render/read-ahead.js';
+import { type ReadAhead, startReadAhead } from '../render/read-ahead.js';
 import { readWorkingTreeFiles } from '../source/working-tree.js';
 import { compareWithDir, isStale, writeRendered } from '../render/write.js';
 import { action } from './command.js';
@@ -64,39 +64,47 @@ export function registerSynth(program: Command): void {
         const out = outputDir(opts.repo, opts.out);
         // The output folder is read on the second core, beside the model build.
         const reading = opts.full ? undefined : startReadAhead(out);
-        const cache = new BuildCache(storedChecks(opts));
-        const { model, diagnostics } = buildModel(await readWorkingTreeFiles(opts.repo), cache);
-        cache.stored?.save();
-        printDiagnostics(diagnostics, 'text');
-        if (!model) {
+        try {
+          return await synthInto(out, opts, reading);
+        } finally {
           reading?.stop();
-          const errors = diagnostics.filter(isError).length;
-          process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; nothing rendered\n`);
-          return EXIT_INVALID;
         }
-        const { files, verified, rendered } = await synthFiles(model, renderOptions(readRepoConfig(opts.repo)), out, {
-          full: opts.full,
-          output: reading?.records,
-        });
-        const total = files.size + verified.size;
-        if (opts.check) {
-          const staleness = await compareWithDir(files, out, verified);
-          if (!isStale(staleness)) {
-            process.stdout.write(`${shown(out)} is up to date (${total} files)\n`);
-            return EXIT_OK;
-          }
-          process.stderr.write(`${shown(out)} is out of date with resources/:\n`);
-          for (const p of staleness.missing) process.stderr.write(`  missing: ${p}\n`);
-          for (const p of staleness.changed) process.stderr.write(`  changed: ${p}\n`);
-          for (const p of staleness.extra) process.stderr.write(`  not rendered: ${p}\n`);
-          process.stderr.write('run `mcpo synth` and commit the result\n');
-          return EXIT_INVALID;
-        }
-        const result = await writeRendered(files, out, verified);
-        process.stdout.write(
-          `rendered ${total} files into ${shown(out)}: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed (${rendered} of ${total - files.size + rendered} objects rendered)\n`,
-        );
-        return EXIT_OK;
       }),
     );
+}
+
+async function synthInto(out: string, opts: SynthOptions, reading: ReadAhead | undefined): Promise<number> {
+  const cache = new BuildCache(storedChecks(opts));
+  const { model, diagnostics } = buildModel(await readWorkingTreeFiles(opts.repo), cache);
+  cache.stored?.save();
+  printDiagnostics(diagnostics, 'text');
+  if (!model) {
+    const errors = diagnostics.filter(isError).length;
+    process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; nothing rendered\n`);
+    return EXIT_INVALID;
+  }
+  const { files, verified, rendered } = await synthFiles(model, renderOptions(readRepoConfig(opts.repo)), out, {
+    full: opts.full,
+    output: reading?.records,
+    warm: reading?.renderer,
+  });
+  const total = files.size + verified.size;
+  if (opts.check) {
+    const staleness = await compareWithDir(files, out, verified);
+    if (!isStale(staleness)) {
+      process.stdout.write(`${shown(out)} is up to date (${total} files)\n`);
+      return EXIT_OK;
+    }
+    process.stderr.write(`${shown(out)} is out of date with resources/:\n`);
+    for (const p of staleness.missing) process.stderr.write(`  missing: ${p}\n`);
+    for (const p of staleness.changed) process.stderr.write(`  changed: ${p}\n`);
+    for (const p of staleness.extra) process.stderr.write(`  not rendered: ${p}\n`);
+    process.stderr.write('run `mcpo synth` and commit the result\n');
+    return EXIT_INVALID;
+  }
+  const result = await writeRendered(files, out, verified);
+  process.stdout.write(
+    `rendered ${total} files into ${shown(out)}: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed (${rendered} of ${total - files.size + rendered} objects rendered)\n`,
+  );
+  return EXIT_OK;
 }

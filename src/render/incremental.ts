@@ -11,7 +11,8 @@
  * worker thread beside the model build) and each is kept when its line matches the input planned now
  * and its content is what was written then; every other
  * object (new, changed, or whose file is missing or was edited by hand) is
- * rendered. The layout files are always made again (from the paths alone),
+ * rendered, by the worker that read the folder when it has loaded the renderers meanwhile
+ * (this thread would load them first). The layout files are always made again (from the paths alone),
  * and write.ts removes everything else: the files of removed declarations.
  *
  * The result is byte-identical to a full render: the same planned inputs
@@ -20,6 +21,7 @@
  * only when something is rendered; large renders use the second core
  * (parallel-render.ts).
  */
+import type { Worker } from 'node:worker_threads';
 import type { Model } from '../model/types.js';
 import { isRecordOf } from './input-line.js';
 import { type PlannedObject, planObjects } from './inputs.js';
@@ -35,6 +37,8 @@ export interface IncrementalOptions {
   readonly oneThread?: boolean;
   /** The output folder's records, when their reading was started earlier (read-ahead.ts, beside the model build); else read here. */
   readonly output?: Promise<OutputRecords>;
+  /** The worker that read them, if it has loaded the renderers meanwhile (read-ahead.ts `renderer`): it renders. */
+  readonly warm?: () => Worker | undefined;
 }
 
 export interface SynthFiles {
@@ -64,7 +68,7 @@ export async function synthFiles(model: Model, options: RenderOptions, outDir: s
   const files = new Map<string, string>();
   if (toRender.length > 0) {
     const { renderInParallel } = await import('./parallel-render.js');
-    for (const [path, text] of await renderInParallel(toRender, { oneThread: opts.oneThread })) files.set(path, text);
+    for (const [path, text] of await renderInParallel(toRender, { oneThread: opts.oneThread, warm: opts.warm?.() })) files.set(path, text);
   }
   const { layoutFiles } = await import('./kustomization.js');
   for (const [path, text] of layoutFiles(

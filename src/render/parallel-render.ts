@@ -34,39 +34,68 @@ export type RenderReply = { files: [string, string][] } | { done: true } | { err
 
 const WORKER = fileURLToPath(new URL('./_render-worker.js', import.meta.url));
 
+export interface RenderThreads {
+  /** Render on this thread only (tests of the one-thread path; the result is the same). */
+  readonly oneThread?: boolean;
+  /**
+   * A worker that has loaded the renderers already (read-ahead.ts) and runs the jobs it is posted: it
+   * renders a small job alone, while this thread would first have to load cdk8s, and takes part in a
+   * large one. It is not stopped here.
+   */
+  readonly warm?: Worker;
+}
+
 /** Renders the objects (path → text), on two threads when there are many and a compiled worker and a second core to run it. */
-export async function renderInParallel(objects: readonly PlannedObject[], opts: { oneThread?: boolean } = {}): Promise<Map<string, string>> {
-  const { renderObjects } = await import('./app.js');
+export async function renderInParallel(objects: readonly PlannedObject[], opts: RenderThreads = {}): Promise<Map<string, string>> {
+  const large = objects.length >= PARALLEL_MIN_OBJECTS && availableParallelism() >= 2;
   // Run from the TypeScript sources (tests) there is no compiled worker.
-  if (opts.oneThread || objects.length < PARALLEL_MIN_OBJECTS || availableParallelism() < 2 || !existsSync(WORKER)) return renderObjects(objects);
+  if (opts.oneThread || (!large && !opts.warm) || (!opts.warm && !existsSync(WORKER))) {
+    const { renderObjects } = await import('./app.js');
+    return renderObjects(objects);
+  }
   const files = new Map<string, string>();
   const counter = newChunkCounter();
   const shared = new Int32Array(counter);
-  const worker = new Worker(WORKER);
+  const worker = opts.warm ?? new Worker(WORKER);
+  let finish: () => void = () => undefined;
+  let fail: (err: Error) => void = () => undefined;
   const done = new Promise<void>((resolve, reject) => {
-    worker.on('message', (reply: RenderReply) => {
-      if ('done' in reply) resolve();
-      else if ('error' in reply) reject(new Error(`render worker: ${reply.error}`));
-      else for (const [path, text] of reply.files) files.set(path, text);
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the render worker stopped with code ${code}`)));
+    finish = resolve;
+    fail = reject;
   });
+  const onMessage = (reply: RenderReply) => {
+    if ('done' in reply) finish();
+    else if ('error' in reply) fail(new Error(`render worker: ${reply.error}`));
+    else for (const [path, text] of reply.files) files.set(path, text);
+  };
+  const onExit = (code: number) => fail(new Error(`the render worker stopped with code ${code}`));
+  worker.on('message', onMessage).on('error', fail).on('exit', onExit);
   // Awaited below; until then a failure must not count as unhandled.
   done.catch(() => undefined);
+  // A worker lent by its owner may be unreferenced: this job keeps the process alive until it is done.
+  worker.ref();
   try {
     worker.postMessage({ objects, chunkSize: CHUNK_OBJECTS, counter } satisfies RenderJob);
-    for (let chunk = nextChunk(shared); chunk * CHUNK_OBJECTS < objects.length; chunk = nextChunk(shared)) {
-      for (const [path, text] of renderObjects(objects.slice(chunk * CHUNK_OBJECTS, (chunk + 1) * CHUNK_OBJECTS))) files.set(path, text);
-      // Between chunks the worker's results are taken in.
-      await new Promise((resolve) => setImmediate(resolve));
+    // A small job is the warm worker's alone; a large one this thread shares.
+    if (large) {
+      const { renderObjects } = await import('./app.js');
+      for (let chunk = nextChunk(shared); chunk * CHUNK_OBJECTS < objects.length; chunk = nextChunk(shared)) {
+        for (const [path, text] of renderObjects(objects.slice(chunk * CHUNK_OBJECTS, (chunk + 1) * CHUNK_OBJECTS))) files.set(path, text);
+        // Between chunks the worker's results are taken in.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     // Should the worker fail, what it did not give back is rendered here (and a render error is thrown here).
     await done.catch(() => undefined);
   } finally {
-    void worker.terminate();
+    worker.off('message', onMessage).off('error', fail).off('exit', onExit);
+    if (opts.warm) worker.unref();
+    else void worker.terminate();
   }
   const missing = objects.filter((o) => !files.has(o.path));
-  if (missing.length > 0) for (const [path, text] of renderObjects(missing)) files.set(path, text);
+  if (missing.length > 0) {
+    const { renderObjects } = await import('./app.js');
+    for (const [path, text] of renderObjects(missing)) files.set(path, text);
+  }
   return files;
 }

@@ -20,7 +20,12 @@ export type ReadAheadReply = { records: [string, string, string][] } | { error: 
 
 export interface ReadAhead {
   readonly records: Promise<OutputRecords>;
-  /** Stops reading (nothing will be rendered after all). */
+  /**
+   * The worker, once it gave the records: it then loads the renderers and runs render jobs
+   * (parallel-render.ts `warm`). Undefined when this thread read them, or the worker stopped.
+   */
+  renderer(): Worker | undefined;
+  /** Stops the worker (whether reading or waiting for a render job). */
   stop(): void;
 }
 
@@ -39,20 +44,29 @@ export function startReadAhead(outDir: string): ReadAhead {
   } catch {
     return readHere(outDir);
   }
+  let gave = false;
+  let exited = false;
+  let stopped = false;
   const fromWorker = new Promise<OutputRecords>((done, fail) => {
     worker.once('message', (reply: ReadAheadReply) => {
-      if ('error' in reply) fail(new Error(reply.error));
-      else done(new Map(reply.records.map(([path, stored, rest]) => [path, { stored, rest }])));
+      if ('error' in reply) return fail(new Error(reply.error));
+      gave = true;
+      // Waiting for a render job, it must not keep the process alive (a job refs it while it runs).
+      worker.unref();
+      done(new Map(reply.records.map(([path, stored, rest]) => [path, { stored, rest }])));
     });
     worker.once('error', fail);
-    worker.once('exit', (code) => fail(new Error(`the output reader stopped with code ${code}`)));
+    worker.once('exit', (code) => {
+      exited = true;
+      fail(new Error(`the output reader stopped with code ${code}`));
+    });
   });
-  let stopped = false;
   // What the worker did not give, this thread reads (and a reading error is thrown here); not after stop().
   const records = fromWorker.catch(() => (stopped ? new Map() : readOutputRecords(outDir)));
   records.catch(() => undefined); // awaited by synthFiles: its error there, not an unhandled one here
   return {
     records,
+    renderer: () => (gave && !exited && !stopped ? worker : undefined),
     stop: () => {
       stopped = true;
       void worker.terminate();
@@ -67,6 +81,7 @@ function readHere(outDir: string): ReadAhead {
     get records() {
       return (records ??= new Promise<OutputRecords>((done) => done(readOutputRecords(outDir))));
     },
+    renderer: () => undefined,
     stop() {},
   };
 }

@@ -87,8 +87,12 @@ describe('mcpo synth over a committed dist/', () => {
     const reader = moduleLogger();
     const changed = synth(['--repo', repo], reader);
     expect(changed.stdout).toMatch(/: 1 written, 7 unchanged, 0 removed \(1 of 4 objects rendered\)\n$/);
-    // The output folder was read on the worker thread (read-ahead.ts), not by the fallback here.
-    expect(reader.loaded().some((url) => url.endsWith('/build/render/_read-ahead-worker.js'))).toBe(true);
+    // The output folder was read on the worker thread (read-ahead.ts), not by the fallback here; and the one object
+    // was rendered there, by the renderers it loaded meanwhile (render-job.js), with no render worker of its own.
+    const loaded = reader.loaded();
+    expect(loaded.some((url) => url.endsWith('/build/render/_read-ahead-worker.js'))).toBe(true);
+    expect(loaded.some((url) => url.endsWith('/build/render/render-job.js'))).toBe(true);
+    expect(loaded.some((url) => url.endsWith('/build/render/_render-worker.js'))).toBe(false);
     expect(readFileSync(join(repo, 'dist', DEPLOYMENT), 'utf8')).toContain('image: node:24-alpine3.22\n');
 
     // Edited by hand, with the input line left as it was: --check sees it, synth writes it again.
@@ -143,17 +147,24 @@ describe('mcpo synth over a committed dist/', () => {
   it('renders a large full synth on two threads, byte-identical to one thread', async () => {
     const repo = join(tempDir(), 'repo');
     execFileSync(process.execPath, [join(REPO_ROOT, 'bench/generate.mjs'), '--dir', repo, '--templates', '1100', '--commits', '2'], { stdio: 'pipe' });
-    const logger = moduleLogger();
-    const out = join(tempDir(), 'dist');
-    const result = synth(['--repo', repo, '--out', out], logger);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    expect(logger.loaded().some((url) => url.endsWith('/build/render/_render-worker.js'))).toBe(true);
-
     const { model } = buildModel(await readWorkingTreeFiles(repo));
     const expected = renderModel(model!, { bridgeImage: DEFAULT_BRIDGE_IMAGE });
     expect(expected.size).toBeGreaterThan(3000);
-    expect(listFiles(out)).toEqual([...expected.keys()].sort());
-    for (const [path, text] of expected) expect(readFileSync(join(out, path), 'utf8'), path).toBe(text);
+    // Into an empty folder, the worker that read it (none) renders with this thread; with --full, a render worker.
+    for (const [args, worker] of [
+      [[], '/build/render/_read-ahead-worker.js'],
+      [['--full'], '/build/render/_render-worker.js'],
+    ] as const) {
+      const logger = moduleLogger();
+      const out = join(tempDir(), 'dist');
+      const result = synth(['--repo', repo, '--out', out, ...args], logger);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const loaded = logger.loaded();
+      expect(loaded.some((url) => url.endsWith(worker))).toBe(true);
+      expect(loaded.some((url) => url.endsWith('/build/render/render-job.js'))).toBe(true);
+      expect(listFiles(out)).toEqual([...expected.keys()].sort());
+      for (const [path, text] of expected) expect(readFileSync(join(out, path), 'utf8'), path).toBe(text);
+    }
   });
 });

@@ -25,7 +25,7 @@ export interface ReportView {
 }
 
 /** Files the diagnostics point into, by repo-relative path: only used to count columns in UTF-8 bytes. */
-export type SourceTexts = ReadonlyMap<string, Buffer>;
+export type SourceTexts = Pick<ReadonlyMap<string, Buffer>, 'get'>;
 
 export function reportView(diagnostics: readonly Diagnostic[], sources: SourceTexts = new Map()): ReportView {
   const lines = new LineIndex(sources);

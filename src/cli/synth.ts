@@ -75,7 +75,7 @@ export function registerSynth(program: Command): void {
 
 async function synthInto(out: string, opts: SynthOptions, reading: ReadAhead | undefined): Promise<number> {
   const cache = new BuildCache(storedChecks(opts));
-  const { model, diagnostics } = buildModel(await readWorkingTreeFiles(opts.repo), cache);
+  const { model, diagnostics } = buildModel(await readWorkingTreeFiles(opts.repo, { known: cache.known }), cache);
   cache.stored?.save();
   printDiagnostics(diagnostics, 'text');
   if (!model) {

@@ -29,8 +29,8 @@ export function registerValidate(program: Command): void {
     )
     .action(
       action(async (opts: { repo: string; format: ValidateFormat; cache: boolean }) => {
-        const source = await readWorkingTreeFiles(opts.repo);
         const cache = new BuildCache(storedChecks(opts));
+        const source = await readWorkingTreeFiles(opts.repo, { known: cache.known });
         const { model, diagnostics } = buildModel(source, cache);
         cache.stored?.save();
         const counts: Counts | undefined = model && {
@@ -39,7 +39,9 @@ export function registerValidate(program: Command): void {
           templates: model.templates.size,
           secrets: model.secrets.size,
         };
-        const sources: SourceTexts = new Map(source.files.map((f) => [f.path, f.content]));
+        // By path, the bytes read only for the files a report shows (unchanged files were not read: working-tree.ts `known`).
+        const byPath = new Map(source.files.map((f) => [f.path, f]));
+        const sources: SourceTexts = { get: (path) => byPath.get(path)?.content };
         if (opts.format === 'text') printText(diagnostics, counts);
         else if (opts.format === 'json') printDiagnostics(diagnostics, 'json', counts ? { counts } : {});
         else printPullRequestReport(diagnostics, opts.format, sources, counts);

@@ -15,6 +15,7 @@ import { CheckCache } from './check-cache.js';
 import { decodeUtf8, type ParsedDocument, parseYamlFile } from '../declarations/parse-yaml.js';
 import { checkRules } from '../declarations/rules.js';
 import { type InputFile, tooLarge } from '../source/files.js';
+import type { KnownDigest } from '../source/working-tree.js';
 import type {
   Declaration,
   EnvVar,
@@ -32,9 +33,9 @@ import type {
 } from './types.js';
 import { namespacedKey } from './queries.js';
 
-/** One file's parse and shape check, kept with the bytes it was made from. */
+/** One file's parse and shape check, kept with the file it was made from. */
 export interface FileCheck {
-  readonly content: Buffer;
+  readonly file: InputFile;
   readonly diagnostics: readonly Diagnostic[];
   readonly declarations: readonly RawDeclaration[];
   /**
@@ -58,11 +59,18 @@ export class BuildCache {
   /** The checks kept on disk between runs (check-cache.ts), looked up before parsing and given the clean files. */
   constructor(readonly stored?: CheckCache) {}
 
+  /** What the stored checks know of files by their fingerprints: given to the working tree's walk, which then reads none of those files. */
+  get known(): KnownDigest | undefined {
+    const stored = this.stored;
+    return stored && ((path, fingerprint) => stored.digestOf(path, fingerprint));
+  }
+
   /** Digests made so far, by the buffer they were made of (plan's checker and buildModel ask for the same files). */
   private readonly digests = new WeakMap<Buffer, string>();
 
-  /** The digest the stored checks are keyed by; undefined without them. */
+  /** The digest the stored checks are keyed by (the one the source knew, else made); undefined without them. */
   digest(file: InputFile): string | undefined {
+    if (file.digest !== undefined) return file.digest;
     if (!this.stored) return undefined;
     let digest = this.digests.get(file.content);
     if (digest === undefined) this.digests.set(file.content, (digest = CheckCache.digest(file.content)));
@@ -72,10 +80,10 @@ export class BuildCache {
   /** The check of a file with these bytes made before: in this process, or kept on disk (found by `digest`). */
   reuse(file: InputFile, digest = this.digest(file)): FileCheck | undefined {
     const checked = this.files.get(file.path);
-    if (checked && checked.content.equals(file.content)) return checked;
+    if (checked && sameBytes(checked.file, file)) return checked;
     const kept = digest === undefined ? undefined : this.stored?.lookup(file.path, digest);
     if (!kept) return undefined;
-    const fromStore: FileCheck = { content: file.content, diagnostics: [], declarations: kept, exact: false };
+    const fromStore: FileCheck = { file, diagnostics: [], declarations: kept, exact: false };
     this.files.set(file.path, fromStore);
     return fromStore;
   }
@@ -95,7 +103,8 @@ export function buildModel(
   const checks: { file: InputFile; checked: FileCheck; digest?: string }[] = [];
   const stored = cache?.stored;
   for (const file of [...files].sort((a, b) => compareStrings(a.path, b.path))) {
-    if (file.content.length > MAX_FILE_BYTES) {
+    // A file listed unread (its digest known from its fingerprint) was kept checked, so within the limit: its bytes are not read for this.
+    if (file.digest === undefined && file.content.length > MAX_FILE_BYTES) {
       diagnostics.push(tooLarge(file.path, file.content.length));
       continue;
     }
@@ -125,7 +134,8 @@ export function buildModel(
   diagnostics.push(...ruleDiagnostics);
   if (stored) {
     const reporting = new Set(diagnostics.map((d) => d.file));
-    for (const c of checks) if (c.digest !== undefined && !reporting.has(c.file.path)) stored.keep(c.file.path, c.digest, c.checked.declarations);
+    for (const c of checks)
+      if (c.digest !== undefined && !reporting.has(c.file.path)) stored.keep(c.file.path, c.digest, c.checked.declarations, c.file.fingerprint);
   }
   const safe = diagnostics.map(safeDiagnostic).sort(compareDiagnostics);
   if (safe.some(isError)) return { diagnostics: safe };
@@ -161,7 +171,14 @@ function checkDocuments(file: InputFile, documents: readonly ParsedDocument[], f
     diagnostics.push(...read.diagnostics);
     if (read.declaration) declarations.push(read.declaration);
   }
-  return { content: file.content, diagnostics, declarations, exact };
+  return { file, diagnostics, declarations, exact };
+}
+
+/** True when two files hold the same bytes: by their digests when both are known (an unread file's bytes are then not read). */
+function sameBytes(a: InputFile, b: InputFile): boolean {
+  if (a === b) return true;
+  if (a.digest !== undefined && b.digest !== undefined) return a.digest === b.digest;
+  return a.content.equals(b.content);
 }
 
 function assemble(declarations: readonly RawDeclaration[], cache: BuildCache | undefined): Model {

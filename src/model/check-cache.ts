@@ -11,6 +11,12 @@
  * (build.ts), as for any fast-read file, so every file:line:col shown is
  * still the exact reader's. A file with any diagnostic is checked each time.
  *
+ * Each kept file also has its fingerprint (source/fingerprint.ts: inode,
+ * size, times) when it was read, once its times had settled: the next walk
+ * of the working tree lists a file with the same fingerprint unread, with
+ * the kept digest (source/working-tree.ts `known`), and reads it only if
+ * its bytes are asked for.
+ *
  * The cache is a cache: its key names the format, mcp-orchestrator's version
  * and a digest of the checking code and spec/ (checkerKey), and a cache made
  * by anything else, damaged, too large or unreadable counts as empty. It is
@@ -34,15 +40,17 @@ import { specDir } from '../spec/proto.js';
 import { defaultCacheDir } from '../source/cache-dir.js';
 import { readFileBounded } from '../source/read-bounded.js';
 
-const FORMAT = 'mcpo-check-cache 1';
+const FORMAT = 'mcpo-check-cache 2';
 /** ~800 bytes a declaration file: 10,000 templates make ~9 MiB. A bigger file is not ours. */
 const MAX_CACHE_BYTES = 1024 * 1024 * 1024;
 const EMPTY_MAP: ReadonlyMap<string, Position> = new Map();
 const EMPTY_SET: ReadonlySet<string> = new Set();
 
-/** One kept file: the digest of its bytes and its line in the cache file. */
+/** One kept file: the digest of its bytes, its fingerprint then ('' when it had not settled) and its line in the cache file. */
 interface Entry {
   readonly digest: string;
+  readonly fingerprint: string;
+  /** `digest \t JSON(path) \t fingerprint \t JSON(Kept[])` */
   readonly line: string;
 }
 
@@ -69,12 +77,22 @@ export class CheckCache {
     return fileDigest(content);
   }
 
+  /**
+   * The digest kept for this file when it had this fingerprint then (source/fingerprint.ts): its bytes are
+   * still those, so the working tree need not read them (source/working-tree.ts `known`).
+   */
+  digestOf(file: string, fingerprint: string): string | undefined {
+    const entry = this.loaded.get(JSON.stringify(file));
+    return entry && entry.fingerprint !== '' && entry.fingerprint === fingerprint ? entry.digest : undefined;
+  }
+
   /** The declarations kept for this file when its bytes are the ones kept, else undefined. */
   lookup(file: string, digest: string): RawDeclaration[] | undefined {
     const entry = this.loaded.get(JSON.stringify(file));
     if (!entry || entry.digest !== digest) return undefined;
     try {
-      const kept = JSON.parse(entry.line.slice(entry.line.indexOf('\t', digest.length + 1) + 1)) as unknown;
+      const pathEnd = entry.line.indexOf('\t', digest.length + 1);
+      const kept = JSON.parse(entry.line.slice(pathEnd + 1 + entry.fingerprint.length + 1)) as unknown;
       if (!Array.isArray(kept) || !kept.every(isKept)) return undefined;
       return kept.map(([kind, displayName, start, value]) => ({
         kind,
@@ -91,16 +109,18 @@ export class CheckCache {
     }
   }
 
-  /** Records a file that had nothing to report, for the next run. */
-  keep(file: string, digest: string, declarations: readonly RawDeclaration[]): void {
+  /** Records a file that had nothing to report, for the next run, with its fingerprint when it had settled. */
+  keep(file: string, digest: string, declarations: readonly RawDeclaration[], fingerprint = ''): void {
     const key = JSON.stringify(file);
     const old = this.loaded.get(key);
-    if (old && old.digest === digest) {
+    if (old && old.digest === digest && old.fingerprint === fingerprint) {
       this.next.set(key, old);
       return;
     }
+    // A fingerprint holds no tab (source/fingerprint.ts); one that did would break the line, so it is left out.
+    const print = fingerprint.includes('\t') ? '' : fingerprint;
     const kept: Kept[] = declarations.map((d) => [d.kind, d.displayName, d.start, d.value]);
-    this.next.set(key, { digest, line: `${digest}\t${key}\t${JSON.stringify(kept)}` });
+    this.next.set(key, { digest, fingerprint: print, line: `${digest}\t${key}\t${print}\t${JSON.stringify(kept)}` });
     this.changed = true;
   }
 
@@ -169,8 +189,9 @@ function readEntries(path: string): Map<string, Entry> {
     at = end + 1;
     const pathStart = line.indexOf('\t');
     const pathEnd = pathStart < 0 ? -1 : line.indexOf('\t', pathStart + 1);
-    if (pathEnd < 0) continue;
-    entries.set(line.slice(pathStart + 1, pathEnd), { digest: line.slice(0, pathStart), line });
+    const printEnd = pathEnd < 0 ? -1 : line.indexOf('\t', pathEnd + 1);
+    if (printEnd < 0) continue;
+    entries.set(line.slice(pathStart + 1, pathEnd), { digest: line.slice(0, pathStart), fingerprint: line.slice(pathEnd + 1, printEnd), line });
   }
   return entries;
 }

@@ -66,7 +66,7 @@ export class ParallelChecker {
         }
         reply.checks.forEach((check, i) => {
           const file = files[reply.start + i]!;
-          cache.files.set(file.path, { content: file.content, ...check });
+          cache.files.set(file.path, { file, ...check });
         });
       };
       worker.on('message', onMessage);

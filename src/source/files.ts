@@ -9,7 +9,12 @@ import { MAX_FILE_BYTES } from '../core/limits.js';
 export interface InputFile {
   /** Relative to the repo root, forward slashes, e.g. resources/templates/x.yaml. */
   readonly path: string;
+  /** The bytes; read when first asked for a file the check cache knew unchanged (working-tree.ts `known`). */
   readonly content: Buffer;
+  /** sha256 (hex) of the bytes, when the source knows it without reading them (working-tree.ts `known`). */
+  readonly digest?: string;
+  /** How the file stood on disk when read (fingerprint.ts), when it had settled: the check cache keeps it for the next run. */
+  readonly fingerprint?: string;
 }
 
 /** What the source stage hands to the model: the declaration files, and problems met while reading them. */

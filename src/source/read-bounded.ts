@@ -5,7 +5,7 @@
  * grow the process beyond the limit it is checked against. A file's stated
  * size is never trusted (it can grow while being read, and devices say 0).
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 
 export type BoundedRead = { ok: true; content: Buffer } | { ok: false; tooLarge: true; limit: number };
 
@@ -80,10 +80,11 @@ export function readFileBounded(path: string, limit: number, scratch?: Buffer): 
  * through a symlink that replaced it since (O_NOFOLLOW), not waiting on a
  * FIFO (O_NONBLOCK), and only when fstat says it is regular; at most `limit`
  * bytes, into `scratch` when given (the content is then a view of it). With
- * the size fstat gave (for a message about a file over the limit).
+ * what fstat gave before the read: the size (for a message about a file over
+ * the limit) and the rest (for a fingerprint, source/fingerprint.ts).
  * Undefined when it is no longer a regular file; other errors are thrown.
  */
-export function readRegularFileBounded(path: string | Buffer, limit: number, scratch?: Buffer): { read: BoundedRead; size: number } | undefined {
+export function readRegularFileBounded(path: string | Buffer, limit: number, scratch?: Buffer): { read: BoundedRead; size: number; info: Stats } | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -94,7 +95,7 @@ export function readRegularFileBounded(path: string | Buffer, limit: number, scr
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) return undefined;
-    return { read: readFdBounded(fd, limit, scratch), size: info.size };
+    return { read: readFdBounded(fd, limit, scratch), size: info.size, info };
   } finally {
     closeSync(fd);
   }

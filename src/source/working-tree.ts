@@ -9,7 +9,9 @@ import { sep } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { MAX_FILE_BYTES } from '../core/limits.js';
 import { isDeclarationFile, RESOURCES_DIR } from '../core/repository.js';
+import { McpoError } from '../core/errors.js';
 import { decodeName, escapedName, notUtf8Name, type SourceFiles, tooLarge } from './files.js';
+import { settledFingerprint } from './fingerprint.js';
 import { readFileBounded, readRegularFileBounded } from './read-bounded.js';
 
 export type { InputFile, SourceFiles } from './files.js';
@@ -38,13 +40,29 @@ function outsideRepo(path: string): Diagnostic {
   };
 }
 
+/** The digest of the bytes a file had when it had this fingerprint (fingerprint.ts), if known: the check cache's (model/check-cache.ts). */
+export type KnownDigest = (path: string, fingerprint: string) => string | undefined;
+
+export interface WorkingTreeOptions {
+  /** The folder to read, relative to the repository (default resources/). */
+  readonly under?: string;
+  /**
+   * Files whose fingerprint gives a known digest are not read: their bytes are read only when
+   * asked for (InputFile.content), as when a rule reports in such a file and needs its positions.
+   */
+  readonly known?: KnownDigest;
+  /** When the walk counts as begun, for fingerprints (fingerprint.ts SETTLE_MS); tests move it. Default: now. */
+  readonly now?: number;
+}
+
 /**
  * Every *.yaml / *.yml under repoDir/resources, sorted by path. The walk is
  * synchronous: thousands of small files read one after another are much
  * faster without a promise per syscall. Names are read as bytes: a name that
  * is not UTF-8 is reported, not turned into a lossy string that names no file.
  */
-export async function readWorkingTreeFiles(repoDir: string, under: string = RESOURCES_DIR): Promise<SourceFiles> {
+export async function readWorkingTreeFiles(repoDir: string, opts: WorkingTreeOptions = {}): Promise<SourceFiles> {
+  const { under = RESOURCES_DIR, known, now = Date.now() } = opts;
   const root = realpathSync(repoDir);
   const files: InputFile[] = [];
   const problems: Diagnostic[] = [];
@@ -74,7 +92,7 @@ export async function readWorkingTreeFiles(repoDir: string, under: string = RESO
       }
       const repoPath = `${shown}/${name}`;
       try {
-        if (dirent.isFile() && isDeclarationFile(name) && readRegularFile(path, repoPath)) continue;
+        if (dirent.isFile() && isDeclarationFile(name) && ((known && knownFile(path, repoPath, known)) || readRegularFile(path, repoPath))) continue;
         visitEntry(path, repoPath, name);
       } catch (err) {
         problems.push(unreadable(repoPath, err));
@@ -86,8 +104,26 @@ export async function readWorkingTreeFiles(repoDir: string, under: string = RESO
   function readRegularFile(path: Buffer, repoPath: string): boolean {
     const regular = readRegularFileBounded(path, MAX_FILE_BYTES, (scratch ??= Buffer.allocUnsafe(MAX_FILE_BYTES + 1)));
     if (!regular) return false;
-    if (regular.read.ok) files.push({ path: repoPath, content: Buffer.from(regular.read.content) });
+    if (regular.read.ok) files.push({ path: repoPath, content: Buffer.from(regular.read.content), fingerprint: settledFingerprint(regular.info, now) });
     else problems.push(tooLarge(repoPath, regular.size));
+    return true;
+  }
+
+  /** A regular file whose settled fingerprint gives a known digest: listed unread; false for any other. */
+  function knownFile(path: Buffer, repoPath: string, digestOf: KnownDigest): boolean {
+    const info = lstatSync(path, { throwIfNoEntry: false });
+    const fingerprint = info?.isFile() ? settledFingerprint(info, now) : undefined;
+    const digest = fingerprint === undefined ? undefined : digestOf(repoPath, fingerprint);
+    if (digest === undefined) return false;
+    let content: Buffer | undefined;
+    files.push({
+      path: repoPath,
+      digest,
+      fingerprint,
+      get content() {
+        return (content ??= readUnchanged(path, repoPath));
+      },
+    });
     return true;
   }
 
@@ -139,4 +175,18 @@ export async function readWorkingTreeFiles(repoDir: string, under: string = RESO
     });
   }
   return { files, problems };
+}
+
+/** The bytes of a file listed unread (its fingerprint unchanged), read when asked for; a file that went meanwhile is an error. */
+function readUnchanged(path: Buffer, repoPath: string): Buffer {
+  let regular;
+  try {
+    regular = readRegularFileBounded(path, MAX_FILE_BYTES);
+  } catch (err) {
+    throw new McpoError('unavailable', `${repoPath} changed while it was read (${(err as NodeJS.ErrnoException).code ?? 'error'})`, {
+      hint: 'run the command again',
+    });
+  }
+  if (!regular?.read.ok) throw new McpoError('unavailable', `${repoPath} changed while it was read`, { hint: 'run the command again' });
+  return regular.read.content;
 }

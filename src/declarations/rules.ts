@@ -3,6 +3,14 @@
  * references between resources, duplicates, labels and secret material.
  * They run even when some documents had shape errors, so that one run
  * reports every problem.
+ *
+ * Each rule is either local (it reads one declaration: a name's syntax, a
+ * quantity, an image reference, a sealed value) or cross (it reads others
+ * too: a namespace or preset that must be declared, a duplicate, a request
+ * against its preset's limit, a secret key). A declaration `checked` says
+ * was kept by the check cache (model/check-cache.ts) had nothing reported
+ * by the same rules: its local rules, which read only it, are skipped, and
+ * its cross rules run as for any other.
  */
 import type { Diagnostic, DiagnosticCode } from '../core/diagnostic.js';
 import { echo, quoted } from '../core/echo.js';
@@ -38,7 +46,7 @@ function listedNow(names: Iterable<string>): string {
 
 type Report = (decl: RawDeclaration, code: DiagnosticCode, path: string, message: string, hint?: string) => void;
 
-export function checkRules(declarations: readonly RawDeclaration[]): Diagnostic[] {
+export function checkRules(declarations: readonly RawDeclaration[], checked: (d: RawDeclaration) => boolean = () => false): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const report: Report = (decl, code, path, message, hint) => {
     if (code === 'field.required' && alreadyReported(decl, path)) return;
@@ -76,8 +84,9 @@ export function checkRules(declarations: readonly RawDeclaration[]): Diagnostic[
 
   const seen = new Map<string, RawDeclaration>();
   for (const d of declarations) {
-    checkIdentity(d, report, namespaces);
-    checkLabels(d, report, d.kind === 'McpTemplate');
+    const local = !checked(d);
+    checkIdentity(d, report, namespaces, local);
+    if (local) checkLabels(d, report, d.kind === 'McpTemplate');
     const key = `${d.kind}/${d.displayName}`;
     const first = seen.get(key);
     if (first && !d.displayName.includes('?')) {
@@ -91,18 +100,18 @@ export function checkRules(declarations: readonly RawDeclaration[]): Diagnostic[
     } else {
       seen.set(key, d);
     }
-    if (d.kind === 'ResourceLimit') checkPreset(d, report);
-    if (d.kind === 'McpTemplate') checkTemplate(d, report, presets, presetList, secretKeys, secretNames);
-    if (d.kind === 'Secret') checkSecret(d, report);
+    if (d.kind === 'ResourceLimit' && local) checkPreset(d, report);
+    if (d.kind === 'McpTemplate') checkTemplate(d, report, presets, presetList, secretKeys, secretNames, local);
+    if (d.kind === 'Secret' && local) checkSecret(d, report);
   }
   return diagnostics;
 }
 
-function checkIdentity(d: RawDeclaration, report: Report, namespaces: ReadonlySet<string>): void {
+function checkIdentity(d: RawDeclaration, report: Report, namespaces: ReadonlySet<string>, local: boolean): void {
   const info = KINDS[d.kind];
   const name = str(d.value.name);
   if (name === undefined) report(d, 'field.required', 'name', '"name" is required');
-  else {
+  else if (local) {
     const problem = checkName(name, info.nameRule);
     if (problem) report(d, 'name.invalid', 'name', problem);
   }
@@ -112,7 +121,7 @@ function checkIdentity(d: RawDeclaration, report: Report, namespaces: ReadonlySe
     report(d, 'field.required', 'namespace', '"namespace" is required', 'name a namespace declared with kind: Namespace');
     return;
   }
-  const problem = checkName(namespace, 'dns1123-label');
+  const problem = local ? checkName(namespace, 'dns1123-label') : undefined;
   if (problem) report(d, 'name.invalid', 'namespace', problem);
   else if (!namespaces.has(namespace)) {
     const guess = nearest(namespace, namespaces);
@@ -237,11 +246,12 @@ function checkTemplate(
   presetList: string,
   secretKeys: ReadonlyMap<string, Set<string>>,
   secretNames: ReadonlyMap<string, string[]>,
+  local: boolean,
 ): void {
   const v = d.value;
   const image = str(v.image);
   if (image === undefined) report(d, 'field.required', 'image', '"image" is required');
-  else {
+  else if (local) {
     const problem = checkImageReference(image);
     if (problem) report(d, 'field.type', 'image', problem, 'write it like "ghcr.io/org/server:1.2.3" or "python:3.12-slim@sha256:<64 hex digits>"');
   }
@@ -271,7 +281,12 @@ function checkTemplate(
     ['cpu', 'cpu_limit'],
     ['memory', 'memory_limit'],
   ] as const) {
-    const request = quantity(d, report, `resources.${field}`, own[field], false);
+    // Checked before, a request is a valid quantity: only read here.
+    const request = local
+      ? quantity(d, report, `resources.${field}`, own[field], false)
+      : typeof own[field] === 'string'
+        ? parseQuantity(own[field])
+        : undefined;
     const limitText = limits?.[limitField];
     const limit = typeof limitText === 'string' ? parseQuantity(limitText) : undefined;
     if (request && limit && compareQuantities(request, limit) > 0)
@@ -284,22 +299,7 @@ function checkTemplate(
       );
   }
 
-  if (enumOrDefault<Transport>(v.transport, DEFAULTS.transport) === 'TRANSPORT_STDIO' && arr(v.command).length === 0)
-    report(
-      d,
-      'field.required',
-      'command',
-      'a stdio MCP server needs "command"',
-      "the stdio bridge replaces the image's entrypoint and starts the server with command + args, e.g. command: [uvx], args: [mcp-server-fetch]; " +
-        'for a catalog image whose server is its entrypoint, put that entrypoint in command and its CMD in args ' +
-        "(`docker inspect -f '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' IMAGE` shows them)",
-    );
-  if (v.path !== undefined) {
-    const problem = typeof v.path === 'string' ? checkEndpointPath(v.path) : undefined;
-    if (problem) report(d, 'field.type', 'path', problem, 'write the MCP endpoint path like "/mcp"');
-  }
-  if (typeof v.port === 'number' && (v.port < 1 || v.port > 65535)) report(d, 'field.range', 'port', `port ${v.port} must be between 1 and 65535`);
-  if (typeof v.replicas === 'number' && v.replicas < 0) report(d, 'field.range', 'replicas', `replicas must not be negative, got ${v.replicas}`);
+  if (local) checkTemplateFields(d, report);
 
   const namespace = str(v.namespace);
   const envNames = new Set<string>();
@@ -308,7 +308,7 @@ function checkTemplate(
     const path = `env_vars[${i}]`;
     const name = str(env.name);
     if (name === undefined) report(d, 'field.required', `${path}.name`, '"name" is required');
-    else {
+    else if (local) {
       const problem = checkEnvVarName(name);
       if (problem) report(d, 'name.invalid', `${path}.name`, problem);
       else if (envNames.has(name)) report(d, 'resource.duplicate', `${path}.name`, `environment variable ${quoted(name)} is set twice`);
@@ -345,6 +345,27 @@ function checkTemplate(
       }
     }
   });
+}
+
+/** A template's local rules beyond its image and requests: command, path, port, replicas. */
+function checkTemplateFields(d: RawDeclaration, report: Report): void {
+  const v = d.value;
+  if (enumOrDefault<Transport>(v.transport, DEFAULTS.transport) === 'TRANSPORT_STDIO' && arr(v.command).length === 0)
+    report(
+      d,
+      'field.required',
+      'command',
+      'a stdio MCP server needs "command"',
+      "the stdio bridge replaces the image's entrypoint and starts the server with command + args, e.g. command: [uvx], args: [mcp-server-fetch]; " +
+        'for a catalog image whose server is its entrypoint, put that entrypoint in command and its CMD in args ' +
+        "(`docker inspect -f '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' IMAGE` shows them)",
+    );
+  if (v.path !== undefined) {
+    const problem = typeof v.path === 'string' ? checkEndpointPath(v.path) : undefined;
+    if (problem) report(d, 'field.type', 'path', problem, 'write the MCP endpoint path like "/mcp"');
+  }
+  if (typeof v.port === 'number' && (v.port < 1 || v.port > 65535)) report(d, 'field.range', 'port', `port ${v.port} must be between 1 and 65535`);
+  if (typeof v.replicas === 'number' && v.replicas < 0) report(d, 'field.range', 'replicas', `replicas must not be negative, got ${v.replicas}`);
 }
 
 function checkSecret(d: RawDeclaration, report: Report): void {

@@ -118,7 +118,9 @@ export function buildModel(
     checks.push({ file, checked, digest });
   }
   let declarations = checks.flatMap((c) => c.checked.declarations);
-  let ruleDiagnostics = checkRules(declarations);
+  // The local rules of kept declarations found nothing before, with the same rules (the cache's key covers them).
+  const kept = stored && ((d: RawDeclaration) => stored.isKept(d));
+  let ruleDiagnostics = checkRules(declarations, kept);
   // A rule reporting in a fast-read file needs its field positions: read those files again, exactly, and
   // run the rules again (the values, and so what the rules find, are the same; only positions change).
   const reported = new Set(ruleDiagnostics.map((d) => d.file));
@@ -129,7 +131,7 @@ export function buildModel(
       cache?.files.set(c.file.path, c.checked);
     }
     declarations = checks.flatMap((c) => c.checked.declarations);
-    ruleDiagnostics = checkRules(declarations);
+    ruleDiagnostics = checkRules(declarations, kept);
   }
   diagnostics.push(...ruleDiagnostics);
   if (stored) {

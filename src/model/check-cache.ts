@@ -60,6 +60,8 @@ type Kept = [KindName, string, Position, PlainMessage];
 export class CheckCache {
   /** Lines to write: every clean file of this run, by quoted path. */
   private readonly next = new Map<string, Entry>();
+  /** The declarations handed out by lookup: checked by these rules before, with nothing reported (rules.ts `checked`). */
+  private readonly handedOut = new WeakSet<RawDeclaration>();
   private changed = false;
 
   private constructor(
@@ -94,19 +96,28 @@ export class CheckCache {
       const pathEnd = entry.line.indexOf('\t', digest.length + 1);
       const kept = JSON.parse(entry.line.slice(pathEnd + 1 + entry.fingerprint.length + 1)) as unknown;
       if (!Array.isArray(kept) || !kept.every(isKept)) return undefined;
-      return kept.map(([kind, displayName, start, value]) => ({
-        kind,
-        displayName,
-        start,
-        value,
-        file,
-        positions: EMPTY_MAP,
-        reported: EMPTY_SET,
-        reportedUnder: EMPTY_SET,
-      }));
+      return kept.map(([kind, displayName, start, value]) => {
+        const declaration: RawDeclaration = {
+          kind,
+          displayName,
+          start,
+          value,
+          file,
+          positions: EMPTY_MAP,
+          reported: EMPTY_SET,
+          reportedUnder: EMPTY_SET,
+        };
+        this.handedOut.add(declaration);
+        return declaration;
+      });
     } catch {
       return undefined; // a damaged line: checked again
     }
+  }
+
+  /** True for a declaration this cache gave (lookup): the rules that only read it found nothing in it before (the key covers their code). */
+  isKept(declaration: RawDeclaration): boolean {
+    return this.handedOut.has(declaration);
   }
 
   /** Records a file that had nothing to report, for the next run, with its fingerprint when it had settled. */

@@ -49,7 +49,7 @@ const template = (name: string, r: Rng, extra = '') =>
 function change(r: Rng, files: Map<string, string>, i: number): void {
   const templates = [...files.keys()].filter((p) => p.startsWith('resources/templates/'));
   const some = templates.length > 0 ? r.pick(templates) : undefined;
-  switch (r.int(10)) {
+  switch (r.int(12)) {
     case 0: // a new valid template
       files.set(`resources/templates/t${i}.yaml`, template(`t${i}`, r));
       break;
@@ -63,7 +63,11 @@ function change(r: Rng, files: Map<string, string>, i: number): void {
       if (some) files.set(some, files.get(some)!.replace(/^resource_limit_name: .*$/m, `resource_limit_name: missing-${r.int(3)}`));
       break;
     case 4: // the preset itself breaks or comes back: every template reports, in files whose checks were kept
-      files.set('resources/preset.yaml', r.chance(0.5) ? PRESET.replace('name: n1-standard-nano', 'name: n1-other') : PRESET);
+      // or its cpu limit drops below a kept template's request (case 10)
+      files.set(
+        'resources/preset.yaml',
+        r.pick([PRESET.replace('name: n1-standard-nano', 'name: n1-other'), PRESET.replace('cpu_limit: 200m', 'cpu_limit: 120m'), PRESET]),
+      );
       break;
     case 5: // a duplicate of another template's name (a rule reporting in two files)
       if (some) files.set(`resources/templates/dup${i}.yaml`, files.get(some)!);
@@ -88,11 +92,29 @@ function change(r: Rng, files: Map<string, string>, i: number): void {
     case 8: // removed
       if (some) files.delete(some);
       break;
-    default: // a Secret, sealed or with a pasted plaintext value
+    case 9: // a template reads a secret's key, which may not be declared (a rule reporting in the template's kept file)
+      if (some)
+        files.set(
+          some,
+          files
+            .get(some)!
+            .replace(
+              /^env_vars:\n( {2}- name: TOKEN\n.*\n.*\n.*\n)?/m,
+              `env_vars:\n  - name: TOKEN\n    secret_key_ref:\n      name: s${r.int(6)}\n      key: ${r.pick(['token', 'other'])}\n`,
+            ),
+        );
+      break;
+    case 10: // a request against the preset's limit (200m): within it or over it
+      if (some) files.set(some, `${files.get(some)!.replace(/^resources:\n.*\n/m, '')}resources:\n  cpu: ${r.pick(['50m', '150m', '300m'])}\n`);
+      break;
+    default: {
+      // A Secret, sealed or with a pasted plaintext value (named after its file, so templates can read it: case 9)
+      const k = r.int(4);
       files.set(
-        `resources/secrets/s${r.int(4)}.yaml`,
-        r.chance(0.5) ? sealedSecretYaml(`s${i}`, 'token', i) : sealedSecretYaml(`s${i}`, 'token').replace(/token: .*/, 'token: hunter2-plaintext'),
+        `resources/secrets/s${k}.yaml`,
+        r.chance(0.5) ? sealedSecretYaml(`s${k}`, 'token', i) : sealedSecretYaml(`s${k}`, 'token').replace(/token: .*/, 'token: hunter2-plaintext'),
       );
+    }
   }
 }
 
@@ -121,6 +143,37 @@ describe('the check cache', () => {
     // Not vacuous: most checks came from the cache, and many steps had something to report.
     expect(reused).toBeGreaterThan(500);
     expect(reported).toBeGreaterThan(20);
+  });
+
+  // Each rule that reads other declarations, reporting in a file whose check was kept (its own rules are then skipped: rules.ts).
+  it.each([
+    ['its namespace is removed', (f: Map<string, string>) => f.delete('resources/namespace.yaml')],
+    ['its preset is renamed', (f: Map<string, string>) => f.set('resources/preset.yaml', PRESET.replace('name: n1-standard-nano', 'name: n1-other'))],
+    [
+      "its preset's cpu limit drops below its request",
+      (f: Map<string, string>) => f.set('resources/preset.yaml', PRESET.replace('cpu_limit: 200m', 'cpu_limit: 120m')),
+    ],
+    ['the secret it reads is removed', (f: Map<string, string>) => f.delete('resources/secret.yaml')],
+    ['the key it reads is removed', (f: Map<string, string>) => f.set('resources/secret.yaml', sealedSecretYaml('db', 'other'))],
+    ['a second template takes its name', (f: Map<string, string>) => f.set('resources/a-copy.yaml', f.get('resources/template.yaml')!)],
+  ])('reports in a kept template when %s, as without the cache', (_, change) => {
+    const path = join(tempDir(), 'checks.cache');
+    const reads = TEMPLATE.replace(/^env_vars:\n/m, 'env_vars:\n  - name: TOKEN\n    secret_key_ref:\n      name: db\n      key: token\n');
+    const files = new Map([
+      ['resources/namespace.yaml', NAMESPACE],
+      ['resources/preset.yaml', PRESET],
+      ['resources/secret.yaml', sealedSecretYaml('db', 'token')],
+      ['resources/template.yaml', `${reads}resources:\n  cpu: 150m\n`],
+    ]);
+    const first = CheckCache.open(path);
+    expect(observed(inputs(files), new BuildCache(first)).lines).toEqual([]);
+    first.save();
+    change(files);
+    const stored = CheckCache.open(path);
+    expect(stored.lookup('resources/template.yaml', CheckCache.digest(Buffer.from(files.get('resources/template.yaml')!)))).toBeDefined();
+    const cached = observed(inputs(files), new BuildCache(stored));
+    expect(cached.lines.some((l) => l.startsWith('resources/template.yaml:'))).toBe(true);
+    expect(cached).toEqual(observed(inputs(files)));
   });
 
   it('keeps only files with nothing to report, and never a plaintext value pasted into a Secret', () => {

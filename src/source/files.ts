@@ -3,6 +3,7 @@
  * commit: declaration files as bytes with repo-relative paths, and the
  * problems met on the way, as diagnostics.
  */
+import { isAscii } from 'node:buffer';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { MAX_FILE_BYTES } from '../core/limits.js';
 
@@ -38,6 +39,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** A file name's bytes as text, or undefined when they are not UTF-8. */
 export function decodeName(bytes: Buffer): string | undefined {
+  // Most names are ASCII: no decoder needed.
+  if (isAscii(bytes)) return bytes.toString('latin1');
   try {
     return UTF8.decode(bytes);
   } catch {

@@ -53,12 +53,15 @@ export function kustomizationYaml(resources: readonly string[]): string {
 export function kustomizations(objectPaths: Iterable<string>): Map<string, string> {
   const children = new Map<string, Set<string>>([['', new Set()]]);
   for (const path of objectPaths) {
-    const parts = path.split('/');
-    for (let i = 0; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
+    // Each folder on the path, and the entry of it the path goes through (21,000 paths at 10,000 templates: no splitting and joining).
+    for (let start = 0; ;) {
+      const slash = path.indexOf('/', start);
+      const dir = start === 0 ? '' : path.slice(0, start - 1);
       let set = children.get(dir);
       if (!set) children.set(dir, (set = new Set()));
-      set.add(parts[i]!);
+      set.add(slash < 0 ? path.slice(start) : path.slice(start, slash));
+      if (slash < 0) break;
+      start = slash + 1;
     }
   }
   const out = new Map<string, string>();

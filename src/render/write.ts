@@ -136,9 +136,16 @@ export async function writeRendered(files: RenderedFiles, outDir: string, verifi
     removed.push(path);
   }
   const wantedDirs = new Set<string>();
-  for (const path of [...files.keys(), ...verified]) {
-    for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) wantedDirs.add(path.slice(0, i));
-  }
+  let lastDir = '';
+  const want = (path: string) => {
+    const slash = path.lastIndexOf('/');
+    // Paths come grouped by folder: the folder of the path before is not sliced again.
+    if (slash < 0 || (slash === lastDir.length && path.startsWith(lastDir))) return;
+    lastDir = path.slice(0, slash);
+    for (let dir = lastDir; dir !== '' && !wantedDirs.has(dir); dir = dir.slice(0, Math.max(0, dir.lastIndexOf('/')))) wantedDirs.add(dir);
+  };
+  for (const path of files.keys()) want(path);
+  for (const path of verified) want(path);
   for (const d of [...dirs].sort(compareStrings).reverse()) {
     if (wantedDirs.has(d)) continue;
     // Folders are emptied above (their files were stale); a rendered path below one would have kept it.
@@ -148,7 +155,7 @@ export async function writeRendered(files: RenderedFiles, outDir: string, verifi
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
   }
-  const gone = [...verified].filter((p) => !files.has(p) && !keptVerified.has(p));
+  const gone = keptVerified.size === verified.size ? [] : [...verified].filter((p) => !files.has(p) && !keptVerified.has(p));
   if (gone.length > 0) throw new Error(`files checked a moment ago are gone from the output folder: ${gone.slice(0, 3).join(', ')}`);
 
   // Synchronous on purpose: tens of thousands of small files, one after another,

@@ -63,10 +63,24 @@ export class BuildCache {
 
   /** The digest the stored checks are keyed by; undefined without them. */
   digest(file: InputFile): string | undefined {
-    if (!this.stored) return undefined;
-    let digest = this.digests.get(file.content);
-    if (digest === undefined) this.digests.set(file.content, (digest = CheckCache.digest(file.content)));
+    return this.stored ? this.digestOfBytes(file.content) : undefined;
+  }
+
+  private digestOfBytes(content: Buffer): string {
+    let digest = this.digests.get(content);
+    if (digest === undefined) this.digests.set(content, (digest = CheckCache.digest(content)));
     return digest;
+  }
+
+  /**
+   * The digest of the bytes of the declaration file at this repository path
+   * (the one a build with this cache read last), as the stored checks key
+   * them; undefined when no build read such a file. The one way the
+   * input-hash memo (render/input-memo.ts) gets a file's digest.
+   */
+  digestOf(path: string): string | undefined {
+    const content = this.files.get(path)?.content;
+    return content === undefined ? undefined : this.digestOfBytes(content);
   }
 
   /** The check of a file with these bytes made before: in this process, or kept on disk (found by `digest`). */

@@ -43,8 +43,8 @@ export class InputMemo implements HashMemo {
   private cursor = 0;
   /** Where each object's line starts, by path: made when an object is not where it is expected. */
   private index: Map<string, number> | undefined;
-  /** This run's lines, in plan order. */
-  private readonly next: string[] = [];
+  /** This run's lines, in plan order: a line made now, or where a line read (and kept) starts. */
+  private readonly next: (string | number)[] = [];
   private key: string | undefined;
   private changed = false;
 
@@ -93,7 +93,7 @@ export class InputMemo implements HashMemo {
     if (text.charCodeAt(p) !== 0x09 || end - p !== 66) return undefined;
     const hash = text.slice(p + 1, end - 1);
     if (!HASH.test(hash)) return undefined;
-    this.next.push(text.slice(at, end - 1));
+    this.next.push(at);
     return hash;
   }
 
@@ -105,7 +105,9 @@ export class InputMemo implements HashMemo {
   /** Writes what the last plan recorded, when it differs from what was read; a memo that cannot be written is skipped. */
   save(): void {
     if (this.key === undefined || (!this.changed && this.next.length === this.count)) return;
-    writeCacheFile(this.path, `${FORMAT} ${this.key}`, [...this.next, `end ${this.next.length}`]);
+    const text = this.text;
+    const lines = this.next.map((line) => (typeof line === 'string' ? line : text.slice(line, text.indexOf('\n', line))));
+    writeCacheFile(this.path, `${FORMAT} ${this.key}`, [...lines, `end ${lines.length}`]);
   }
 
   private lineOf(path: string): number | undefined {

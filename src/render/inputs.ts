@@ -304,8 +304,8 @@ export function planObjects(
   };
   const dep: Dep = (file) => one(file)?.[0];
   const plan = (path: string, source: Source) => {
-    if (seen.has(path)) throw new Error(`two rendered objects would share ${path}`);
-    seen.add(path);
+    const before = seen.size;
+    if (seen.add(path).size === before) throw new Error(`two rendered objects would share ${path}`);
     if (only && !only(path)) return;
     const file = source.of.source.file;
     const madeOf = memo && (source.kind === 'Deployment' ? deploymentDeps(source.of, model, dep) : one(file));

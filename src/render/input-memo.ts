@@ -25,7 +25,8 @@
  * one without a whole hash too. (Like the check cache, it does not guard
  * against bytes changed on disk into another well-formed line.) Only the
  * objects planned in a run are written back, so a removed declaration
- * leaves the memo.
+ * leaves the memo; it is written only when more than 1/64 of its lines
+ * differ (a line left as it was is only a miss).
  */
 import { readCacheFile, repoCacheFile, writeCacheFile } from '../source/cache-file.js';
 import type { HashMemo } from './inputs.js';
@@ -34,6 +35,8 @@ const FORMAT = 'mcpo-input-memo 1';
 /** ~300 bytes an object: 20,000 objects make ~6 MiB. A bigger file is not ours. */
 const MAX_MEMO_BYTES = 512 * 1024 * 1024;
 const HASH = /^[0-9a-f]{64}$/;
+/** The memo is written again when more than 1/STALE_SHARE of its lines differ from this run's (see save). */
+const STALE_SHARE = 64;
 
 export class InputMemo implements HashMemo {
   /** The object lines read (the text after the header, without the last line), and how many there are. */
@@ -46,7 +49,8 @@ export class InputMemo implements HashMemo {
   /** This run's lines, in plan order: a line made now, or where a line read (and kept) starts. */
   private readonly next: (string | number)[] = [];
   private key: string | undefined;
-  private changed = false;
+  /** How many of this run's lines were made now (not kept from the memo read). */
+  private made = 0;
 
   /**
    * The memo at `path`, read when a plan begins (a missing, foreign or
@@ -66,7 +70,7 @@ export class InputMemo implements HashMemo {
     this.cursor = 0;
     this.index = undefined;
     this.next.length = 0;
-    this.changed = false;
+    this.made = 0;
   }
 
   digestOf(file: string): string | undefined {
@@ -77,7 +81,7 @@ export class InputMemo implements HashMemo {
     const text = this.text;
     let at = this.cursor;
     if (!(text.startsWith(path, at) && text.charCodeAt(at + path.length) === 0x09)) {
-      this.changed = true; // not in the order written: the lines go in another order, or this one is new
+      // Not where the last line ended: a new object, or one after a removed one.
       at = this.lineOf(path) ?? -1;
       if (at < 0) return undefined;
     }
@@ -99,12 +103,20 @@ export class InputMemo implements HashMemo {
 
   record(path: string, deps: readonly string[], hash: string): void {
     this.next.push(`${path}\t${deps.join(' ')}\t${hash}`);
-    this.changed = true;
+    this.made++;
   }
 
-  /** Writes what the last plan recorded, when it differs from what was read; a memo that cannot be written is skipped. */
+  /**
+   * Writes what the last plan recorded, unless it differs from the memo read
+   * in at most 1/64 of its lines (made now, or read and no longer planned):
+   * a line not written is a miss next time, never a wrong hash, and a
+   * one-template change then costs two hashes instead of writing ~6 MiB. A
+   * memo that cannot be written is skipped.
+   */
   save(): void {
-    if (this.key === undefined || (!this.changed && this.next.length === this.count)) return;
+    if (this.key === undefined) return;
+    const differing = this.made + (this.count - (this.next.length - this.made));
+    if (this.count > 0 ? differing * STALE_SHARE <= this.count : this.next.length === 0) return;
     const text = this.text;
     const lines = this.next.map((line) => (typeof line === 'string' ? line : text.slice(line, text.indexOf('\n', line))));
     writeCacheFile(this.path, `${FORMAT} ${this.key}`, [...lines, `end ${lines.length}`]);

@@ -145,4 +145,37 @@ describe('the input-hash memo', () => {
     );
     expect(renderObjects(received)).toEqual(renderObjects(planned));
   });
+
+  it('is written again only when more than 1/64 of its lines differ; a line left as it was is a miss, never a wrong hash', () => {
+    const files = new Map<string, string>([
+      ['resources/namespace.yaml', NAMESPACE],
+      ['resources/preset.yaml', PRESET],
+      ...Array.from({ length: 200 }, (_, i) => [`resources/templates/t${i}.yaml`, TEMPLATE.replace('my-memory-server', `t${i}`)] as [string, string]),
+    ]);
+    const options = { bridgeImage: BRIDGE };
+    const path = join(tempDir(), 'inputs.cache');
+    const cache = new BuildCache();
+    /** Plans the files with the memo and saves it: whether the memo file changed, and how many hashes it gave. */
+    const plan = () => {
+      const { model } = buildModel({ files: [...files].map(([p, text]) => ({ path: p, content: Buffer.from(text) })) }, cache);
+      const before = readFileSync(path, { flag: 'a+' }).toString('utf8');
+      const { memo, hits } = countingMemo(path, cache);
+      expect(hashes(planObjects(model!, options, undefined, undefined, memo))).toEqual(hashes(planObjects(model!, options)));
+      memo.save();
+      return { written: readFileSync(path, 'utf8') !== before, hits: hits() };
+    };
+    expect(plan()).toEqual({ written: true, hits: 0 });
+    const objects = 1 + 2 * 200;
+    expect(plan()).toEqual({ written: false, hits: objects });
+    // One template changed: its 2 lines of 401 differ (4 lines between the files), the memo is left as it was, and those two miss until it is written again.
+    files.set('resources/templates/t7.yaml', files.get('resources/templates/t7.yaml')!.replace('node:24-alpine3.21', 'node:24-alpine3.22'));
+    expect(plan()).toEqual({ written: false, hits: objects - 2 });
+    expect(plan()).toEqual({ written: false, hits: objects - 2 });
+    // Three templates removed and one added: 12 lines differ, the memo is written again (without the removed ones).
+    for (const i of [1, 2, 3]) files.delete(`resources/templates/t${i}.yaml`);
+    files.set('resources/templates/new.yaml', TEMPLATE.replace('my-memory-server', 'new'));
+    expect(plan()).toEqual({ written: true, hits: objects - 2 * 3 + 2 - 4 });
+    expect(plan()).toEqual({ written: false, hits: objects - 2 * 3 + 2 });
+    expect(readFileSync(path, 'utf8')).not.toContain('/deployment-t1.yaml');
+  });
 });

@@ -21,8 +21,8 @@
  * an object whose declaration files are the same bytes as when its hash was
  * recorded gets that hash without its input being built; its input is built
  * only if it is rendered (PlannedObject.input is lazy). What an object's
- * input is made from, and so what its memo line names (`deps`, next to the
- * function that builds that input below), is:
+ * input is made from, and so what its memo line names (deploymentDeps,
+ * beside deploymentInput, and planObjects), is:
  *
  * - always: the renderer key, the render options, the code that makes
  *   declarations from bytes and inputs from declarations (memoKey: the memo
@@ -37,8 +37,11 @@
  *   secret name the template's env reads (again given by its file), the
  *   file of that secret, or that there is none.
  *
- * A declaration's value depends on its file's bytes alone (and on the code,
- * in memoKey), and a file's digest covers every declaration in it, so a
+ * The declaration at an object's path is the one its recorded file gives:
+ * that file, the same bytes, still declares it, and a second declaration of
+ * the same kind and name elsewhere is a rule error. A declaration's value
+ * depends on its file's bytes alone (and on the code, in memoKey), and a
+ * file's digest covers every declaration in it, so a
  * change anywhere in a dependency's file is a miss: conservative, never
  * stale. test/render/incremental.test.ts carries a memo over random change
  * sets and holds the output to a full render's, byte for byte.

@@ -16,6 +16,7 @@ import { readRepoConfig, renderOptions } from '../declarations/repo-config.js';
 import { BuildCache, buildModel } from '../model/build.js';
 import { noCacheOption, storedChecks } from './check-cache-option.js';
 import { synthFiles } from '../render/incremental.js';
+import { INPUT_MEMO_SHOWN, repoInputMemo } from '../render/input-memo.js';
 import { type ReadAhead, startReadAhead } from '../render/read-ahead.js';
 import { readWorkingTreeFiles } from '../source/working-tree.js';
 import { compareWithDir, isStale, writeRendered } from '../render/write.js';
@@ -58,7 +59,7 @@ export function registerSynth(program: Command): void {
     .option('--out <dir>', 'output folder (default: $CDK8S_OUTDIR, else <repo>/dist)')
     .option('--check', 'write nothing; exit 1 when the output folder is not exactly what synth would write (for CI)')
     .option('--full', 'render every object, not only those whose files in the output folder are not current')
-    .addOption(noCacheOption())
+    .addOption(noCacheOption('every declaration file', `, and the input hashes of unchanged objects from ${INPUT_MEMO_SHOWN}`))
     .action(
       action(async (opts: SynthOptions) => {
         const out = outputDir(opts.repo, opts.out);
@@ -83,14 +84,18 @@ async function synthInto(out: string, opts: SynthOptions, reading: ReadAhead | u
     process.stderr.write(`${errors} error${errors === 1 ? '' : 's'}; nothing rendered\n`);
     return EXIT_INVALID;
   }
+  // The input-hash memo goes with the check cache (--no-cache turns both off); --check keeps it too (it is no part of dist/).
+  const memo = cache.stored && repoInputMemo(opts.repo, (file) => cache.digestOf(file));
   const { files, verified, rendered } = await synthFiles(model, renderOptions(readRepoConfig(opts.repo)), out, {
     full: opts.full,
     output: reading?.records,
     warm: reading?.renderer,
+    memo,
   });
   const total = files.size + verified.size;
   if (opts.check) {
     const staleness = await compareWithDir(files, out, verified);
+    memo?.save();
     if (!isStale(staleness)) {
       process.stdout.write(`${shown(out)} is up to date (${total} files)\n`);
       return EXIT_OK;
@@ -103,6 +108,7 @@ async function synthInto(out: string, opts: SynthOptions, reading: ReadAhead | u
     return EXIT_INVALID;
   }
   const result = await writeRendered(files, out, verified);
+  memo?.save();
   process.stdout.write(
     `rendered ${total} files into ${shown(out)}: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed (${rendered} of ${total - files.size + rendered} objects rendered)\n`,
   );

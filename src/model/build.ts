@@ -71,10 +71,24 @@ export class BuildCache {
   /** The digest the stored checks are keyed by (the one the source knew, else made); undefined without them. */
   digest(file: InputFile): string | undefined {
     if (file.digest !== undefined) return file.digest;
-    if (!this.stored) return undefined;
-    let digest = this.digests.get(file.content);
-    if (digest === undefined) this.digests.set(file.content, (digest = CheckCache.digest(file.content)));
+    return this.stored ? this.digestOfBytes(file.content) : undefined;
+  }
+
+  private digestOfBytes(content: Buffer): string {
+    let digest = this.digests.get(content);
+    if (digest === undefined) this.digests.set(content, (digest = CheckCache.digest(content)));
     return digest;
+  }
+
+  /**
+   * The digest of the bytes of the declaration file at this repository path
+   * (the one a build with this cache read last), as the stored checks key
+   * them; undefined when no build read such a file. The one way the
+   * input-hash memo (render/input-memo.ts) gets a file's digest.
+   */
+  digestOf(path: string): string | undefined {
+    const file = this.files.get(path)?.file;
+    return file === undefined ? undefined : (file.digest ?? this.digestOfBytes(file.content));
   }
 
   /** The check of a file with these bytes made before: in this process, or kept on disk (found by `digest`). */

@@ -23,22 +23,23 @@
  * written to a temporary file of its own and renamed over the old one, so a
  * reader sees one whole cache or the other; two runs at once both write a
  * valid cache and the last rename wins, so no lock is needed. It holds what
- * the declaration files hold and nothing else (0600, in a 0700 folder).
+ * the declaration files hold and nothing else (0600, in a 0700 folder;
+ * source/cache-file.ts names, reads and writes it).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileDigest } from '../core/digest.js';
 import { isKindName, type KindName } from '../core/kinds.js';
-import { RESOURCES_DIR } from '../core/repository.js';
 import type { PlainMessage } from '../declarations/check-shape.js';
 import type { RawDeclaration } from '../declarations/documents.js';
 import type { Position } from '../declarations/parse-yaml.js';
 import { specDir } from '../spec/proto.js';
-import { defaultCacheDir } from '../source/cache-dir.js';
-import { readFileBounded } from '../source/read-bounded.js';
+import { readCacheFile, repoCacheFile, writeCacheFile } from '../source/cache-file.js';
+
+export { MAX_CACHED_REPOS } from '../source/cache-file.js';
 
 const FORMAT = 'mcpo-check-cache 2';
 /** ~800 bytes a declaration file: 10,000 templates make ~9 MiB. A bigger file is not ours. */
@@ -138,29 +139,11 @@ export class CheckCache {
   /** Writes the cache when it differs from the one read; a cache that cannot be written is skipped. */
   save(): void {
     if (!this.changed && this.next.size === this.loaded.size) return;
-    const dir = dirname(this.path);
-    const temp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-    try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const fd = openSync(temp, 'wx', 0o600);
-      try {
-        let text = `${FORMAT} ${checkerKey()}\n`;
-        for (const entry of this.next.values()) {
-          text += `${entry.line}\n`;
-          if (text.length > 1 << 20) {
-            writeSync(fd, text);
-            text = '';
-          }
-        }
-        writeSync(fd, text);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temp, this.path);
-      prune(dir, this.path);
-    } catch {
-      rmSync(temp, { force: true });
-    }
+    writeCacheFile(
+      this.path,
+      `${FORMAT} ${checkerKey()}`,
+      [...this.next.values()].map((e) => e.line),
+    );
   }
 }
 
@@ -183,17 +166,9 @@ function isKept(k: unknown): k is Kept {
 
 function readEntries(path: string): Map<string, Entry> {
   const entries = new Map<string, Entry>();
-  let read;
-  try {
-    read = readFileBounded(path, MAX_CACHE_BYTES);
-  } catch {
-    return entries; // missing or unreadable
-  }
-  if (!read.ok) return entries;
-  const text = read.content.toString('utf8');
-  const header = `${FORMAT} ${checkerKey()}\n`;
-  if (!text.startsWith(header)) return entries;
-  for (let at = header.length; at < text.length;) {
+  const text = readCacheFile(path, `${FORMAT} ${checkerKey()}`, MAX_CACHE_BYTES);
+  if (text === undefined) return entries;
+  for (let at = 0; at < text.length;) {
     let end = text.indexOf('\n', at);
     if (end < 0) end = text.length;
     const line = text.slice(at, end);
@@ -237,25 +212,7 @@ export function checkerKey(): string {
 /** The check cache's folder, as help texts name it. */
 export const CHECK_CACHE_SHOWN = '${MCPO_CACHE_DIR:-~/.cache/mcp-orchestrator}/checks';
 
-/** At most this many repositories' caches are kept; the least recently written go first. */
-export const MAX_CACHED_REPOS = 64;
-
 /** The check cache of the repository at `repoDir`: one file per repository folder, in `cacheDir`/checks. */
-export function repoCheckCache(repoDir: string, cacheDir: string = defaultCacheDir()): CheckCache {
-  let where = resolve(repoDir, RESOURCES_DIR);
-  try {
-    where = realpathSync(where);
-  } catch {
-    // no resources/ yet: keyed by the path as given
-  }
-  return CheckCache.open(join(cacheDir, 'checks', `${createHash('sha256').update(where).digest('hex').slice(0, 32)}.cache`));
-}
-
-/** Removes the oldest caches beyond MAX_CACHED_REPOS (test runs and CI make many short-lived repositories). */
-function prune(dir: string, keep: string): void {
-  const caches = readdirSync(dir)
-    .filter((n) => n.endsWith('.cache') && join(dir, n) !== keep)
-    .map((n) => ({ path: join(dir, n), at: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
-    .sort((a, b) => b.at - a.at);
-  for (const old of caches.slice(MAX_CACHED_REPOS - 1)) rmSync(old.path, { force: true });
+export function repoCheckCache(repoDir: string, cacheDir?: string): CheckCache {
+  return CheckCache.open(repoCacheFile(repoDir, 'checks', cacheDir));
 }

@@ -19,12 +19,15 @@
  * go through the same renderer (test/render/incremental.test.ts compares
  * both over random change sets). The renderers (cdk8s-plus-28) are loaded
  * only when something is rendered; large renders use the second core
- * (parallel-render.ts).
+ * (parallel-render.ts). With the input-hash memo (input-memo.ts), the
+ * objects whose declaration files did not change are not even planned
+ * again: their recorded hash is compared, and their input built only when
+ * they are rendered.
  */
 import type { Worker } from 'node:worker_threads';
 import type { Model } from '../model/types.js';
 import { isRecordOf } from './input-line.js';
-import { type PlannedObject, planObjects } from './inputs.js';
+import { type HashMemo, type PlannedObject, planObjects } from './inputs.js';
 import type { RenderOptions } from './mcp-server-workload.js';
 import { type OutputRecords, readOutputRecords } from './output-records.js';
 
@@ -39,6 +42,8 @@ export interface IncrementalOptions {
   readonly output?: Promise<OutputRecords>;
   /** The worker that read them, if it has loaded the renderers meanwhile (read-ahead.ts `renderer`): it renders. */
   readonly warm?: () => Worker | undefined;
+  /** The input-hash memo (input-memo.ts): the hashes of objects whose declaration files are unchanged, without building their inputs. */
+  readonly memo?: HashMemo;
 }
 
 export interface SynthFiles {
@@ -62,7 +67,7 @@ export function verifiedObjects(objects: readonly PlannedObject[], records: Outp
 
 /** What synth writes into `outDir` for the model: rendered where its files are not current. Writes nothing. */
 export async function synthFiles(model: Model, options: RenderOptions, outDir: string, opts: IncrementalOptions = {}): Promise<SynthFiles> {
-  const objects = planObjects(model, options, undefined, opts.renderer);
+  const objects = planObjects(model, options, undefined, opts.renderer, opts.memo);
   const verified = opts.full ? new Set<string>() : verifiedObjects(objects, await (opts.output ?? readOutputRecords(outDir)));
   const toRender = objects.filter((o) => !verified.has(o.path));
   const files = new Map<string, string>();

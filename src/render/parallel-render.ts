@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { newChunkCounter, nextChunk } from '../core/chunk-counter.js';
-import type { PlannedObject } from './inputs.js';
+import { type PlannedObject, plainObject } from './inputs.js';
 
 /**
  * Below this many objects everything is rendered here: starting the worker
@@ -31,6 +31,15 @@ export interface RenderJob {
 }
 
 export type RenderReply = { files: [string, string][] } | { done: true } | { error: string };
+
+/**
+ * The message that gives the worker its objects: as plain data, each input
+ * built (an object whose hash came from the input-hash memo builds its input
+ * when read, through a getter, which a structured clone would not call).
+ */
+export function renderJob(objects: readonly PlannedObject[], counter: SharedArrayBuffer): RenderJob {
+  return { objects: objects.map(plainObject), chunkSize: CHUNK_OBJECTS, counter };
+}
 
 const WORKER = fileURLToPath(new URL('./_render-worker.js', import.meta.url));
 
@@ -75,7 +84,7 @@ export async function renderInParallel(objects: readonly PlannedObject[], opts: 
   // A worker lent by its owner may be unreferenced: this job keeps the process alive until it is done.
   worker.ref();
   try {
-    worker.postMessage({ objects, chunkSize: CHUNK_OBJECTS, counter } satisfies RenderJob);
+    worker.postMessage(renderJob(objects, counter));
     // A small job is the warm worker's alone; a large one this thread shares.
     if (large) {
       const { renderObjects } = await import('./app.js');

@@ -5,7 +5,8 @@
  * invalid, reported by rules, non-plain YAML, moved and removed; a damaged or
  * foreign cache counts as empty; a file with anything to report is never
  * kept (so a plaintext value pasted into a Secret never reaches the cache);
- * and the CLI keeps it in $MCPO_CACHE_DIR, private, unless --no-cache.
+ * and the CLI keeps it in $MCPO_CACHE_DIR, private, unless --no-cache (and
+ * synth its input-hash memo beside it).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -315,9 +316,17 @@ describe('mcpo validate and synth with the check cache', () => {
     expect(diffed.status, diffed.stderr).toBe(1);
     expect(diffed.stdout).toContain('image: python:3.13-slim');
 
+    // synth keeps its input-hash memo beside the checks, as private; --no-cache writes neither.
+    const synthed = run(['synth', '--repo', repo, '--out', join(tempDir(), 'dist')], env);
+    expect(synthed.status, synthed.stderr).toBe(0);
+    const [memo] = readdirSync(join(cacheDir, 'inputs'));
+    expect(memo).toBe(file);
+    expect(statSync(join(cacheDir, 'inputs')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(cacheDir, 'inputs', memo!)).mode & 0o777).toBe(0o600);
     const none = tempDir();
     const synth = run(['synth', '--repo', repo, '--no-cache', '--out', join(tempDir(), 'dist')], { MCPO_CACHE_DIR: none });
     expect(synth.status, synth.stderr).toBe(0);
     expect(existsSync(join(none, 'checks'))).toBe(false);
+    expect(existsSync(join(none, 'inputs'))).toBe(false);
   });
 });

@@ -3,7 +3,8 @@
  * is its own cache (one changed template writes one file), a file edited by
  * hand is written again (and `--check` says so), the renderers are not loaded
  * when nothing is rendered, and a large full render uses a worker thread and
- * gives the same bytes as a render on one thread.
+ * gives the same bytes as a render on one thread (with the inputs planned
+ * now or, from the input-hash memo, built when rendered).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,10 +53,10 @@ function moduleLogger(): { importArg: string; log: string; loaded: () => string[
   };
 }
 
-function synth(args: string[], logger?: ReturnType<typeof moduleLogger>) {
+function synth(args: string[], logger?: ReturnType<typeof moduleLogger>, env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [...(logger ? ['--import', logger.importArg] : []), join(REPO_ROOT, 'bin/mcpo.js'), 'synth', ...args], {
     encoding: 'utf8',
-    env: { ...process.env, ...(logger && { MCPO_TEST_MODULE_LOG: logger.log }) },
+    env: { ...process.env, ...env, ...(logger && { MCPO_TEST_MODULE_LOG: logger.log }) },
     timeout: 180_000,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
@@ -144,27 +145,36 @@ describe('mcpo synth over a committed dist/', () => {
     expect(logger.loaded().filter((url) => url.includes('/cdk8s-plus-28/') || url.endsWith('/build/render/app.js'))).toEqual([]);
   });
 
-  it('renders a large full synth on two threads, byte-identical to one thread', async () => {
+  it('renders a large full synth on two threads, byte-identical to one thread, also with every hash from the input-hash memo', async () => {
     const repo = join(tempDir(), 'repo');
     execFileSync(process.execPath, [join(REPO_ROOT, 'bench/generate.mjs'), '--dir', repo, '--templates', '1100', '--commits', '2'], { stdio: 'pipe' });
     const { model } = buildModel(await readWorkingTreeFiles(repo));
     const expected = renderModel(model!, { bridgeImage: DEFAULT_BRIDGE_IMAGE });
     expect(expected.size).toBeGreaterThan(3000);
+    const env = { MCPO_CACHE_DIR: tempDir() };
     // Into an empty folder, the worker that read it (none) renders with this thread; with --full, a render worker.
-    for (const [args, worker] of [
-      [[], '/build/render/_read-ahead-worker.js'],
-      [['--full'], '/build/render/_render-worker.js'],
+    // The runs after the first find every hash in the memo: the inputs posted to a worker are built from their declarations first.
+    for (const [run, args, worker] of [
+      ['memo written', [], '/build/render/_read-ahead-worker.js'],
+      ['memo read, --full', ['--full'], '/build/render/_render-worker.js'],
+      ['memo read', [], '/build/render/_read-ahead-worker.js'],
     ] as const) {
       const logger = moduleLogger();
       const out = join(tempDir(), 'dist');
-      const result = synth(['--repo', repo, '--out', out, ...args], logger);
-      expect(result.stderr).toBe('');
-      expect(result.code).toBe(0);
+      const result = synth(['--repo', repo, '--out', out, ...args], logger, env);
+      expect(result.stderr, run).toBe('');
+      expect(result.code, run).toBe(0);
       const loaded = logger.loaded();
-      expect(loaded.some((url) => url.endsWith(worker))).toBe(true);
-      expect(loaded.some((url) => url.endsWith('/build/render/render-job.js'))).toBe(true);
-      expect(listFiles(out)).toEqual([...expected.keys()].sort());
-      for (const [path, text] of expected) expect(readFileSync(join(out, path), 'utf8'), path).toBe(text);
+      expect(
+        loaded.some((url) => url.endsWith(worker)),
+        run,
+      ).toBe(true);
+      expect(
+        loaded.some((url) => url.endsWith('/build/render/render-job.js')),
+        run,
+      ).toBe(true);
+      expect(listFiles(out), run).toEqual([...expected.keys()].sort());
+      for (const [path, text] of expected) expect(readFileSync(join(out, path), 'utf8'), `${run}: ${path}`).toBe(text);
     }
   });
 });

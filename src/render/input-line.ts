@@ -26,18 +26,28 @@ export interface InputRecord {
   readonly rest: string;
 }
 
-/** The input record of a file's bytes; undefined for a file without an input line where synth writes it. */
-export function inputRecord(content: Buffer): InputRecord | undefined {
+/**
+ * The input record of a file's bytes; undefined for a file without an input line where synth writes it.
+ * `scratch`: the bytes may be moved about (a buffer read into for this only): the rest of the file is then
+ * hashed in one piece, with its first line moved over the input line, instead of in two.
+ */
+export function inputRecord(content: Buffer, scratch = false): InputRecord | undefined {
   const first = content.indexOf(0x0a);
   if (first < 0) return undefined;
   const lineEnd = first + 1 + INPUT_LINE_LENGTH;
   if (content.length < lineEnd || content[lineEnd - 1] !== 0x0a) return undefined;
   const line = content.toString('latin1', first + 1, lineEnd - 1);
   if (!line.startsWith(INPUT_LINE_PREFIX)) return undefined;
-  const rest = createHash('sha256')
-    .update(content.subarray(0, first + 1))
-    .update(content.subarray(lineEnd))
-    .digest('hex');
+  let rest: string;
+  if (scratch) {
+    content.copyWithin(INPUT_LINE_LENGTH, 0, first + 1);
+    rest = sha256(content.subarray(INPUT_LINE_LENGTH));
+  } else {
+    rest = createHash('sha256')
+      .update(content.subarray(0, first + 1))
+      .update(content.subarray(lineEnd))
+      .digest('hex');
+  }
   return { stored: line.slice(INPUT_LINE_PREFIX.length), rest };
 }
 

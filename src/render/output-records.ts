@@ -5,7 +5,7 @@
  * templates that is ~21,000 files to open and hash; `mcpo synth` reads them
  * on a worker thread (read-ahead.ts).
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { readRegularFileBounded } from '../source/read-bounded.js';
 import { type InputRecord, inputRecord } from './input-line.js';
 import { listTree } from './write.js';
@@ -26,8 +26,10 @@ export function readOutputRecords(outDir: string): OutputRecords {
     if (!path.endsWith('.yaml')) continue;
     try {
       // No longer a regular file (a symlink, a FIFO, a folder), or gone: rendered again, and write.ts replaces it.
-      const regularFile = readRegularFileBounded(join(dir, ...path.split('/')), MAX_OBJECT_FILE_BYTES, scratch);
-      const record = regularFile?.read.ok ? inputRecord(regularFile.read.content) : undefined;
+      // The listing's paths are its own names joined by '/': no path to normalise.
+      const regularFile = readRegularFileBounded(`${dir}/${path}`, MAX_OBJECT_FILE_BYTES, scratch);
+      // Read into the scratch buffer: its bytes may be moved about for the hash.
+      const record = regularFile?.read.ok ? inputRecord(regularFile.read.content, true) : undefined;
       if (record) records.set(path, record);
     } catch {
       // unreadable (gone since the listing, a device that fails): rendered again

@@ -16,7 +16,8 @@
 import type { Command } from 'commander';
 import { errorMessage, McpoError } from '../core/errors.js';
 import { compareModels, openSides, requireModel, type Side, unifiedDiff } from '../plan/index.js';
-import { noCacheOption, storedChecks } from './check-cache-option.js';
+import { noCacheOption } from './check-cache-option.js';
+import { storedChecks } from './stored-checks.js';
 import { action } from './command.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { printDiagnostics } from './output.js';

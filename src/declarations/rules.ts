@@ -46,7 +46,49 @@ function listedNow(names: Iterable<string>): string {
 
 type Report = (decl: RawDeclaration, code: DiagnosticCode, path: string, message: string, hint?: string) => void;
 
-export function checkRules(declarations: readonly RawDeclaration[], checked: (d: RawDeclaration) => boolean = () => false): Diagnostic[] {
+/**
+ * What the cross rules read of all declarations: the declared namespaces,
+ * each preset's limits, each secret's keys and the secret names of each
+ * namespace. Made from every declaration (ruleIndex), or kept from a run in
+ * which nothing was reported (render/synth-state.ts) for a check of a few
+ * changed declarations that declare the same names with the same facts.
+ */
+export interface RuleIndex {
+  readonly namespaces: ReadonlySet<string>;
+  readonly presets: ReadonlyMap<string, PlainMessage>;
+  readonly secretKeys: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly secretNames: ReadonlyMap<string, readonly string[]>;
+}
+
+export function ruleIndex(declarations: readonly RawDeclaration[]): RuleIndex {
+  const namespaces = new Set<string>();
+  const presets = new Map<string, PlainMessage>();
+  const secretKeys = new Map<string, Set<string>>();
+  const secretNames = new Map<string, string[]>();
+  for (const d of declarations) {
+    const name = str(d.value.name);
+    if (d.kind === 'Namespace' && name) namespaces.add(name);
+    if (d.kind === 'ResourceLimit' && name) presets.set(name, obj(d.value.limits));
+    if (d.kind === 'Secret' && name) {
+      const namespace = str(d.value.namespace) ?? '';
+      secretKeys.set(`${namespace}/${name}`, new Set(Object.keys(obj(obj(d.value.sealed).encrypted_data))));
+      const names = secretNames.get(namespace) ?? [];
+      if (names.push(name) === 1) secretNames.set(namespace, names);
+    }
+  }
+  return { namespaces, presets, secretKeys, secretNames };
+}
+
+/**
+ * The rules over `declarations`. `checked`: declarations whose local rules found nothing before
+ * (the check cache's). `index`: what the cross rules read of all declarations, when `declarations`
+ * are only some of them (duplicates are then found among these only: the caller knows the others).
+ */
+export function checkRules(
+  declarations: readonly RawDeclaration[],
+  checked: (d: RawDeclaration) => boolean = () => false,
+  index: RuleIndex = ruleIndex(declarations),
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const report: Report = (decl, code, path, message, hint) => {
     if (code === 'field.required' && alreadyReported(decl, path)) return;
@@ -65,21 +107,7 @@ export function checkRules(declarations: readonly RawDeclaration[], checked: (d:
     });
   };
 
-  const namespaces = new Set<string>();
-  const presets = new Map<string, PlainMessage>();
-  const secretKeys = new Map<string, Set<string>>();
-  const secretNames = new Map<string, string[]>();
-  for (const d of declarations) {
-    const name = str(d.value.name);
-    if (d.kind === 'Namespace' && name) namespaces.add(name);
-    if (d.kind === 'ResourceLimit' && name) presets.set(name, obj(d.value.limits));
-    if (d.kind === 'Secret' && name) {
-      const namespace = str(d.value.namespace) ?? '';
-      secretKeys.set(`${namespace}/${name}`, new Set(Object.keys(obj(obj(d.value.sealed).encrypted_data))));
-      const names = secretNames.get(namespace) ?? [];
-      if (names.push(name) === 1) secretNames.set(namespace, names);
-    }
-  }
+  const { namespaces, presets, secretKeys, secretNames } = index;
   const presetList = listed(presets.keys());
 
   const seen = new Map<string, RawDeclaration>();
@@ -244,8 +272,8 @@ function checkTemplate(
   report: Report,
   presets: ReadonlyMap<string, PlainMessage>,
   presetList: string,
-  secretKeys: ReadonlyMap<string, Set<string>>,
-  secretNames: ReadonlyMap<string, string[]>,
+  secretKeys: ReadonlyMap<string, ReadonlySet<string>>,
+  secretNames: ReadonlyMap<string, readonly string[]>,
   local: boolean,
 ): void {
   const v = d.value;

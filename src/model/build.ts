@@ -229,7 +229,8 @@ function assemble(declarations: readonly RawDeclaration[], cache: BuildCache | u
   return deepFreeze({ namespaces: byName(namespaces), presets: byName(presets), templates: byKey(templates), secrets: byKey(secrets) });
 }
 
-function declarationOf(d: RawDeclaration): Declaration {
+/** The model object of one checked declaration (its defaults filled in). */
+export function declarationOf(d: RawDeclaration): Declaration {
   const v = d.value;
   const source: SourceRef = { file: d.file, ...d.start };
   const common = { name: s(v.name), labels: labels(v.labels), source };

@@ -209,9 +209,6 @@ export function checkerKey(): string {
   return key;
 }
 
-/** The check cache's folder, as help texts name it. */
-export const CHECK_CACHE_SHOWN = '${MCPO_CACHE_DIR:-~/.cache/mcp-orchestrator}/checks';
-
 /** The check cache of the repository at `repoDir`: one file per repository folder, in `cacheDir`/checks. */
 export function repoCheckCache(repoDir: string, cacheDir?: string): CheckCache {
   return CheckCache.open(repoCacheFile(repoDir, 'checks', cacheDir));

@@ -53,6 +53,8 @@ export interface SynthFiles {
   readonly verified: ReadonlySet<string>;
   /** How many objects were rendered. */
   readonly rendered: number;
+  /** Every object a full render gives, in plan order, with its input hash (synth-state.ts keeps them). */
+  readonly planned: readonly { readonly path: string; readonly hash: string }[];
 }
 
 /** The planned objects whose files (their records read from the output folder) already hold exactly what rendering them would write. */
@@ -65,21 +67,33 @@ export function verifiedObjects(objects: readonly PlannedObject[], records: Outp
   return verified;
 }
 
-/** What synth writes into `outDir` for the model: rendered where its files are not current. Writes nothing. */
-export async function synthFiles(model: Model, options: RenderOptions, outDir: string, opts: IncrementalOptions = {}): Promise<SynthFiles> {
-  const objects = planObjects(model, options, undefined, opts.renderer, opts.memo);
-  const verified = opts.full ? new Set<string>() : verifiedObjects(objects, await (opts.output ?? readOutputRecords(outDir)));
-  const toRender = objects.filter((o) => !verified.has(o.path));
+/** The texts synth writes: the objects to render (by the warm worker when there is one) and the layout files of every object path. */
+export async function renderedFiles(
+  toRender: readonly PlannedObject[],
+  paths: readonly string[],
+  options: RenderOptions,
+  opts: Pick<IncrementalOptions, 'oneThread' | 'warm'> = {},
+): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   if (toRender.length > 0) {
     const { renderInParallel } = await import('./parallel-render.js');
     for (const [path, text] of await renderInParallel(toRender, { oneThread: opts.oneThread, warm: opts.warm?.() })) files.set(path, text);
   }
   const { layoutFiles } = await import('./kustomization.js');
-  for (const [path, text] of layoutFiles(
+  for (const [path, text] of layoutFiles(paths, options.gitops)) files.set(path, text);
+  return files;
+}
+
+/** What synth writes into `outDir` for the model: rendered where its files are not current. Writes nothing. */
+export async function synthFiles(model: Model, options: RenderOptions, outDir: string, opts: IncrementalOptions = {}): Promise<SynthFiles> {
+  const objects = planObjects(model, options, undefined, opts.renderer, opts.memo);
+  const verified = opts.full ? new Set<string>() : verifiedObjects(objects, await (opts.output ?? readOutputRecords(outDir)));
+  const toRender = objects.filter((o) => !verified.has(o.path));
+  const files = await renderedFiles(
+    toRender,
     objects.map((o) => o.path),
-    options.gitops,
-  ))
-    files.set(path, text);
-  return { files, verified, rendered: toRender.length };
+    options,
+    opts,
+  );
+  return { files, verified, rendered: toRender.length, planned: objects };
 }

@@ -148,9 +148,6 @@ function objectLines(text: string | undefined): { text: string; count: number } 
   return text.slice(last, -1) === `end ${count}` ? { text: text.slice(0, last), count } : undefined;
 }
 
-/** The memo's folder, as help texts name it. */
-export const INPUT_MEMO_SHOWN = '${MCPO_CACHE_DIR:-~/.cache/mcp-orchestrator}/inputs';
-
 /** The input-hash memo of the repository at `repoDir`, in `cacheDir`/inputs. */
 export function repoInputMemo(repoDir: string, digestOf: (file: string) => string | undefined, cacheDir?: string): InputMemo {
   return new InputMemo(repoCacheFile(repoDir, 'inputs', cacheDir), digestOf);

@@ -8,10 +8,10 @@ import { readRepoConfig, renderOptions } from '../declarations/repo-config.js';
 import { BuildCache, buildModel } from '../model/build.js';
 import { type IncrementalOptions, synthFiles } from '../render/incremental.js';
 import { repoInputMemo } from '../render/input-memo.js';
-import { memoKey, rendererKey } from '../render/inputs.js';
+import { rendererKey } from '../render/inputs.js';
 import type { RenderOptions } from '../render/mcp-server-workload.js';
 import type { ReadAhead } from '../render/read-ahead.js';
-import { DepsRecorder, SynthState, synthStatePath } from '../render/synth-state.js';
+import { DepsRecorder, SynthState, synthStateKey, synthStatePath } from '../render/synth-state.js';
 import { compareWithDir, isStale, writeRendered } from '../render/write.js';
 import type { SourceFiles } from '../source/files.js';
 import { readWorkingTreeFiles } from '../source/working-tree.js';
@@ -35,12 +35,14 @@ function shown(dir: string): string {
 
 export async function synthInto(out: string, opts: SynthOptions, reading: ReadAhead | undefined): Promise<number> {
   const cache = new BuildCache(storedChecks(opts));
-  const source = await readWorkingTreeFiles(opts.repo, { known: cache.known });
   const options = renderOptions(readRepoConfig(opts.repo));
-  const incremental = { full: opts.full, output: reading?.records, warm: reading?.renderer };
   // With the caches, after a small edit: from the last clean synth's state (render/synth-state.ts), when it can say.
   const state = cache.stored && synthState(opts.repo, options);
-  const fromState = state && !opts.full ? await state.read?.synth(source, cache, options, incremental) : undefined;
+  const kept = state && !opts.full ? state.read : undefined;
+  const known = cache.known;
+  const source = await readWorkingTreeFiles(opts.repo, { known: kept ? (path, print) => kept.digestOf(path, print, known) : known });
+  const incremental = { full: opts.full, output: reading?.records, warm: reading?.renderer };
+  const fromState = kept && (await kept.synth(source, cache, options, incremental));
   const whole = fromState ? undefined : await wholeBuild(opts, source, cache, options, out, incremental);
   if (typeof whole === 'number') return whole;
   const { files, verified, rendered } = fromState ?? whole!.synth;
@@ -75,7 +77,7 @@ export async function synthInto(out: string, opts: SynthOptions, reading: ReadAh
 /** The state of the last clean synth of this repository, made under this renderer and these options (or none). */
 function synthState(repo: string, options: RenderOptions) {
   const path = synthStatePath(repo);
-  const key = memoKey(rendererKey(), options);
+  const key = synthStateKey(rendererKey(), options);
   return { path, key, read: SynthState.read(path, key) };
 }
 

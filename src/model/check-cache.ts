@@ -65,14 +65,17 @@ export class CheckCache {
   private readonly handedOut = new WeakSet<RawDeclaration>();
   private changed = false;
 
-  private constructor(
-    readonly path: string,
-    private readonly loaded: ReadonlyMap<string, Entry>,
-  ) {}
+  private read: ReadonlyMap<string, Entry> | undefined;
 
-  /** The cache at `path` (a missing, foreign or damaged one is empty). */
+  private constructor(readonly path: string) {}
+
+  /** The cache at `path` (a missing, foreign or damaged one is empty), read when first asked (a synth from its state may not ask). */
   static open(path: string): CheckCache {
-    return new CheckCache(path, readEntries(path));
+    return new CheckCache(path);
+  }
+
+  private get loaded(): ReadonlyMap<string, Entry> {
+    return (this.read ??= readEntries(this.path));
   }
 
   /** sha256 of a file's bytes, as the cache keys it. */

@@ -31,7 +31,8 @@
  * else (a file added, removed or unreadable, a diagnostic, another
  * signature, an object to render that is not planned again) is left to the
  * whole build, which reports as always and writes a new state; so does a
- * state made by anything else (its key: the memo's, inputs.ts memoKey).
+ * state made by anything else (its key, synthStateKey: the memo's, inputs.ts
+ * memoKey, and a digest of this file's code).
  * test/render/synth-state.test.ts holds both to the same output over random
  * change sets.
  *
@@ -39,7 +40,9 @@
  * it: the next one compares with the same files again); like the other
  * caches, private, next to them, at most MAX_CACHED_REPOS kept.
  */
-import { fileDigest } from '../core/digest.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { fileDigest, sha256 } from '../core/digest.js';
 import { MAX_FILE_BYTES } from '../core/limits.js';
 import { compareStrings } from '../core/order.js';
 import type { PlainMessage } from '../declarations/check-shape.js';
@@ -50,9 +53,10 @@ import { namespacedKey } from '../model/queries.js';
 import type { Declaration, McpTemplate, Model, Namespace, ResourceLimitPreset, Secret } from '../model/types.js';
 import { readCacheFile, repoCacheFile, writeCacheFile } from '../source/cache-file.js';
 import type { SourceFiles } from '../source/files.js';
+import type { KnownDigest } from '../source/working-tree.js';
 import { isRecordOf } from './input-line.js';
 import { renderedFiles, type IncrementalOptions, type SynthFiles } from './incremental.js';
-import { type HashMemo, planObjects, type PlannedObject } from './inputs.js';
+import { type HashMemo, memoKey, planObjects, type PlannedObject } from './inputs.js';
 import type { RenderOptions } from './mcp-server-workload.js';
 
 const FORMAT = 'mcpo-synth-state 1';
@@ -63,6 +67,14 @@ export const MAX_CHANGED_FILES = 64;
 const MAX_PLANNED_AGAIN = 2000;
 /** An object dep that names no declaration file (a secret read but not declared): such an object is always planned again. */
 const NO_FILE = -1;
+
+let code: string | undefined;
+
+/** What a state depends on besides the declaration files: the memo's key (renderer, options, checking and planning code) and this file's code. */
+export function synthStateKey(renderer: string, options: RenderOptions): string {
+  code ??= sha256(readFileSync(fileURLToPath(import.meta.url)));
+  return sha256(`${memoKey(renderer, options)}\n${code}`);
+}
 
 /** The state's file in the cache folder, for the repository at `repoDir`. */
 export function synthStatePath(repoDir: string, cacheDir?: string): string {
@@ -108,6 +120,14 @@ export class DepsRecorder implements HashMemo {
   }
 }
 
+interface KeptFile {
+  readonly path: string;
+  readonly digest: string;
+  /** Its fingerprint then (source/fingerprint.ts), '' when it had not settled. */
+  readonly fingerprint: string;
+  readonly signature: string;
+}
+
 interface KeptObject {
   readonly path: string;
   readonly hash: string;
@@ -116,7 +136,7 @@ interface KeptObject {
 
 export class SynthState {
   private constructor(
-    private readonly files: readonly { readonly path: string; readonly digest: string; readonly signature: string }[],
+    private readonly files: readonly KeptFile[],
     private readonly objects: readonly KeptObject[],
     private readonly indexJson: string,
     private readonly declarationLines: readonly string[],
@@ -128,15 +148,17 @@ export class SynthState {
     if (text === undefined || !text.endsWith('\n')) return undefined;
     const lines = text.slice(0, -1).split('\n');
     if (lines.at(-1) !== `end ${lines.length - 1}`) return undefined;
-    const files: { path: string; digest: string; signature: string }[] = [];
+    const files: KeptFile[] = [];
     const objects: KeptObject[] = [];
     const declarations: string[] = [];
     let index: string | undefined;
     try {
       for (let i = 0; i < lines.length - 1; i++) {
         const line = lines[i]!;
-        const [tag, a, b, c] = line.split('\t');
-        if (tag === 'F' && a !== undefined && b !== undefined && c !== undefined) files.push({ path: JSON.parse(a) as string, digest: b, signature: c });
+        const [tag, a, b, c, d] = line.split('\t');
+        // A path JSON writes without a backslash is the text between its quotes.
+        if (tag === 'F' && a !== undefined && b !== undefined && c !== undefined && d !== undefined)
+          files.push({ path: a.includes('\\') ? (JSON.parse(a) as string) : a.slice(1, -1), digest: b, fingerprint: c, signature: d });
         else if (tag === 'O' && a !== undefined && b !== undefined && c !== undefined)
           objects.push({ path: a, hash: b, deps: c === '' ? [] : c.split(' ').map(Number) });
         else if (tag === 'D' && a !== undefined) declarations.push(a);
@@ -172,7 +194,8 @@ export class SynthState {
       const digest = cache.digestOf(p);
       if (digest === undefined) return;
       raw.push(...check.declarations);
-      lines.push(`F\t${JSON.stringify(p)}\t${digest}\t${signature(check.declarations)}`);
+      const print = check.file.fingerprint ?? '';
+      lines.push(`F\t${JSON.stringify(p)}\t${digest}\t${print.includes('\t') ? '' : print}\t${signature(check.declarations)}`);
     }
     lines.push(`I\t${indexJson(raw)}`);
     for (const d of [...model.namespaces.values(), ...model.presets.values(), ...model.secrets.values()]) lines.push(`D\t${JSON.stringify(d)}`);
@@ -182,6 +205,20 @@ export class SynthState {
       lines.push(`O\t${o.path}\t${o.hash}\t${files.join(' ')}`);
     }
     writeCacheFile(path, `${FORMAT} ${key}`, [...lines, `end ${lines.length}`]);
+  }
+
+  private byPath: Map<string, KeptFile> | undefined;
+
+  /**
+   * The digest kept for this file when it had this fingerprint then: what the walk of the working tree
+   * need not read (source/working-tree.ts `known`). A file the state names is not looked up elsewhere:
+   * the state is what its files are compared with.
+   */
+  digestOf(path: string, fingerprint: string, otherwise?: KnownDigest): string | undefined {
+    this.byPath ??= new Map(this.files.map((f) => [f.path, f]));
+    const kept = this.byPath.get(path);
+    if (!kept) return otherwise?.(path, fingerprint);
+    return kept.fingerprint !== '' && kept.fingerprint === fingerprint ? kept.digest : undefined;
   }
 
   /**
@@ -201,7 +238,8 @@ export class SynthState {
       const digest = cache.digest(file) ?? fileDigest(file.content);
       if (digest === kept.digest) continue;
       if (changed.add(i).size > MAX_CHANGED_FILES) return undefined;
-      const checked = cache.reuse(file, digest) ?? checkFile(file);
+      // Checked here, not looked up in the check cache: reading that cache costs more than checking a few files.
+      const checked = checkFile(file);
       if (checked.diagnostics.length > 0 || signature(checked.declarations) !== kept.signature) return undefined;
       raw.push(...checked.declarations);
     }
@@ -228,7 +266,7 @@ export class SynthState {
       for (const i of load) {
         if (i === NO_FILE || changed.has(i)) continue;
         const file = byPath.get(this.files[i]!.path)!;
-        const checked = cache.reuse(file) ?? checkFile(file);
+        const checked = checkFile(file);
         if (checked.diagnostics.length > 0) return undefined;
         raw.push(...checked.declarations);
       }

@@ -6,7 +6,11 @@
  * The output folder is --out, else $CDK8S_OUTDIR (set by `cdk8s synth`, see
  * cdk8s.yaml), else <repo>/dist. Settings (the bridge image, the gitops layout) come from
  * <repo>/mcpo.yaml. Only the objects whose files in the output folder are
- * not current are rendered (render/incremental.ts); --full renders all. Exit 0: written / up to date; 1: invalid
+ * not current are rendered (render/incremental.ts); --full renders all. After
+ * an edit of a few files, only what they touch is checked and planned, from the
+ * last clean synth's state (render/synth-state.ts). This module defines the
+ * command and starts reading the output folder on a worker; the pipeline is
+ * synth-run.ts, loaded after that. Exit 0: written / up to date; 1: invalid
  * declarations, or (--check) dist/ is stale; 2: usage error.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';

@@ -7,12 +7,13 @@
  * from the state (it is then left as it was), and everything else (files
  * added or removed, a preset's limits, an error) by the whole build.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/build.js';
+import { mcpo } from '../support/mcpo.js';
 import { prng, type Rng } from '../support/random.js';
 
 const cleanup: string[] = [];
@@ -25,14 +26,7 @@ function tempDir(): string {
   return dir;
 }
 
-function synth(args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/mcpo.js'), 'synth', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 120_000,
-  });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
+const synth = (args: string[], env: Record<string, string>) => mcpo(['synth', ...args], { env });
 
 function files(dir: string, prefix = ''): string[] {
   return readdirSync(join(dir, prefix), { withFileTypes: true })

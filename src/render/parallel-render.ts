@@ -1,12 +1,14 @@
 /**
  * Rendering many objects on two threads: at 10,000 templates a full render
  * is ~20,000 objects, each independent of the others (app.ts), and the
- * machine has a second core. A worker is started, given every planned
- * object, and it and this thread take chunks from a shared counter (the
- * worker, which first loads cdk8s, just takes fewer); each chunk is rendered
- * by app.ts renderObjects in an App of its own. The texts are those of a
- * render on one thread: only who renders which object changes. Should the
- * worker fail, this thread renders what it did not give back.
+ * machine has a second core. A worker is started (or the read-ahead worker,
+ * which has loaded the renderers already, is lent: `warm`), given every
+ * planned object, and it and this thread take chunks from a shared counter
+ * (the worker, which first loads cdk8s, just takes fewer); each chunk is
+ * rendered by app.ts renderObjects in an App of its own (render-job.ts). A
+ * few objects go to a warm worker alone. The texts are those of a render on
+ * one thread: only who renders which object changes. Should the worker fail,
+ * this thread renders what it did not give back.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';

@@ -87,11 +87,11 @@ export function readFileBounded(path: string, limit: number, scratch?: Buffer): 
  * through a symlink that replaced it since (O_NOFOLLOW), not waiting on a
  * FIFO (O_NONBLOCK), and only when fstat says it is regular; at most `limit`
  * bytes, into `scratch` when given (the content is then a view of it). With
- * what fstat gave before the read: the size (for a message about a file over
+ * what fstat gave before the read: its size (for a message about a file over
  * the limit) and the rest (for a fingerprint, source/fingerprint.ts).
  * Undefined when it is no longer a regular file; other errors are thrown.
  */
-export function readRegularFileBounded(path: string | Buffer, limit: number, scratch?: Buffer): { read: BoundedRead; size: number; info: Stats } | undefined {
+export function readRegularFileBounded(path: string | Buffer, limit: number, scratch?: Buffer): { read: BoundedRead; info: Stats } | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -102,7 +102,7 @@ export function readRegularFileBounded(path: string | Buffer, limit: number, scr
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) return undefined;
-    return { read: readFdBounded(fd, limit, scratch, info.size), size: info.size, info };
+    return { read: readFdBounded(fd, limit, scratch, info.size), info };
   } finally {
     closeSync(fd);
   }

@@ -107,7 +107,7 @@ export async function readWorkingTreeFiles(repoDir: string, opts: WorkingTreeOpt
     const regular = readRegularFileBounded(path, MAX_FILE_BYTES, (scratch ??= Buffer.allocUnsafe(MAX_FILE_BYTES + 1)));
     if (!regular) return false;
     if (regular.read.ok) files.push({ path: repoPath, content: Buffer.from(regular.read.content), fingerprint: settledFingerprint(regular.info, now) });
-    else problems.push(tooLarge(repoPath, regular.size));
+    else problems.push(tooLarge(repoPath, regular.info.size));
     return true;
   }
 

@@ -38,7 +38,8 @@ export async function synthInto(out: string, opts: SynthOptions, reading: ReadAh
   const options = renderOptions(readRepoConfig(opts.repo));
   // With the caches, after a small edit: from the last clean synth's state (render/synth-state.ts), when it can say.
   const state = cache.stored && synthState(opts.repo, options);
-  const kept = state && !opts.full ? state.read : undefined;
+  // --full renders everything: the state is not read (the whole build writes a new one).
+  const kept = state && !opts.full ? SynthState.read(state.path, state.key) : undefined;
   const known = cache.known;
   const source = await readWorkingTreeFiles(opts.repo, { known: kept ? (path, print) => kept.digestOf(path, print, known) : known });
   const incremental = { full: opts.full, output: reading?.records, warm: reading?.renderer };
@@ -49,7 +50,7 @@ export async function synthInto(out: string, opts: SynthOptions, reading: ReadAh
   const saveCaches = () => {
     if (!whole) return;
     whole.memo?.save();
-    if (state && whole.clean) SynthState.write(state.path, state.key, cache, whole.model, whole.synth.planned, whole.recorder);
+    if (state && whole.recorder && whole.clean) SynthState.write(state.path, state.key, cache, whole.model, whole.synth.planned, whole.recorder);
   };
   const total = files.size + verified.size;
   if (opts.check) {
@@ -74,11 +75,9 @@ export async function synthInto(out: string, opts: SynthOptions, reading: ReadAh
   return EXIT_OK;
 }
 
-/** The state of the last clean synth of this repository, made under this renderer and these options (or none). */
+/** Where the state of this repository's last clean synth is kept, and the key it must have been made under. */
 function synthState(repo: string, options: RenderOptions) {
-  const path = synthStatePath(repo);
-  const key = synthStateKey(rendererKey(), options);
-  return { path, key, read: SynthState.read(path, key) };
+  return { path: synthStatePath(repo), key: synthStateKey(rendererKey(), options) };
 }
 
 /** The whole model built and every object planned (the memo saving most hashes); a number is the exit code of a build with errors. */
@@ -94,7 +93,7 @@ async function wholeBuild(opts: SynthOptions, source: SourceFiles, cache: BuildC
   // The input-hash memo goes with the check cache (--no-cache turns both off); --check keeps it too (it is no part of dist/).
   const memo = cache.stored && repoInputMemo(opts.repo, (file) => cache.digestOf(file));
   // What each object is made from, for the synth state.
-  const recorder = new DepsRecorder(memo, (file) => cache.digestOf(file));
-  const synth = await synthFiles(model, options, out, { ...incremental, memo: cache.stored && recorder });
+  const recorder = memo && new DepsRecorder(memo);
+  const synth = await synthFiles(model, options, out, { ...incremental, memo: recorder });
   return { model, memo, recorder, synth, clean: diagnostics.length === 0 };
 }

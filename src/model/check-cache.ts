@@ -132,10 +132,8 @@ export class CheckCache {
       this.next.set(key, old);
       return;
     }
-    // A fingerprint holds no tab (source/fingerprint.ts); one that did would break the line, so it is left out.
-    const print = fingerprint.includes('\t') ? '' : fingerprint;
     const kept: Kept[] = declarations.map((d) => [d.kind, d.displayName, d.start, d.value]);
-    this.next.set(key, { digest, fingerprint: print, line: `${digest}\t${key}\t${print}\t${JSON.stringify(kept)}` });
+    this.next.set(key, { digest, fingerprint, line: `${digest}\t${key}\t${fingerprint}\t${JSON.stringify(kept)}` });
     this.changed = true;
   }
 

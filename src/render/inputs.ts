@@ -215,6 +215,15 @@ function deploymentInput(template: McpTemplate, model: Model, options: RenderOpt
 /** A dependency as a memo line names it: a file and the digest of its bytes; undefined when the digest is unknown. */
 type Dep = (file: string) => string | undefined;
 
+/** A dep's part that marks a secret read but not declared (deploymentDeps), instead of a digest. */
+const ABSENT = '-';
+
+/** The declaration file a dep names (`"<file>" <digest>`), or undefined for a secret read but not declared (`"<key>" -`). */
+export function depFile(dep: string): string | undefined {
+  const space = dep.lastIndexOf(' ');
+  return dep.slice(space + 1) === ABSENT ? undefined : (JSON.parse(dep.slice(0, space)) as string);
+}
+
 /** What a Deployment's input is made from (deploymentInput): its template's file, its preset's, and each secret it reads (or that there is none). */
 function deploymentDeps(template: McpTemplate, model: Model, dep: Dep): string[] | undefined {
   const preset = model.presets.get(template.resource_limit_name);
@@ -228,7 +237,7 @@ function deploymentDeps(template: McpTemplate, model: Model, dep: Dep): string[]
   for (const name of [...new Set(names)].sort()) {
     const key = namespacedKey(template.namespace, name);
     const secret = model.secrets.get(key);
-    const read = secret ? dep(secret.source.file) : `${JSON.stringify(key)} -`;
+    const read = secret ? dep(secret.source.file) : `${JSON.stringify(key)} ${ABSENT}`;
     if (read === undefined) return undefined;
     deps.push(read);
   }

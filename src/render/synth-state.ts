@@ -16,7 +16,7 @@
  *   - every planned object, in plan order: its path, its input hash and the
  *     files its input was made from (inputs.ts: the memo's deps).
  *
- * A synth uses it (synthFromState) only when nothing but the bytes of a few
+ * A synth uses it (SynthState.synth) only when nothing but the bytes of a few
  * files changed: the same files, no problem reading them, at most
  * MAX_CHANGED_FILES of them changed, each with nothing to report and the
  * same signature. The rules then give for all declarations what they give
@@ -55,8 +55,8 @@ import { readCacheFile, repoCacheFile, writeCacheFile } from '../source/cache-fi
 import type { SourceFiles } from '../source/files.js';
 import type { KnownDigest } from '../source/working-tree.js';
 import { isRecordOf } from './input-line.js';
-import { renderedFiles, type IncrementalOptions, type SynthFiles } from './incremental.js';
-import { type HashMemo, memoKey, planObjects, type PlannedObject } from './inputs.js';
+import { renderedFiles, type IncrementalOptions, type SynthFiles, verifiedObjects } from './incremental.js';
+import { depFile, type HashMemo, memoKey, planObjects, type PlannedObject } from './inputs.js';
 import type { RenderOptions } from './mcp-server-workload.js';
 
 const FORMAT = 'mcpo-synth-state 1';
@@ -65,6 +65,8 @@ const MAX_STATE_BYTES = 512 * 1024 * 1024;
 export const MAX_CHANGED_FILES = 64;
 /** More objects to plan again than this (a dist/ edited at large), and the whole build is made. */
 const MAX_PLANNED_AGAIN = 2000;
+/** How a file's signature shows that it declares a template (the kind, as JSON writes it at the start of an entry). */
+const TEMPLATE_IN_SIGNATURE = '["McpTemplate",';
 /** An object dep that names no declaration file (a secret read but not declared): such an object is always planned again. */
 const NO_FILE = -1;
 
@@ -95,28 +97,25 @@ export function signature(declarations: readonly RawDeclaration[]): string {
 const plain = (v: unknown): PlainMessage => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as PlainMessage) : {});
 
 /**
- * A memo that records each planned object's deps while passing every call to the memo it wraps (if
- * any): how a whole build learns what each object is made from, for the state it writes.
+ * The input-hash memo, with each planned object's deps recorded on the way: how a whole build learns
+ * what each object is made from, for the state it writes.
  */
 export class DepsRecorder implements HashMemo {
   readonly deps = new Map<string, readonly string[]>();
-  constructor(
-    private readonly inner: HashMemo | undefined,
-    private readonly digests: (file: string) => string | undefined,
-  ) {}
+  constructor(private readonly inner: HashMemo) {}
   begin(key: string): void {
-    this.inner?.begin(key);
+    this.inner.begin(key);
   }
   digestOf(file: string): string | undefined {
-    return this.inner ? this.inner.digestOf(file) : this.digests(file);
+    return this.inner.digestOf(file);
   }
   recall(path: string, deps: readonly string[]): string | undefined {
     this.deps.set(path, deps);
-    return this.inner?.recall(path, deps);
+    return this.inner.recall(path, deps);
   }
   record(path: string, deps: readonly string[], hash: string): void {
     this.deps.set(path, deps);
-    this.inner?.record(path, deps, hash);
+    this.inner.record(path, deps, hash);
   }
 }
 
@@ -194,14 +193,13 @@ export class SynthState {
       const digest = cache.digestOf(p);
       if (digest === undefined) return;
       raw.push(...check.declarations);
-      const print = check.file.fingerprint ?? '';
-      lines.push(`F\t${JSON.stringify(p)}\t${digest}\t${print.includes('\t') ? '' : print}\t${signature(check.declarations)}`);
+      lines.push(`F\t${JSON.stringify(p)}\t${digest}\t${check.file.fingerprint ?? ''}\t${signature(check.declarations)}`);
     }
     lines.push(`I\t${indexJson(raw)}`);
     for (const d of [...model.namespaces.values(), ...model.presets.values(), ...model.secrets.values()]) lines.push(`D\t${JSON.stringify(d)}`);
     for (const o of planned) {
       const deps = recorder.deps.get(o.path);
-      const files = deps === undefined ? [NO_FILE] : deps.map((dep) => numbers.get(depFile(dep)) ?? NO_FILE);
+      const files = deps === undefined ? [NO_FILE] : deps.map((dep) => numbers.get(depFile(dep) ?? '') ?? NO_FILE);
       lines.push(`O\t${o.path}\t${o.hash}\t${files.join(' ')}`);
     }
     writeCacheFile(path, `${FORMAT} ${key}`, [...lines, `end ${lines.length}`]);
@@ -251,12 +249,12 @@ export class SynthState {
     // Planned again: the objects made from a changed file, and those whose file in the output folder is not the one
     // kept (edited or removed by hand, or written by a synth since from other bytes); made from their files' declarations.
     const records = await opts.output;
-    const again = new Map<string, KeptObject>();
-    const load = new Set(changed);
+    const again = new Set<string>();
+    const load = new Set<number>();
     for (const o of this.objects) {
       const record = records.get(o.path);
       if (o.deps.some((d) => d === NO_FILE || changed.has(d)) || !record || !isRecordOf(record, o.hash)) {
-        again.set(o.path, o);
+        again.add(o.path);
         for (const d of o.deps) load.add(d);
       }
     }
@@ -264,7 +262,8 @@ export class SynthState {
     const replanned = new Map<string, PlannedObject>();
     if (again.size > 0) {
       for (const i of load) {
-        if (i === NO_FILE || changed.has(i)) continue;
+        // The changed files are checked already, and namespaces, presets and secrets are the kept ones: only templates are read.
+        if (i === NO_FILE || changed.has(i) || !this.files[i]!.signature.includes(TEMPLATE_IN_SIGNATURE)) continue;
         const file = byPath.get(this.files[i]!.path)!;
         const checked = checkFile(file);
         if (checked.diagnostics.length > 0) return undefined;
@@ -277,17 +276,9 @@ export class SynthState {
       }
       if (replanned.size !== again.size) return undefined; // an object made from what the loaded files do not declare
     }
-    const verified = new Set<string>();
-    const toRender: PlannedObject[] = [];
-    for (const o of this.objects) {
-      const now = replanned.get(o.path);
-      if (!now) verified.add(o.path);
-      else {
-        const record = records.get(o.path);
-        if (record && isRecordOf(record, now.hash)) verified.add(o.path);
-        else toRender.push(now);
-      }
-    }
+    const current = verifiedObjects([...replanned.values()], records);
+    const verified = new Set(this.objects.filter((o) => !replanned.has(o.path) || current.has(o.path)).map((o) => o.path));
+    const toRender = [...replanned.values()].filter((o) => !current.has(o.path));
     const files = await renderedFiles(
       toRender,
       this.objects.map((o) => o.path),
@@ -311,15 +302,8 @@ export class SynthState {
     };
     for (const line of this.declarationLines) put(JSON.parse(line) as Declaration);
     for (const d of changed) put(d);
-    const sorted = <T>(map: Map<string, T>) => new Map([...map].sort(([a], [b]) => compareStrings(a, b)));
-    return { namespaces: sorted(namespaces), presets: sorted(presets), templates: sorted(templates), secrets: sorted(secrets) };
+    return { namespaces, presets, templates, secrets };
   }
-}
-
-/** The declaration file a memo dep names (`"<file>" <digest>`), or undefined for a secret that is not declared. */
-function depFile(dep: string): string {
-  const space = dep.lastIndexOf(' ');
-  return dep.slice(space + 1) === '-' ? '' : (JSON.parse(dep.slice(0, space)) as string);
 }
 
 function indexJson(declarations: readonly RawDeclaration[]): string {

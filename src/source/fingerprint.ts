@@ -18,7 +18,10 @@ import type { Stats } from 'node:fs';
 /** How old a file's times must be for its fingerprint to count. */
 export const SETTLE_MS = 2000;
 
-/** The fingerprint of a file's stat, or undefined while its times are too recent to trust (`now`: when the walk began, Date.now()). */
+/**
+ * The fingerprint of a file's stat, or undefined while its times are too recent to trust (`now`: when
+ * the walk began, Date.now()). Numbers and colons only, so it goes into a cache line as it is.
+ */
 export function settledFingerprint(info: Stats, now: number): string | undefined {
   if (info.mtimeMs >= now - SETTLE_MS || info.ctimeMs >= now - SETTLE_MS) return undefined;
   return `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;

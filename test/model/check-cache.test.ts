@@ -9,29 +9,22 @@
  * synth its input-hash memo beside it).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/core/diagnostic.js';
 import { BuildCache, buildModel } from '../../src/model/build.js';
 import { CheckCache, MAX_CACHED_REPOS, checkerKey, repoCheckCache } from '../../src/model/check-cache.js';
 import type { InputFile } from '../../src/source/files.js';
 import { NAMESPACE, PRESET, TEMPLATE, sealedSecretYaml, tempRepo } from '../declarations/fixtures.js';
 import { prng, type Rng } from '../support/random.js';
+import { tempFolders } from '../support/temp.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const MCPO = join(ROOT, 'bin', 'mcpo.js');
 
-const cleanup: string[] = [];
-afterAll(() => {
-  for (const dir of cleanup.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mcpo-check-cache-'));
-  cleanup.push(dir);
-  return dir;
-}
+const temp = tempFolders('mcpo-check-cache-');
+const tempDir = temp.make;
 
 /** Everything a user sees of a build: each diagnostic as printed and in full, and the model. */
 function observed(files: readonly InputFile[], cache?: BuildCache) {
@@ -242,7 +235,7 @@ describe('the check cache', () => {
   it('keeps the caches of at most MAX_CACHED_REPOS repositories, the most recently written', () => {
     const cacheDir = tempDir();
     const repos = Array.from({ length: MAX_CACHED_REPOS + 3 }, () => tempRepo({ 'resources/namespace.yaml': NAMESPACE }));
-    cleanup.push(...repos);
+    temp.adopt(...repos);
     let at = Date.now() / 1000 - 10_000;
     for (const repo of repos) {
       const cache = new BuildCache(repoCheckCache(repo, cacheDir));
@@ -269,7 +262,7 @@ describe('mcpo validate and synth with the check cache', () => {
       'resources/templates/a.yaml': TEMPLATE,
       'resources/templates/b.yaml': TEMPLATE.replace('my-memory-server', 'second'),
     });
-    cleanup.push(repo);
+    temp.adopt(repo);
     const cacheDir = tempDir();
     const env = { MCPO_CACHE_DIR: cacheDir };
     const first = run(['validate', '--repo', repo], env);

@@ -5,10 +5,9 @@
  * used: synth then renders what a full render would write. The memo's
  * completeness over random change sets is in incremental.test.ts.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BuildCache, buildModel } from '../../src/model/build.js';
 import type { Model } from '../../src/model/types.js';
 import { renderObjects } from '../../src/render/app.js';
@@ -20,16 +19,10 @@ import { writeRendered } from '../../src/render/write.js';
 import { NAMESPACE, PRESET, TEMPLATE, sealedSecretYaml } from '../declarations/fixtures.js';
 import { countingMemo } from '../support/input-memo.js';
 import { prng } from '../support/random.js';
+import { tempFolders } from '../support/temp.js';
 
-const cleanup: string[] = [];
-afterAll(() => {
-  for (const dir of cleanup.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mcpo-input-memo-'));
-  cleanup.push(dir);
-  return dir;
-}
+const temp = tempFolders('mcpo-input-memo-');
+const tempDir = temp.make;
 
 const BRIDGE = 'registry.example.com/mcpo-bridge:0.1.0';
 const http = (name: string) => TEMPLATE.replace('my-memory-server', name).replace('command: [npx]\n', 'transport: TRANSPORT_STREAMABLE_HTTP\ncommand: [npx]\n');

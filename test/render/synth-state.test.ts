@@ -8,23 +8,16 @@
  * added or removed, a preset's limits, an error) by the whole build.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/build.js';
 import { mcpo } from '../support/mcpo.js';
 import { prng, type Rng } from '../support/random.js';
+import { tempFolders } from '../support/temp.js';
 
-const cleanup: string[] = [];
-afterAll(() => {
-  for (const dir of cleanup.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mcpo-synth-state-'));
-  cleanup.push(dir);
-  return dir;
-}
+const temp = tempFolders('mcpo-synth-state-');
+const tempDir = temp.make;
 
 const synth = (args: string[], env: Record<string, string>) => mcpo(['synth', ...args], { env });
 

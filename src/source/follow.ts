@@ -2,9 +2,10 @@
  * Following a config repository: tell the caller each time the followed
  * branch points at a new commit.
  *
- * - A local path is read in place (work tree or bare): `git rev-parse` of the
- *   branch every poll interval, and sooner when fs.watch sees the git dir move
- *   (the poll stays as the fallback for filesystems where watching fails).
+ * - A local path is read in place (work tree or bare): every poll interval,
+ *   and sooner when fs.watch sees the git dir move (the poll stays as the
+ *   fallback for filesystems where watching fails), `git rev-parse` of the
+ *   branch when the files git moves a ref with changed (ref-fingerprint.ts).
  * - A URL is cloned once (bare, single branch) into a cache dir and fetched
  *   every poll interval; commits are read from that clone.
  *
@@ -19,6 +20,13 @@ import { echo } from '../core/echo.js';
 import { errorMessage, McpoError } from '../core/errors.js';
 import { defaultCacheDir } from './cache-dir.js';
 import { readFileBounded } from './read-bounded.js';
+import { refFingerprint } from './ref-fingerprint.js';
+
+/**
+ * A local ref whose files did not change is still resolved with git this
+ * often: a net under the fingerprint for ref storage it does not know.
+ */
+const RESOLVE_AT_LEAST_EVERY_MS = 60_000;
 
 export interface FollowOptions {
   /** A local repository path, or a git URL (https://, ssh://, file://, git@host:path). */
@@ -90,6 +98,10 @@ export class RepoFollower {
   private lastOnDemandFetch = 0;
   /** Kills clones and fetches under way when following stops. */
   private remoteAbort = new AbortController();
+  /** A local repository's git dir, once found. */
+  private gitDir: string | undefined;
+  /** The last commit git resolved the local ref to, with the fingerprint of the ref's files taken before. */
+  private resolved: { fingerprint: string; sha: string; at: number } | undefined;
 
   constructor(private readonly opts: FollowOptions) {
     this.remote = isRemoteSource(opts.source);
@@ -146,9 +158,24 @@ export class RepoFollower {
   async head(fetch = true): Promise<string> {
     const dir = await this.prepare();
     if (this.remote && !(await this.ensureClone()) && fetch) await this.fetch();
+    // Taken before git runs: a ref that moves while it runs leaves another fingerprint for the next look.
+    const fingerprint = this.remote ? undefined : this.localRefFingerprint();
+    const kept = this.resolved;
+    if (fingerprint && kept?.fingerprint === fingerprint && Date.now() - kept.at < RESOLVE_AT_LEAST_EVERY_MS) return kept.sha;
     const sha = await resolveCommit(dir, this.followedRef);
     if (!sha) throw new McpoError('unavailable', `${this.description}: ${this.followedRef} does not point at a commit`);
+    this.resolved = fingerprint ? { fingerprint, sha, at: Date.now() } : undefined;
     return sha;
+  }
+
+  /** The fingerprint of the local ref's files (ref-fingerprint.ts); undefined when there is none to trust. */
+  private localRefFingerprint(): string | undefined {
+    try {
+      this.gitDir ??= resolve(this.repoDir, gitDirOf(this.repoDir));
+      return refFingerprint(this.gitDir, this.followedRef);
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -210,7 +237,7 @@ export class RepoFollower {
   private watchGitDir(onCommit: CommitListener, onError: ErrorListener): void {
     let gitDir: string;
     try {
-      gitDir = resolve(this.repoDir, gitDirOf(this.repoDir));
+      gitDir = this.gitDir ??= resolve(this.repoDir, gitDirOf(this.repoDir));
     } catch {
       return;
     }

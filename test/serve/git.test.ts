@@ -1,10 +1,12 @@
 /** src/source (git) against real repositories made in temp dirs. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { McpoError } from '../../src/core/errors.js';
 import { MAX_FILE_BYTES } from '../../src/core/limits.js';
+import { SETTLE_MS } from '../../src/source/fingerprint.js';
 import { readWorkingTreeFiles } from '../../src/source/working-tree.js';
 import { RepoFollower, isRemoteSource, redactUrl } from '../../src/source/follow.js';
 import { applyLog, creationTime, fileCreationTimes } from '../../src/source/history.js';
@@ -222,6 +224,47 @@ describe('RepoFollower', () => {
       expect(errors).toEqual([]);
     } finally {
       follower.stop();
+    }
+  });
+
+  it('runs git on a poll only when the files of the ref moved, and still sees each new commit', async () => {
+    const repo = await newRepo();
+    repo.write('resources/a.yaml', 'a\n');
+    const one = await repo.commit('one');
+    // A git first on PATH that counts the rev-parse runs, then runs the real one.
+    const shim = mkdtempSync(join(tmpdir(), 'mcpo-git-shim-'));
+    dirs.push(shim);
+    const log = join(shim, 'rev-parse.log');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(shim, 'git'), `#!/bin/sh\ncase " $* " in *" rev-parse "*) echo run >> '${log}' ;; esac\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+    const revParses = (): number => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0);
+    const path = process.env.PATH;
+    process.env.PATH = `${shim}:${path ?? ''}`;
+    try {
+      // Times younger than SETTLE_MS are not trusted (source/fingerprint.ts): let the commit's settle.
+      await new Promise((r) => setTimeout(r, SETTLE_MS + 300));
+      const follower = new RepoFollower({ source: repo.dir, pollIntervalMs: 50 });
+      expect(await follower.head()).toBe(one);
+      expect(revParses()).toBeGreaterThan(0);
+      const seen: string[] = [];
+      follower.start(
+        (sha) => seen.push(sha),
+        () => undefined,
+        one,
+      );
+      try {
+        const before = revParses();
+        await new Promise((r) => setTimeout(r, 600));
+        expect(revParses() - before, 'polls of an unmoved branch').toBe(0);
+        repo.write('resources/b.yaml', 'b\n');
+        const two = await repo.commit('two');
+        await waitFor(() => seen.includes(two));
+        expect(seen).toEqual([two]);
+      } finally {
+        follower.stop();
+      }
+    } finally {
+      process.env.PATH = path;
     }
   });
 

@@ -157,7 +157,8 @@ export function createInterceptor(opts: InterceptorOptions): grpc.ServerIntercep
         // An error answered without initial metadata would carry ours only as trailers: send them first.
         if (!metadataSent && ours) intercepting.sendMetadata(new grpc.Metadata());
         const details = status.details ?? '';
-        const safe = statusMessage(details);
+        // grpc-js's own "OK" of every answered call needs no escaping.
+        const safe = details === 'OK' ? details : statusMessage(details);
         const clean = safe === status.details ? status : { ...status, details: safe };
         logCall(clean);
         next(clean);

@@ -48,6 +48,9 @@ export function createGrpcServer(limits: Partial<ServerLimits> | undefined, inte
   const given = Object.fromEntries(Object.entries(limits ?? {}).filter(([, v]) => v !== undefined));
   const l: ServerLimits = { ...DEFAULT_LIMITS, ...given };
   return new grpc.Server({
+    // No channelz service is offered, and its bookkeeping is a tracker object, four closures
+    // and two clock reads per call (~1.4 KiB of garbage a call under load).
+    'grpc.enable_channelz': 0,
     'grpc.max_concurrent_streams': l.maxConcurrentStreams,
     'grpc.max_receive_message_length': l.maxReceiveMessageBytes,
     'grpc.max_send_message_length': l.maxSendMessageBytes,

@@ -31,7 +31,11 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 65532 mcpo \
  && useradd --uid 65532 --gid 65532 --home-dir /var/cache/mcpo --no-create-home --shell /usr/sbin/nologin mcpo
+# MALLOC_ARENA_MAX=1: glibc gives each thread that mallocs (V8's GC and compiler threads, the
+# build worker) an arena of its own, and the free memory they keep under load held ~100 MiB of
+# RSS at 10,000 templates (~270 MiB after load against ~150 with one arena; no throughput lost).
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=1 \
     HOME=/var/cache/mcpo \
     MCPO_CACHE_DIR=/var/cache/mcpo \
     TMPDIR=/tmp

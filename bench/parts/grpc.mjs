@@ -46,17 +46,23 @@ export function hasH2load() {
  * @param {string} dir
  * @param {string[]} [extraArgs]
  * @param {'port' | 'httpPort'} [key]
+ * @param {Record<string, string>} [env] on top of this process's (default: the image's, SERVE_ENV)
  */
-export function startServe(dir, extraArgs = [], key = 'port') {
-  return startProcess(process.execPath, [MCPO, 'serve', '--repo', dir, '--port', '0', '--log-level', 'info', ...extraArgs], (line) => {
+export function startServe(dir, extraArgs = [], key = 'port', env = SERVE_ENV) {
+  const args = [MCPO, 'serve', '--repo', dir, '--port', '0', '--log-level', 'info', ...extraArgs];
+  const ready = (/** @type {string} */ line) => {
     try {
       const o = JSON.parse(line);
       return o.msg === 'listening' ? /** @type {number} */ (o[key]) : undefined;
     } catch {
       return undefined;
     }
-  });
+  };
+  return startProcess(process.execPath, args, ready, { env: { ...process.env, ...env } });
 }
+
+/** The environment the image (Dockerfile ENV) runs `mcpo serve` with, where it bears on what is measured. */
+export const SERVE_ENV = { MALLOC_ARENA_MAX: '1' };
 
 /** @type {import('./context.mjs').Part} */
 export const grpcPart = {
@@ -261,7 +267,11 @@ export const grpcPart = {
         median: mem.rss,
         n: 1,
         target: 'serve_rss_mb',
-        note: `idle ${results.serve_rss_idle_mb}, peak ${results.serve_rss_peak_mb}; empty server ${results.empty_server_rss_mb}`,
+        note: `idle ${results.serve_rss_idle_mb}, peak ${results.serve_rss_peak_mb}; empty server ${results.empty_server_rss_mb}; env of the image: ${Object.entries(
+          SERVE_ENV,
+        )
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`,
       });
 
       // ---- reload: commit a change, time until the server answers from it ----

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { REPO_ROOT } from '../support/build.js';
-import { TestRepo } from '../support/git-repo.js';
+import { reposPerTest, TestRepo } from '../support/git-repo.js';
 import type { CliResult } from '../support/mcpo.js';
 
 let certDir: string | undefined;
@@ -78,18 +78,12 @@ export function mcpoAsync(args: string[], opts: AsyncRunOptions = {}): Promise<C
  * for the tests of one file, all removed after each test.
  */
 export function workspacePerTest(): { repo: () => Promise<TestRepo>; scratch: () => string } {
-  const repos: TestRepo[] = [];
   const scratchDirs: string[] = [];
   afterEach(() => {
-    for (const r of repos.splice(0)) r.dispose();
     for (const d of scratchDirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
   return {
-    async repo() {
-      const r = await seededRepo();
-      repos.push(r);
-      return r;
-    },
+    repo: reposPerTest(seededRepo),
     scratch() {
       const d = mkdtempSync(join(tmpdir(), 'mcpo-input-'));
       scratchDirs.push(d);

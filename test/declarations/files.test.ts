@@ -6,12 +6,12 @@
  */
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/core/diagnostic.js';
 import { MAX_FILE_BYTES } from '../../src/core/limits.js';
 import { buildModel } from '../../src/model/build.js';
 import { loadCommit, loadWorkingTree } from '../support/load.js';
-import { TestRepo } from '../support/git-repo.js';
+import { reposPerTest } from '../support/git-repo.js';
 import { NAMESPACE, PRESET, TEMPLATE, tempRepo } from './fixtures.js';
 
 const SEED = { 'resources/namespace.yaml': NAMESPACE, 'resources/preset.yaml': PRESET, 'resources/template.yaml': TEMPLATE };
@@ -21,15 +21,7 @@ const OTHER_ERROR = /^resources\/other\.yaml:2:7: Namespace\/BAD: name: "BAD" is
 
 const lines = (result: { diagnostics: readonly Parameters<typeof formatDiagnostic>[0][] }) => result.diagnostics.map(formatDiagnostic);
 
-const repos: TestRepo[] = [];
-afterEach(() => {
-  for (const repo of repos.splice(0)) repo.dispose();
-});
-async function gitRepo(): Promise<TestRepo> {
-  const repo = await TestRepo.create();
-  repos.push(repo);
-  return repo;
-}
+const gitRepo = reposPerTest();
 
 /** resources/bad\xff.yaml: a Latin-1 byte in a file name. */
 const LATIN1_NAME = Buffer.concat([Buffer.from('bad'), Buffer.from([0xff]), Buffer.from('.yaml')]);

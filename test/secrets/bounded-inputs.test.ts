@@ -7,19 +7,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { TestRepo } from '../support/git-repo.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reposPerTest } from '../support/git-repo.js';
 import { mcpoAsync, seededRepo } from '../changes/_support.js';
 
-const repos: TestRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.dispose();
-});
-async function repo(): Promise<TestRepo> {
-  const r = await seededRepo();
-  repos.push(r);
-  return r;
-}
+const repo = reposPerTest(seededRepo);
 
 const FAST = { timeoutMs: 15_000, addressSpaceKb: 2 * 1024 * 1024 };
 

@@ -11,17 +11,11 @@ import { readWorkingTreeFiles } from '../../src/source/working-tree.js';
 import { RepoFollower, isRemoteSource, redactUrl } from '../../src/source/follow.js';
 import { applyLog, creationTime, fileCreationTimes } from '../../src/source/history.js';
 import { readCommitFiles } from '../../src/source/commit.js';
-import { TestRepo } from '../support/git-repo.js';
+import { reposPerTest } from '../support/git-repo.js';
 
-const repos: TestRepo[] = [];
+const newRepo = reposPerTest();
 const dirs: string[] = [];
-async function newRepo(): Promise<TestRepo> {
-  const r = await TestRepo.create();
-  repos.push(r);
-  return r;
-}
 afterEach(() => {
-  for (const r of repos.splice(0)) r.dispose();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
@@ -203,31 +197,7 @@ describe('RepoFollower', () => {
     expect(redactUrl('https://user:token@example.test/x.git')).toBe('https://***@example.test/x.git');
   });
 
-  it('notices new commits of a local branch', async () => {
-    const repo = await newRepo();
-    repo.write('resources/a.yaml', 'a\n');
-    const one = await repo.commit('one');
-    const follower = new RepoFollower({ source: repo.dir, pollIntervalMs: 50 });
-    expect(await follower.head()).toBe(one);
-    const seen: string[] = [];
-    const errors: Error[] = [];
-    follower.start(
-      (sha) => seen.push(sha),
-      (e) => errors.push(e),
-      one,
-    );
-    try {
-      repo.write('resources/b.yaml', 'b\n');
-      const two = await repo.commit('two');
-      await waitFor(() => seen.includes(two));
-      expect(seen).toEqual([two]);
-      expect(errors).toEqual([]);
-    } finally {
-      follower.stop();
-    }
-  });
-
-  it('runs git on a poll only when the files of the ref moved, and still sees each new commit', async () => {
+  it('notices new commits of a local branch, running git on a poll only when the files of the ref moved', async () => {
     const repo = await newRepo();
     repo.write('resources/a.yaml', 'a\n');
     const one = await repo.commit('one');
@@ -247,9 +217,10 @@ describe('RepoFollower', () => {
       expect(await follower.head()).toBe(one);
       expect(revParses()).toBeGreaterThan(0);
       const seen: string[] = [];
+      const errors: Error[] = [];
       follower.start(
         (sha) => seen.push(sha),
-        () => undefined,
+        (e) => errors.push(e),
         one,
       );
       try {
@@ -260,6 +231,7 @@ describe('RepoFollower', () => {
         const two = await repo.commit('two');
         await waitFor(() => seen.includes(two));
         expect(seen).toEqual([two]);
+        expect(errors).toEqual([]);
       } finally {
         follower.stop();
       }

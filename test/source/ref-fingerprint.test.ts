@@ -5,20 +5,12 @@
  * fingerprint differs.
  */
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SETTLE_MS } from '../../src/source/fingerprint.js';
 import { refFingerprint } from '../../src/source/ref-fingerprint.js';
-import { TestRepo } from '../support/git-repo.js';
+import { reposPerTest } from '../support/git-repo.js';
 
-const repos: TestRepo[] = [];
-afterEach(() => {
-  for (const r of repos.splice(0)) r.dispose();
-});
-async function newRepo(): Promise<TestRepo> {
-  const repo = await TestRepo.create();
-  repos.push(repo);
-  return repo;
-}
+const newRepo = reposPerTest();
 
 /** Later than every file's times by more than SETTLE_MS, so fingerprints count. */
 const settled = (): number => Date.now() + SETTLE_MS + 1000;

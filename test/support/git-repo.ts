@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { afterEach } from 'vitest';
 
 /** First default commit time: 2024-01-01T00:00:00Z. Each commit without `time` adds 60 s. */
 export const BASE_TIME = 1_704_067_200;
@@ -131,4 +132,21 @@ export class TestRepo {
   dispose(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Repositories for the tests of one file, each removed after its test:
+ * `const newRepo = reposPerTest();` then `const repo = await newRepo();`
+ * (`make`: another kind of repository, such as a seeded one).
+ */
+export function reposPerTest(make: () => Promise<TestRepo> = () => TestRepo.create()): () => Promise<TestRepo> {
+  const repos: TestRepo[] = [];
+  afterEach(() => {
+    for (const r of repos.splice(0)) r.dispose();
+  });
+  return async () => {
+    const repo = await make();
+    repos.push(repo);
+    return repo;
+  };
 }

@@ -4,8 +4,9 @@
  *
  * - A local path is read in place (work tree or bare): every poll interval,
  *   and sooner when fs.watch sees the git dir move (the poll stays as the
- *   fallback for filesystems where watching fails), `git rev-parse` of the
- *   branch when the files git moves a ref with changed (ref-fingerprint.ts).
+ *   fallback for filesystems where watching fails), the branch is looked at,
+ *   with `git rev-parse` only when a file git rewrites to move a ref changed
+ *   (ref-fingerprint.ts).
  * - A URL is cloned once (bare, single branch) into a cache dir and fetched
  *   every poll interval; commits are read from that clone.
  *

@@ -66,7 +66,8 @@ async function serve(url: string, env: Record<string, string>): Promise<Served &
     ],
     env,
   );
-  cleanups.push(() => served.kill());
+  // Not a SIGKILL: a fetch under way would go on writing into the cache folder removed next.
+  cleanups.push(() => served.stop());
   const client = new PyClient(`127.0.0.1:${served.port}`);
   cleanups.push(() => client.close());
   return { ...served, client, base: `http://127.0.0.1:${served.logs().find((l) => l.msg === 'listening')!.httpPort as number}` };

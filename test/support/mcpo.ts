@@ -29,6 +29,12 @@ export interface Served {
   exited: Promise<number | null>;
   /** SIGKILL, if still running. */
   kill: () => Promise<void>;
+  /**
+   * SIGTERM, if still running, and SIGKILL after 10 s: serve stops its fetches
+   * and their helpers (own process groups) first, which a SIGKILL would leave
+   * running, still writing into the clone cache that a test removes next.
+   */
+  stop: () => Promise<void>;
 }
 
 /** Starts the real `mcpo serve ... --port 0` and waits for its "listening" log line. */
@@ -43,6 +49,14 @@ export async function startMcpoServe(args: string[], env: NodeJS.ProcessEnv = {}
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
       await exited;
+    }
+  };
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
     }
   };
   const logs = (): Record<string, unknown>[] =>
@@ -71,5 +85,5 @@ export async function startMcpoServe(args: string[], env: NodeJS.ProcessEnv = {}
       reject(new Error(`mcpo serve exited with ${code}:\n${stderr}`));
     });
   });
-  return { child, port, logs, stderr: () => stderr, exited, kill };
+  return { child, port, logs, stderr: () => stderr, exited, kill, stop };
 }

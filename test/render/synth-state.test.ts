@@ -12,14 +12,15 @@ import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/build.js';
-import { mcpo } from '../support/mcpo.js';
+import { mcpoAsync } from '../changes/_support.js';
 import { prng, type Rng } from '../support/random.js';
 import { tempFolders } from '../support/temp.js';
 
 const temp = tempFolders('mcpo-synth-state-');
 const tempDir = temp.make;
 
-const synth = (args: string[], env: Record<string, string>) => mcpo(['synth', ...args], { env });
+// Asynchronous: a minute of spawnSync in a row would starve vitest's worker RPC ("Timeout calling onTaskUpdate").
+const synth = (args: string[], env: Record<string, string>) => mcpoAsync(['synth', ...args], { env });
 
 function files(dir: string, prefix = ''): string[] {
   return readdirSync(join(dir, prefix), { withFileTypes: true })
@@ -87,14 +88,14 @@ function change(r: Rng, repo: string, out: string, step: number): string {
 }
 
 describe('mcpo synth from the last clean synth', () => {
-  it('writes, prints and exits as the whole build does, over random change sets, and is used for small edits', { timeout: 600_000 }, () => {
+  it('writes, prints and exits as the whole build does, over random change sets, and is used for small edits', { timeout: 600_000 }, async () => {
     const repo = join(tempDir(), 'repo');
     execFileSync(process.execPath, [join(REPO_ROOT, 'bench/generate.mjs'), '--dir', repo, '--templates', '40', '--commits', '2'], { stdio: 'pipe' });
     const cacheDir = tempDir();
     const env = { MCPO_CACHE_DIR: cacheDir };
     const out = join(tempDir(), 'dist');
     const whole = join(tempDir(), 'dist');
-    expect(synth(['--repo', repo, '--out', out], env).code).toBe(0);
+    expect((await synth(['--repo', repo, '--out', out], env)).code).toBe(0);
     const stateDir = join(cacheDir, 'synth');
     const state = () => (existsSync(stateDir) ? readdirSync(stateDir).map((n) => readFileSync(join(stateDir, n), 'utf8')) : []);
     expect(state()).toHaveLength(1);
@@ -108,16 +109,16 @@ describe('mcpo synth from the last clean synth', () => {
     for (let step = 0; step < 36; step++) {
       const what = change(r, repo, out, step);
       const before = state();
-      const got = synth(['--repo', repo, '--out', out], env);
-      const want = synth(['--repo', repo, '--out', whole, '--no-cache'], env);
+      const got = await synth(['--repo', repo, '--out', out], env);
+      const want = await synth(['--repo', repo, '--out', whole, '--no-cache'], env);
       const named = `step ${step}: ${what}`;
       expect({ code: got.code, stderr: got.stderr }, named).toEqual({ code: want.code, stderr: want.stderr });
       if (want.code !== 0) {
         errors++;
         // An error leaves the repository as it was before the change, for the next step.
         for (const [file, text] of lastGood) writeFileSync(file, text);
-        expect(synth(['--repo', repo, '--out', out], env).code, named).toBe(0);
-        expect(synth(['--repo', repo, '--out', whole, '--no-cache'], env).code, named).toBe(0);
+        expect((await synth(['--repo', repo, '--out', out], env)).code, named).toBe(0);
+        expect((await synth(['--repo', repo, '--out', whole, '--no-cache'], env)).code, named).toBe(0);
         continue;
       }
       expect(tree(out), named).toEqual(tree(whole));

@@ -60,6 +60,16 @@ export interface RuleIndex {
   readonly secretNames: ReadonlyMap<string, readonly string[]>;
 }
 
+/** A preset's limits, as the cross rules read them (a template's request is checked against them). */
+export function presetLimits(d: RawDeclaration): PlainMessage {
+  return obj(d.value.limits);
+}
+
+/** A secret's keys, as the cross rules read them (a template's secret_key_ref must name one). */
+export function secretKeyNames(d: RawDeclaration): string[] {
+  return Object.keys(obj(obj(d.value.sealed).encrypted_data));
+}
+
 export function ruleIndex(declarations: readonly RawDeclaration[]): RuleIndex {
   const namespaces = new Set<string>();
   const presets = new Map<string, PlainMessage>();
@@ -68,10 +78,10 @@ export function ruleIndex(declarations: readonly RawDeclaration[]): RuleIndex {
   for (const d of declarations) {
     const name = str(d.value.name);
     if (d.kind === 'Namespace' && name) namespaces.add(name);
-    if (d.kind === 'ResourceLimit' && name) presets.set(name, obj(d.value.limits));
+    if (d.kind === 'ResourceLimit' && name) presets.set(name, presetLimits(d));
     if (d.kind === 'Secret' && name) {
       const namespace = str(d.value.namespace) ?? '';
-      secretKeys.set(`${namespace}/${name}`, new Set(Object.keys(obj(obj(d.value.sealed).encrypted_data))));
+      secretKeys.set(`${namespace}/${name}`, new Set(secretKeyNames(d)));
       const names = secretNames.get(namespace) ?? [];
       if (names.push(name) === 1) secretNames.set(namespace, names);
     }

@@ -47,7 +47,7 @@ import { MAX_FILE_BYTES } from '../core/limits.js';
 import { compareStrings } from '../core/order.js';
 import type { PlainMessage } from '../declarations/check-shape.js';
 import type { RawDeclaration } from '../declarations/documents.js';
-import { checkRules, type RuleIndex, ruleIndex } from '../declarations/rules.js';
+import { checkRules, presetLimits, type RuleIndex, ruleIndex, secretKeyNames } from '../declarations/rules.js';
 import { type BuildCache, checkFile, declarationOf } from '../model/build.js';
 import { namespacedKey } from '../model/queries.js';
 import type { Declaration, McpTemplate, Model, Namespace, ResourceLimitPreset, Secret } from '../model/types.js';
@@ -83,18 +83,15 @@ export function synthStatePath(repoDir: string, cacheDir?: string): string {
   return repoCacheFile(repoDir, 'synth', cacheDir);
 }
 
-/** What other declarations' rules read of this file's declarations, with their kinds and names (see the module comment). */
+/** What other declarations' rules read of this file's declarations (rules.ts ruleIndex), with their kinds and names (see the module comment). */
 export function signature(declarations: readonly RawDeclaration[]): string {
   return JSON.stringify(
     declarations.map((d) => {
-      const facts =
-        d.kind === 'ResourceLimit' ? (d.value.limits ?? null) : d.kind === 'Secret' ? Object.keys(plain(plain(d.value.sealed).encrypted_data)).sort() : null;
+      const facts = d.kind === 'ResourceLimit' ? presetLimits(d) : d.kind === 'Secret' ? secretKeyNames(d).sort() : null;
       return [d.kind, d.displayName, facts];
     }),
   );
 }
-
-const plain = (v: unknown): PlainMessage => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as PlainMessage) : {});
 
 /**
  * The input-hash memo, with each planned object's deps recorded on the way: how a whole build learns

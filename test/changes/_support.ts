@@ -1,12 +1,11 @@
-/** Shared by the change-command tests: a real git repo seeded with this repository's resources, and CLI runs in parallel. */
-import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, cpSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+/** Shared by the change-command tests: a real git repo seeded with this repository's resources, and scratch folders. */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { REPO_ROOT } from '../support/build.js';
 import { reposPerTest, TestRepo } from '../support/git-repo.js';
-import type { CliResult } from '../support/mcpo.js';
 
 let certDir: string | undefined;
 
@@ -32,45 +31,6 @@ export async function seededRepo(): Promise<TestRepo> {
   repo.write('mcpo.yaml', 'sealing:\n  certificate: cert.pem\n');
   await repo.commit('seed');
   return repo;
-}
-
-export interface AsyncRunOptions {
-  env?: NodeJS.ProcessEnv;
-  /** A file (or device) opened as the child's stdin. */
-  stdinFrom?: string;
-  timeoutMs?: number;
-  /**
-   * Caps the child's address space (bash `ulimit -v`, in KiB), so that a
-   * command reading without bound crashes instead of taking the machine's
-   * memory; mcpo itself runs in well under 1 GiB.
-   */
-  addressSpaceKb?: number;
-}
-
-/** The real CLI as a child process, without blocking the test (so several run at once). */
-export function mcpoAsync(args: string[], opts: AsyncRunOptions = {}): Promise<CliResult & { ms: number }> {
-  const started = Date.now();
-  const stdinFd = opts.stdinFrom ? openSync(opts.stdinFrom, 'r') : undefined;
-  const command = [process.execPath, join(REPO_ROOT, 'bin/mcpo.js'), ...args];
-  const [file, ...argv] = opts.addressSpaceKb ? ['bash', '-c', `ulimit -v ${opts.addressSpaceKb} && exec "$@"`, 'bash', ...command] : command;
-  const child = spawn(file!, argv, {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...opts.env },
-    stdio: [stdinFd ?? 'ignore', 'pipe', 'pipe'],
-  });
-  if (stdinFd !== undefined) closeSync(stdinFd);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? (signal ? -1 : -2), stdout, stderr, ms: Date.now() - started });
-    });
-  });
 }
 
 /**

@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { loadWorkingTree } from '../support/load.js';
 import { REPO_ROOT } from '../support/build.js';
 import type { TestRepo } from '../support/git-repo.js';
-import { mcpo } from '../support/mcpo.js';
-import { mcpoAsync, workspacePerTest } from './_support.js';
+import { mcpo, mcpoAsync } from '../support/mcpo.js';
+import { workspacePerTest } from './_support.js';
 
 const { repo, scratch } = workspacePerTest();
 

@@ -8,8 +8,8 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TestRepo } from '../support/git-repo.js';
-import { mcpo } from '../support/mcpo.js';
-import { mcpoAsync, workspacePerTest } from './_support.js';
+import { mcpo, mcpoAsync } from '../support/mcpo.js';
+import { workspacePerTest } from './_support.js';
 
 const { repo, scratch } = workspacePerTest();
 

@@ -12,7 +12,7 @@ import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/build.js';
-import { mcpoAsync } from '../changes/_support.js';
+import { mcpoAsync } from '../support/mcpo.js';
 import { prng, type Rng } from '../support/random.js';
 import { tempFolders } from '../support/temp.js';
 

@@ -9,7 +9,8 @@ import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reposPerTest } from '../support/git-repo.js';
-import { mcpoAsync, seededRepo } from '../changes/_support.js';
+import { seededRepo } from '../changes/_support.js';
+import { mcpoAsync } from '../support/mcpo.js';
 
 const repo = reposPerTest(seededRepo);
 

@@ -1,5 +1,6 @@
 /** Runs the real CLI (bin/mcpo.js, compiled by the build globalSetup) as a user would. */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './build.js';
 
@@ -18,6 +19,45 @@ export function mcpo(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessE
     timeout: 120_000,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+export interface AsyncRunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** A file (or device) opened as the child's stdin. */
+  stdinFrom?: string;
+  timeoutMs?: number;
+  /**
+   * Caps the child's address space (bash `ulimit -v`, in KiB), so that a
+   * command reading without bound crashes instead of taking the machine's
+   * memory; mcpo itself runs in well under 1 GiB.
+   */
+  addressSpaceKb?: number;
+}
+
+/** The real CLI as a child process, without blocking the test (so several run at once). */
+export function mcpoAsync(args: string[], opts: AsyncRunOptions = {}): Promise<CliResult & { ms: number }> {
+  const started = Date.now();
+  const stdinFd = opts.stdinFrom ? openSync(opts.stdinFrom, 'r') : undefined;
+  const command = [process.execPath, join(REPO_ROOT, 'bin/mcpo.js'), ...args];
+  const [file, ...argv] = opts.addressSpaceKb ? ['bash', '-c', `ulimit -v ${opts.addressSpaceKb} && exec "$@"`, 'bash', ...command] : command;
+  const child = spawn(file!, argv, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: [stdinFd ?? 'ignore', 'pipe', 'pipe'],
+  });
+  if (stdinFd !== undefined) closeSync(stdinFd);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? -1 : -2), stdout, stderr, ms: Date.now() - started });
+    });
+  });
 }
 
 export interface Served {

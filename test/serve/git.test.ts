@@ -1,9 +1,9 @@
 /** src/source (git) against real repositories made in temp dirs. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { McpoError } from '../../src/core/errors.js';
 import { MAX_FILE_BYTES } from '../../src/core/limits.js';
 import { SETTLE_MS } from '../../src/source/fingerprint.js';
@@ -12,12 +12,10 @@ import { RepoFollower, isRemoteSource, redactUrl } from '../../src/source/follow
 import { applyLog, creationTime, fileCreationTimes } from '../../src/source/history.js';
 import { readCommitFiles } from '../../src/source/commit.js';
 import { reposPerTest } from '../support/git-repo.js';
+import { tempFolders } from '../support/temp.js';
 
 const newRepo = reposPerTest();
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempFolders('mcpo-git-test-').make;
 
 const summary = (problems: { code: string; file?: string }[]) => problems.map((p) => `${p.code} ${p.file}`).sort();
 
@@ -202,8 +200,7 @@ describe('RepoFollower', () => {
     repo.write('resources/a.yaml', 'a\n');
     const one = await repo.commit('one');
     // A git first on PATH that counts the rev-parse runs, then runs the real one.
-    const shim = mkdtempSync(join(tmpdir(), 'mcpo-git-shim-'));
-    dirs.push(shim);
+    const shim = tempDir();
     const log = join(shim, 'rev-parse.log');
     const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
     writeFileSync(join(shim, 'git'), `#!/bin/sh\ncase " $* " in *" rev-parse "*) echo run >> '${log}' ;; esac\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
@@ -256,8 +253,7 @@ describe('RepoFollower', () => {
     const upstream = await newRepo();
     upstream.write('resources/a.yaml', 'a\n');
     const one = await upstream.commit('one');
-    const cache = mkdtempSync(join(tmpdir(), 'mcpo-cache-'));
-    dirs.push(cache);
+    const cache = tempDir();
     const follower = new RepoFollower({ source: upstream.url, cacheDir: cache, pollIntervalMs: 50 });
     expect(follower.remote).toBe(true);
     expect(await follower.head()).toBe(one);

@@ -19,6 +19,7 @@ import { isIP } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from './log.js';
 import { McpoError } from '../core/errors.js';
+import { destroySessions, trackSessions } from './sessions.js';
 
 export interface ServerLimits {
   /** Concurrent calls per connection (default 100). */
@@ -69,11 +70,18 @@ export function serverCredentials(certFile: string | undefined, keyFile: string 
     : grpc.ServerCredentials.createInsecure();
 }
 
-/** Binds `host:port`; resolves with the port bound. */
+/**
+ * Binds `host:port`; resolves with the port bound. The sessions accepted from
+ * then on are tracked (sessions.ts), so shutdown() can end them.
+ */
 export function listen(server: grpc.Server, host: string, port: number, credentials: grpc.ServerCredentials): Promise<number> {
   return new Promise<number>((resolvePort, reject) => {
     const address = isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
-    server.bindAsync(address, credentials, (err, bound) => (err ? reject(err) : resolvePort(bound)));
+    server.bindAsync(address, credentials, (err, bound) => {
+      if (err) return reject(err);
+      trackSessions(server);
+      resolvePort(bound);
+    });
   });
 }
 
@@ -83,6 +91,7 @@ export function shutdown(server: grpc.Server, graceMs: number, log: Logger): Pro
     const force = setTimeout(() => {
       log.warn('calls still running after the grace period: cancelling them', { graceMs });
       server.forceShutdown();
+      destroySessions(server);
       resolveStop();
     }, graceMs);
     server.tryShutdown(() => {

@@ -3,11 +3,13 @@
  * gRPC against the empty-handler floor (bench/empty-server.mjs): h2load or ghz, 10 concurrent
  * streams on one connection, same duration, interleaved: GetMcpTemplate and ListMcpTemplates
  * (page_size 50, label selector ~10%) → get_ratio, list_ratio, list_p99_ms; serve_rss_mb; then
- * reload_s: a commit to the followed repo, timed until x-mcpo-commit names it.
+ * reload_s: a commit to the followed repo, timed until x-mcpo-commit names it; then both servers
+ * once more, started with --trace-gc, for the scavenges of one Get run (bench/gc-trace.mjs).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { recordGc } from '../gc-trace.mjs';
 import { SELECT_LABEL } from '../generate.mjs';
 import {
   cpuSecondsOf,
@@ -47,9 +49,10 @@ export function hasH2load() {
  * @param {string[]} [extraArgs]
  * @param {'port' | 'httpPort'} [key]
  * @param {Record<string, string>} [env] on top of this process's (default: the image's, SERVE_ENV)
+ * @param {string[]} [nodeArgs] for node itself, before the script (`--trace-gc` is refused in NODE_OPTIONS)
  */
-export function startServe(dir, extraArgs = [], key = 'port', env = SERVE_ENV) {
-  const args = [MCPO, 'serve', '--repo', dir, '--port', '0', '--log-level', 'info', ...extraArgs];
+export function startServe(dir, extraArgs = [], key = 'port', env = SERVE_ENV, nodeArgs = []) {
+  const args = [...nodeArgs, MCPO, 'serve', '--repo', dir, '--port', '0', '--log-level', 'info', ...extraArgs];
   const ready = (/** @type {string} */ line) => {
     try {
       const o = JSON.parse(line);
@@ -299,6 +302,39 @@ export const grpcPart = {
       client.close();
     } finally {
       await Promise.all([stopProcess(serve.child), stopProcess(empty.child)]);
+    }
+
+    // ---- GC under Get load, in processes of their own so that the trace touches no figure above ----
+    const tracedEmpty = await startProcess(node, ['--trace-gc', join(ROOT, 'bench', 'empty-server.mjs')], (line) =>
+      line.startsWith('{"port"') ? /** @type {number} */ (JSON.parse(line).port) : undefined,
+    );
+    /** @type {Awaited<ReturnType<typeof startServe>> | undefined} */
+    let tracedServe;
+    try {
+      tracedServe = await startServe(repo.dir, [], 'port', SERVE_ENV, ['--trace-gc']);
+      /** @param {{ value: number, child: import('node:child_process').ChildProcess }} server */
+      const traced = async (server) => {
+        await loadRunTool(server.value, 'GetMcpTemplate', 1);
+        const gc = recordGc(server.child);
+        const r = await loadRunTool(server.value, 'GetMcpTemplate');
+        return { ...gc.stop(), calls: r.count };
+      };
+      const servedGc = await traced(tracedServe);
+      const floorGc = await traced(tracedEmpty);
+      const perCallUs = (/** @type {{ scavengeMs: number, calls: number }} */ g) => (g.scavengeMs * 1000) / Math.max(1, g.calls);
+      results.get_scavenge_us_per_call = round(perCallUs(servedGc));
+      results.get_floor_scavenge_us_per_call = round(perCallUs(floorGc));
+      results.get_promoted_mb_per_scavenge = round(servedGc.promotedMbPerScavenge);
+      results.get_floor_promoted_mb_per_scavenge = round(floorGc.promotedMbPerScavenge);
+      rows.push({
+        name: 'Get: scavenge pause per call (µs)',
+        median: perCallUs(servedGc),
+        n: 1,
+        floor: perCallUs(floorGc),
+        note: `${servedGc.scavenges} scavenges promoting ${results.get_promoted_mb_per_scavenge} MB each, ${servedGc.fullGcs} full GCs (floor: ${floorGc.scavenges}, ${results.get_floor_promoted_mb_per_scavenge} MB, ${floorGc.fullGcs}); one ${SECONDS} s run each, --trace-gc`,
+      });
+    } finally {
+      await Promise.all([tracedServe && stopProcess(tracedServe.child), stopProcess(tracedEmpty.child)]);
     }
   },
 };

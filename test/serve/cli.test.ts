@@ -3,7 +3,7 @@
  * the build globalSetup) in its own process, TLS and bearer-token auth, JSON
  * logs on stderr, graceful stop on SIGTERM, and a URL source.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { mcpo, type Served, startMcpoServe } from '../support/mcpo.js';
 import type { TestRepo } from '../support/git-repo.js';
 import { clientPython, fakeSealed, PyClient, rawConnection, SETUP_TIMEOUT_MS, seededRepo, cleanupsAfterEach } from './_support.js';
 import { selfSignedLocalhost } from '../support/tls.js';
+import { goTool, INSTALL_TIMEOUT_MS } from '../tools/tools.js';
 
 const cleanups = cleanupsAfterEach();
 
@@ -71,6 +72,35 @@ describe('mcpo serve', () => {
     expect(text).not.toContain('cGxhaW50ZXh0LXBhc3N3b3Jk');
     expect(text).not.toContain(fakeSealed(7).slice(0, 40));
   });
+
+  it(
+    'on SIGTERM, ends a call still running after the grace period (grpcurl watching health) and exits',
+    async () => {
+      const grpcurl = goTool('grpcurl');
+      const repo = await fixture();
+      const served = await mcpoServe(['--repo', repo.dir]);
+      let watchOutput = '';
+      const watch = new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = execFile(
+          grpcurl,
+          ['-plaintext', '-d', '{}', `127.0.0.1:${served.port}`, 'grpc.health.v1.Health/Watch'],
+          { encoding: 'utf8', timeout: 60_000 },
+          (err, _stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }),
+        );
+        child.stdout?.on('data', (chunk: string) => (watchOutput += chunk));
+      });
+      for (let i = 0; i < 300 && !watchOutput.includes('SERVING'); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(watchOutput).toContain('"status": "SERVING"');
+
+      served.child.kill('SIGTERM');
+      expect(await served.exited).toBe(0);
+      const ended = await watch;
+      // The stream is cut, not answered: grpcurl reports the code it got.
+      expect(ended.stderr).toMatch(/Code: (Canceled|Unavailable)/);
+      expect(served.logs().map((l) => l.msg)).toEqual(expect.arrayContaining(['calls still running after the grace period: cancelling them', 'stopped']));
+    },
+    INSTALL_TIMEOUT_MS,
+  );
 
   it('logs a failed reload at error level with its diagnostics', async () => {
     const repo = await fixture();

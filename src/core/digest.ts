@@ -13,3 +13,11 @@ export function sha256(data: string | Buffer, encoding: 'hex' | 'base64' = 'hex'
 export function fileDigest(content: Buffer): string {
   return sha256(content, 'base64');
 }
+
+/**
+ * git's object name of a blob holding these bytes, in a SHA-1 repository (sha1 of
+ * `blob <size>\0` and the bytes): what `git ls-tree` lists for a file with this content.
+ */
+export function gitBlobName(content: Buffer): string {
+  return crypto.createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+}

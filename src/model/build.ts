@@ -5,6 +5,7 @@
  */
 import { type Diagnostic, compareDiagnostics, isError, safeDiagnostic } from '../core/diagnostic.js';
 import { DEFAULTS, enumOrDefault } from '../core/enums.js';
+import { gitBlobName } from '../core/digest.js';
 import { deepFreeze } from '../core/freeze.js';
 import { MAX_FILE_BYTES } from '../core/limits.js';
 import { compareStrings, sortedRecord } from '../core/order.js';
@@ -15,6 +16,7 @@ import { CheckCache } from './check-cache.js';
 import { decodeUtf8, type ParsedDocument, parseYamlFile } from '../declarations/parse-yaml.js';
 import { checkRules } from '../declarations/rules.js';
 import { type InputFile, tooLarge } from '../source/files.js';
+import type { KnownBlob } from '../source/commit.js';
 import type { KnownDigest } from '../source/working-tree.js';
 import type {
   Declaration,
@@ -65,6 +67,12 @@ export class BuildCache {
     return stored && ((path, fingerprint) => stored.digestOf(path, fingerprint));
   }
 
+  /** What the stored checks know of files by their git object names: given to a commit's read, which then reads none of those blobs. */
+  get knownBlob(): KnownBlob | undefined {
+    const stored = this.stored;
+    return stored && ((path, blob) => stored.digestOfBlob(path, blob));
+  }
+
   /** Digests made so far, by the buffer they were made of (plan's checker and buildModel ask for the same files). */
   private readonly digests = new WeakMap<Buffer, string>();
 
@@ -91,10 +99,23 @@ export class BuildCache {
     return file === undefined ? undefined : (file.digest ?? this.digestOfBytes(file.content));
   }
 
+  /**
+   * True when two files hold the same bytes, compared by their git object names or digests where
+   * known (`bDigest`: b's, when the caller made it), so that a file listed unread is not read for it.
+   */
+  private sameBytes(a: InputFile, b: InputFile, bDigest = b.digest): boolean {
+    if (a === b) return true;
+    if (a.blob !== undefined && b.blob !== undefined) return a.blob === b.blob;
+    if (a.digest !== undefined && bDigest !== undefined) return a.digest === bDigest;
+    if (a.digest !== undefined) return a.digest === this.digestOfBytes(b.content);
+    if (bDigest !== undefined) return bDigest === this.digestOfBytes(a.content);
+    return a.content.equals(b.content);
+  }
+
   /** The check of a file with these bytes made before: in this process, or kept on disk (found by `digest`). */
   reuse(file: InputFile, digest = this.digest(file)): FileCheck | undefined {
     const checked = this.files.get(file.path);
-    if (checked && sameBytes(checked.file, file)) return checked;
+    if (checked && this.sameBytes(checked.file, file, digest)) return checked;
     const kept = digest === undefined ? undefined : this.stored?.lookup(file.path, digest);
     if (!kept) return undefined;
     const fromStore: FileCheck = { file, diagnostics: [], declarations: kept, exact: false };
@@ -151,7 +172,8 @@ export function buildModel(
   if (stored) {
     const reporting = new Set(diagnostics.map((d) => d.file));
     for (const c of checks)
-      if (c.digest !== undefined && !reporting.has(c.file.path)) stored.keep(c.file.path, c.digest, c.checked.declarations, c.file.fingerprint);
+      if (c.digest !== undefined && !reporting.has(c.file.path))
+        stored.keep(c.file.path, c.digest, c.checked.declarations, c.file.fingerprint, () => c.file.blob ?? gitBlobName(c.file.content));
   }
   const safe = diagnostics.map(safeDiagnostic).sort(compareDiagnostics);
   if (safe.some(isError)) return { diagnostics: safe };
@@ -188,13 +210,6 @@ function checkDocuments(file: InputFile, documents: readonly ParsedDocument[], f
     if (read.declaration) declarations.push(read.declaration);
   }
   return { file, diagnostics, declarations, exact };
-}
-
-/** True when two files hold the same bytes: by their digests when both are known (an unread file's bytes are then not read). */
-function sameBytes(a: InputFile, b: InputFile): boolean {
-  if (a === b) return true;
-  if (a.digest !== undefined && b.digest !== undefined) return a.digest === b.digest;
-  return a.content.equals(b.content);
 }
 
 function assemble(declarations: readonly RawDeclaration[], cache: BuildCache | undefined): Model {

@@ -15,7 +15,11 @@
  * size, times) when it was read, once its times had settled: the next walk
  * of the working tree lists a file with the same fingerprint unread, with
  * the kept digest (source/working-tree.ts `known`), and reads it only if
- * its bytes are asked for.
+ * its bytes are asked for. It also has the git object name of those bytes
+ * (a blob's name is the hash of its content): `mcpo plan` and `mcpo diff`
+ * list a commit's file with a kept name unread (source/commit.ts `known`),
+ * so the two revisions of a pull request cost git a tree listing, not
+ * 11,000 blob reads, whichever command kept the file.
  *
  * The cache is a cache: its key names the format, mcp-orchestrator's version
  * and a digest of the checking code and spec/ (checkerKey), and a cache made
@@ -41,17 +45,21 @@ import { readCacheFile, repoCacheFile, writeCacheFile } from '../source/cache-fi
 
 export { MAX_CACHED_REPOS } from '../source/cache-file.js';
 
-const FORMAT = 'mcpo-check-cache 2';
+const FORMAT = 'mcpo-check-cache 3';
 /** ~800 bytes a declaration file: 10,000 templates make ~9 MiB. A bigger file is not ours. */
 const MAX_CACHE_BYTES = 1024 * 1024 * 1024;
 const EMPTY_MAP: ReadonlyMap<string, Position> = new Map();
 const EMPTY_SET: ReadonlySet<string> = new Set();
 
-/** One kept file: the digest of its bytes, its fingerprint then ('' when it had not settled) and its line in the cache file. */
+/**
+ * One kept file: the digest of its bytes, its fingerprint then ('' when it had not settled), the git
+ * object name of its bytes and its line in the cache file.
+ */
 interface Entry {
   readonly digest: string;
   readonly fingerprint: string;
-  /** `digest \t JSON(path) \t fingerprint \t JSON(Kept[])` */
+  readonly blob: string;
+  /** `digest \t JSON(path) \t fingerprint \t blob \t JSON(Kept[])` */
   readonly line: string;
 }
 
@@ -92,13 +100,19 @@ export class CheckCache {
     return entry && entry.fingerprint !== '' && entry.fingerprint === fingerprint ? entry.digest : undefined;
   }
 
+  /** The digest kept for this file when its bytes make the git object `blob`: a commit's file need not be read (source/commit.ts `known`). */
+  digestOfBlob(file: string, blob: string): string | undefined {
+    const entry = this.loaded.get(JSON.stringify(file));
+    return entry && entry.blob === blob ? entry.digest : undefined;
+  }
+
   /** The declarations kept for this file when its bytes are the ones kept, else undefined. */
   lookup(file: string, digest: string): RawDeclaration[] | undefined {
     const entry = this.loaded.get(JSON.stringify(file));
     if (!entry || entry.digest !== digest) return undefined;
     try {
       const pathEnd = entry.line.indexOf('\t', digest.length + 1);
-      const kept = JSON.parse(entry.line.slice(pathEnd + 1 + entry.fingerprint.length + 1)) as unknown;
+      const kept = JSON.parse(entry.line.slice(pathEnd + 1 + entry.fingerprint.length + 1 + entry.blob.length + 1)) as unknown;
       if (!Array.isArray(kept) || !kept.every(isKept)) return undefined;
       return kept.map(([kind, displayName, start, value]) => {
         const declaration: RawDeclaration = {
@@ -124,16 +138,22 @@ export class CheckCache {
     return this.handedOut.has(declaration);
   }
 
-  /** Records a file that had nothing to report, for the next run, with its fingerprint when it had settled. */
-  keep(file: string, digest: string, declarations: readonly RawDeclaration[], fingerprint = ''): void {
+  /**
+   * Records a file that had nothing to report, for the next run, with its fingerprint when it had
+   * settled; `blob` gives the git object name of its bytes, asked only when the entry kept for the
+   * file has other bytes (so a file listed unread is not read for it).
+   */
+  keep(file: string, digest: string, declarations: readonly RawDeclaration[], fingerprint: string | undefined, blob: () => string): void {
     const key = JSON.stringify(file);
     const old = this.loaded.get(key);
+    fingerprint ??= '';
     if (old && old.digest === digest && old.fingerprint === fingerprint) {
       this.next.set(key, old);
       return;
     }
+    const name = old && old.digest === digest ? old.blob : blob();
     const kept: Kept[] = declarations.map((d) => [d.kind, d.displayName, d.start, d.value]);
-    this.next.set(key, { digest, fingerprint, line: `${digest}\t${key}\t${fingerprint}\t${JSON.stringify(kept)}` });
+    this.next.set(key, { digest, fingerprint, blob: name, line: `${digest}\t${key}\t${fingerprint}\t${name}\t${JSON.stringify(kept)}` });
     this.changed = true;
   }
 
@@ -177,8 +197,14 @@ function readEntries(path: string): Map<string, Entry> {
     const pathStart = line.indexOf('\t');
     const pathEnd = pathStart < 0 ? -1 : line.indexOf('\t', pathStart + 1);
     const printEnd = pathEnd < 0 ? -1 : line.indexOf('\t', pathEnd + 1);
-    if (printEnd < 0) continue;
-    entries.set(line.slice(pathStart + 1, pathEnd), { digest: line.slice(0, pathStart), fingerprint: line.slice(pathEnd + 1, printEnd), line });
+    const blobEnd = printEnd < 0 ? -1 : line.indexOf('\t', printEnd + 1);
+    if (blobEnd < 0) continue;
+    entries.set(line.slice(pathStart + 1, pathEnd), {
+      digest: line.slice(0, pathStart),
+      fingerprint: line.slice(pathEnd + 1, printEnd),
+      blob: line.slice(printEnd + 1, blobEnd),
+      line,
+    });
   }
   return entries;
 }

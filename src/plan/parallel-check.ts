@@ -52,9 +52,9 @@ export class ParallelChecker {
    */
   async check(all: readonly InputFile[], cache: BuildCache): Promise<void> {
     const worker = this.worker;
-    // Files over the limit are refused by buildModel before any parse.
-    // Nor are files whose check is kept (the check cache) parsed again.
-    const files = all.filter((f) => f.content.length <= MAX_FILE_BYTES && !cache.reuse(f));
+    // Files whose check is kept (the check cache) are not parsed again, nor read when listed unread
+    // (so reuse is asked first). Files over the limit are refused by buildModel before any parse.
+    const files = all.filter((f) => !cache.reuse(f) && f.content.length <= MAX_FILE_BYTES);
     if (!worker || files.length < PARALLEL_MIN_FILES) return;
     const counter = newChunkCounter();
     const shared = new Int32Array(counter);

@@ -7,7 +7,9 @@
  * The head is read while the base is parsed, and from git it reads only the
  * blobs the base does not hold; the sides share a BuildCache: a file with the
  * same path and bytes on both sides is parsed and checked once, and an
- * unchanged declaration is the same object in both models.
+ * unchanged declaration is the same object in both models. With the stored
+ * checks, a file they know (by its blob's name in a commit, by its
+ * fingerprint in the working tree) is not read at all.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 import { echo } from '../core/echo.js';
@@ -45,13 +47,13 @@ interface Read {
 }
 
 /** Reads a side's files and settings. Throws McpoError 'usage' (not a commit), 'invalid' (mcpo.yaml) or 'unavailable' (git fails). */
-async function readSide(repo: string, rev: string | undefined, blobs: BlobCache): Promise<Read> {
+async function readSide(repo: string, rev: string | undefined, blobs: BlobCache, cache: BuildCache): Promise<Read> {
   if (rev === undefined) {
-    const source = await readWorkingTreeFiles(repo);
+    const source = await readWorkingTreeFiles(repo, { known: cache.known });
     return { ref: undefined, sha: null, label: 'working tree', source, config: readRepoConfig(repo) };
   }
   try {
-    const source = await readCommitFiles(repo, rev, undefined, blobs);
+    const source = await readCommitFiles(repo, rev, { blobs, known: cache.knownBlob });
     const config = await readCommitRepoConfig(repo, source.sha);
     return { ref: rev, sha: source.sha, label: `${rev} (${source.sha.slice(0, 12)})`, source, config };
   } catch (err) {
@@ -82,9 +84,11 @@ export function openSides(repo: string, baseRev: string, headRev: string | undef
   const cache = new BuildCache(stored);
   const checker = new ParallelChecker();
   const blobs: BlobCache = new Map();
-  const baseRead = readSide(repo, baseRev, blobs);
-  // A commit's head reads from git only the blobs the base does not have (the working tree is read at once).
-  const headRead = headRev === undefined ? readSide(repo, undefined, blobs) : baseRead.then(() => readSide(repo, headRev, blobs));
+  // Files the stored checks know (by blob, or by fingerprint in the working tree) are not read at all;
+  // of the others, a commit's head reads from git only the blobs the base does not have (the working
+  // tree is read at once).
+  const baseRead = readSide(repo, baseRev, blobs, cache);
+  const headRead = headRev === undefined ? readSide(repo, undefined, blobs, cache) : baseRead.then(() => readSide(repo, headRev, blobs, cache));
   // Asked for later (or not at all when the base fails): never an unhandled rejection meanwhile.
   headRead.catch(() => undefined);
   baseRead.catch(() => checker.close());

@@ -12,11 +12,11 @@
  */
 import { posix } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
-import { McpoError } from '../core/errors.js';
+import { errorMessage, McpoError } from '../core/errors.js';
 import { MAX_FILE_BYTES } from '../core/limits.js';
 import { isDeclarationFile, RESOURCES_DIR } from '../core/repository.js';
 import { decodeName, escapedName, type InputFile, notUtf8Name, type SourceFiles, tooLarge } from './files.js';
-import { resolveCommit, runGit } from './git.js';
+import { resolveCommit, runGit, runGitSync } from './git.js';
 
 /** The message of a blob the object store cannot give (missing or corrupt): the repository may heal. */
 export const OBJECT_MISSING = 'object missing from the repository';
@@ -89,12 +89,27 @@ function hidden(path: string, base: string): boolean {
  */
 export type BlobCache = Map<string, Buffer>;
 
+/** The check cache's digest of a file's bytes when they make the git object `blob`, if kept (model/check-cache.ts). */
+export type KnownBlob = (path: string, blob: string) => string | undefined;
+
+export interface CommitReadOptions {
+  /** The folder to read, relative to the repository (default resources/). */
+  readonly under?: string;
+  /** Blobs read before (another commit of the same repository): only the others are read from git, and those are added. */
+  readonly blobs?: BlobCache;
+  /**
+   * Files whose blob gives a known digest are not read: their bytes are read from git only when
+   * asked for (InputFile.content), as when a rule reports in such a file and needs its positions.
+   */
+  readonly known?: KnownBlob;
+}
+
 /**
- * Reads `under/**\/*.y{a,}ml` of commit `rev` in `repoDir`; with `blobs`, only the blobs not in it
- * are read from git, and those read are added.
+ * Reads `under/**\/*.y{a,}ml` of commit `rev` in `repoDir`.
  * Throws McpoError('usage') when `rev` does not name a commit.
  */
-export async function readCommitFiles(repoDir: string, rev: string, under: string = RESOURCES_DIR, blobs?: BlobCache): Promise<CommitFiles> {
+export async function readCommitFiles(repoDir: string, rev: string, opts: CommitReadOptions = {}): Promise<CommitFiles> {
+  const { under = RESOURCES_DIR, blobs, known } = opts;
   const sha = await resolveCommit(repoDir, rev);
   if (!sha) throw new McpoError('usage', `not a commit in ${repoDir}: ${rev}`);
   const base = under.replace(/^\.?\/+|\/+$/g, '');
@@ -136,7 +151,14 @@ export async function readCommitFiles(repoDir: string, rev: string, under: strin
     entries = links.length > 0 ? await followLinks(repoDir, sha, links, wanted, problems, visitedTrees, depth) : [];
   }
 
-  const needed = [...new Set(wanted.map((w) => w.object))];
+  const files: InputFile[] = [];
+  const unread: Wanted[] = [];
+  for (const w of wanted) {
+    const digest = known?.(w.path, w.object);
+    if (digest === undefined) unread.push(w);
+    else files.push(unreadBlob(repoDir, w, digest));
+  }
+  const needed = [...new Set(unread.map((w) => w.object))];
   const contents = await readBlobs(
     repoDir,
     needed.filter((o) => !blobs?.has(o)),
@@ -145,14 +167,35 @@ export async function readCommitFiles(repoDir: string, rev: string, under: strin
     for (const [object, content] of contents) blobs.set(object, content);
     for (const object of needed) if (!contents.has(object) && blobs.has(object)) contents.set(object, blobs.get(object)!);
   }
-  const files: InputFile[] = [];
-  for (const w of wanted) {
+  for (const w of unread) {
     const content = contents.get(w.object);
-    if (content) files.push({ path: w.path, content });
+    if (content) files.push({ path: w.path, content, blob: w.object });
     else problems.push({ code: 'file.unreadable', severity: 'error', message: OBJECT_MISSING, file: w.path });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { sha, files, problems };
+}
+
+/** A file listed with the digest the check cache kept for its blob; its bytes are read from git when first asked for. */
+function unreadBlob(repoDir: string, w: Wanted, digest: string): InputFile {
+  let content: Buffer | undefined;
+  return {
+    path: w.path,
+    digest,
+    blob: w.object,
+    get content() {
+      return (content ??= readBlobSync(repoDir, w));
+    },
+  };
+}
+
+/** One blob's bytes, now (a getter cannot wait); a blob the object store cannot give is an error naming the file. */
+function readBlobSync(repoDir: string, w: Wanted): Buffer {
+  try {
+    return runGitSync(repoDir, ['cat-file', 'blob', w.object], MAX_FILE_BYTES);
+  } catch (err) {
+    throw new McpoError('unavailable', `${w.path}: ${OBJECT_MISSING} (${errorMessage(err)})`, { hint: 'run `git fsck`, then the command again' });
+  }
 }
 
 async function resolveObject(repoDir: string, expr: string): Promise<string | undefined> {

@@ -10,12 +10,14 @@ import { MAX_FILE_BYTES } from '../core/limits.js';
 export interface InputFile {
   /** Relative to the repo root, forward slashes, e.g. resources/templates/x.yaml. */
   readonly path: string;
-  /** The bytes; read when first asked for a file the check cache knew unchanged (working-tree.ts `known`). */
+  /** The bytes; read when first asked for a file the check cache knew unchanged (working-tree.ts and commit.ts `known`). */
   readonly content: Buffer;
-  /** sha256 (hex) of the bytes, when the source knows it without reading them (working-tree.ts `known`). */
+  /** The check cache's digest of the bytes, when the source knows it without reading them (working-tree.ts and commit.ts `known`). */
   readonly digest?: string;
   /** How the file stood on disk when read (fingerprint.ts), when it had settled: the check cache keeps it for the next run. */
   readonly fingerprint?: string;
+  /** git's object name of the bytes, when they were read from a commit (commit.ts). */
+  readonly blob?: string;
 }
 
 /** What the source stage hands to the model: the declaration files, and problems met while reading them. */

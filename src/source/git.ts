@@ -4,7 +4,7 @@
  * GIT_INDEX_FILE never leaks into our reads), no prompts, and binary-safe
  * output where content is read.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { McpoError } from '../core/errors.js';
 
@@ -92,6 +92,21 @@ function gitFailed(args: readonly string[], exitCode: number | null, stderr: str
  */
 export function runGit(repoDir: string, args: readonly string[], input?: string | Buffer, signal?: AbortSignal): Promise<Buffer> {
   return spawnGit(repoDir, args, { input, signal });
+}
+
+/**
+ * runGit, waiting: for the rare read that cannot be awaited (a file listed unread whose bytes a
+ * rule asks for, source/commit.ts). stdout over `maxBytes` is an error.
+ */
+export function runGitSync(repoDir: string, args: readonly string[], maxBytes: number): Buffer {
+  const result = spawnSync('git', ['-C', repoDir, '-c', 'core.quotePath=false', ...args], {
+    env: gitEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: maxBytes + 1,
+  });
+  if (result.error) throw new McpoError('unavailable', `git ${commandOf(args)} failed: ${result.error.message}`, { cause: result.error });
+  if (result.status !== 0) throw gitFailed(args, result.status, result.stderr.toString('utf8'));
+  return result.stdout;
 }
 
 export interface RemoteGitOptions {

@@ -8,13 +8,14 @@
  * and the CLI keeps it in $MCPO_CACHE_DIR, private, unless --no-cache (and
  * synth its input-hash memo beside it).
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/core/diagnostic.js';
 import { BuildCache, buildModel } from '../../src/model/build.js';
 import { CheckCache, MAX_CACHED_REPOS, checkerKey, repoCheckCache } from '../../src/model/check-cache.js';
+import { readCommitFiles } from '../../src/source/commit.js';
 import type { InputFile } from '../../src/source/files.js';
 import { NAMESPACE, PRESET, TEMPLATE, sealedSecretYaml, tempRepo } from '../declarations/fixtures.js';
 import { prng, type Rng } from '../support/random.js';
@@ -248,6 +249,70 @@ describe('the check cache', () => {
     expect(left).toHaveLength(MAX_CACHED_REPOS);
     expect(left).not.toContain(repoCheckCache(repos[0]!, cacheDir).path.split('/').at(-1));
     expect(left).toContain(repoCheckCache(repos.at(-1)!, cacheDir).path.split('/').at(-1));
+  });
+});
+
+describe('a commit read with the check cache (mcpo plan and diff)', () => {
+  it('lists the files whose blob it kept unread, reads from git only the others, and reads a listed one when asked', async () => {
+    const files = {
+      'resources/namespace.yaml': NAMESPACE,
+      'resources/preset.yaml': PRESET,
+      'resources/templates/a.yaml': TEMPLATE,
+      'resources/templates/b.yaml': TEMPLATE.replace('my-memory-server', 'second'),
+    };
+    const repo = tempRepo(files);
+    temp.adopt(repo);
+    const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'base');
+    // Kept from the working tree (as `mcpo validate` keeps them), before b.yaml changes in a commit.
+    const path = join(tempDir(), 'checks.cache');
+    const first = CheckCache.open(path);
+    expect(observed(inputs(new Map(Object.entries(files))), new BuildCache(first)).lines).toEqual([]);
+    first.save();
+    writeFileSync(join(repo, 'resources/templates/b.yaml'), files['resources/templates/b.yaml'].replace('node:24-alpine3.21', 'python:3.13-slim'));
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qam', 'b changes');
+
+    // A git first on PATH that logs the blobs `cat-file` is asked for (batched on stdin, or one as its last argument), then runs the real one.
+    const shim = tempDir();
+    const log = join(shim, 'blobs.log');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const script = [
+      '#!/bin/sh',
+      `case " $* " in *" cat-file --batch "*) tee -a '${log}' | '${realGit}' "$@"; exit $? ;; *" cat-file blob "*) for last; do :; done; echo "$last" >> '${log}' ;; esac`,
+      `exec '${realGit}' "$@"`,
+    ];
+    writeFileSync(join(shim, 'git'), `${script.join('\n')}\n`, { mode: 0o755 });
+    const asked = (): string[] => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
+    const blobOf = (file: string) => git('rev-parse', `HEAD:${file}`).trim();
+    const envPath = process.env.PATH;
+    process.env.PATH = `${shim}:${envPath ?? ''}`;
+    try {
+      const cache = new BuildCache(CheckCache.open(path));
+      const read = await readCommitFiles(repo, 'HEAD', { known: cache.knownBlob });
+      expect(read.problems).toEqual([]);
+      expect(asked()).toEqual([blobOf('resources/templates/b.yaml')]);
+      const byPath = new Map(read.files.map((f) => [f.path, f]));
+      expect([...byPath.keys()].filter((p) => byPath.get(p)!.digest !== undefined).sort()).toEqual([
+        'resources/namespace.yaml',
+        'resources/preset.yaml',
+        'resources/templates/a.yaml',
+      ]);
+      // The model is the one of a read without the cache (which reads the 4 blobs), and building it read no listed file.
+      const plain = await readCommitFiles(repo, 'HEAD');
+      const afterPlain = asked();
+      expect(afterPlain.length).toBe(5);
+      expect(observed(read.files, cache)).toEqual(observed(plain.files));
+      expect(asked()).toEqual(afterPlain);
+      // A listed file's bytes, when asked for, are the commit's, read from git then.
+      const a = byPath.get('resources/templates/a.yaml')!;
+      expect(a.content.toString()).toBe(TEMPLATE);
+      expect(asked()).toEqual([...afterPlain, blobOf('resources/templates/a.yaml')]);
+      expect(a.blob).toBe(blobOf('resources/templates/a.yaml'));
+    } finally {
+      process.env.PATH = envPath;
+    }
   });
 });
 

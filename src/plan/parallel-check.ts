@@ -12,7 +12,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../core/worker.js';
 import { newChunkCounter, nextChunk } from '../core/chunk-counter.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { RawDeclaration } from '../declarations/documents.js';
@@ -42,7 +43,7 @@ export class ParallelChecker {
     // Run from the TypeScript sources (tests) there is no compiled worker, and on one core no second
     // thread to run it: everything is checked on this thread then.
     if (!existsSync(WORKER) || availableParallelism() < 2) return;
-    this.worker = new Worker(WORKER);
+    this.worker = startWorker(WORKER);
     this.worker.unref();
   }
 

@@ -13,7 +13,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../core/worker.js';
 import { newChunkCounter, nextChunk } from '../core/chunk-counter.js';
 import { type PlannedObject, plainObject } from './inputs.js';
 
@@ -67,7 +68,7 @@ export async function renderInParallel(objects: readonly PlannedObject[], opts: 
   const files = new Map<string, string>();
   const counter = newChunkCounter();
   const shared = new Int32Array(counter);
-  const worker = opts.warm ?? new Worker(WORKER);
+  const worker = opts.warm ?? startWorker(WORKER);
   let finish: () => void = () => undefined;
   let fail: (err: Error) => void = () => undefined;
   const done = new Promise<void>((resolve, reject) => {

@@ -13,7 +13,8 @@ import { existsSync, lstatSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../core/worker.js';
 import { type OutputRecords, readOutputRecords } from './output-records.js';
 
 export type ReadAheadReply = { records: [string, string, string][] } | { error: string };
@@ -40,7 +41,7 @@ export function startReadAhead(outDir: string): ReadAhead {
   const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
   let worker: Worker;
   try {
-    worker = new Worker(WORKER, { workerData: resolve(outDir), execArgv: execArgv.length === process.execArgv.length ? undefined : execArgv });
+    worker = startWorker(WORKER, { workerData: resolve(outDir), execArgv: execArgv.length === process.execArgv.length ? undefined : execArgv });
   } catch {
     return readHere(outDir);
   }

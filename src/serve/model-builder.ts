@@ -8,7 +8,8 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../core/worker.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { buildModel } from '../model/build.js';
 import { readCommitFiles } from '../source/commit.js';
@@ -118,7 +119,7 @@ export class ModelBuilder {
 
   private ensureWorker(script: string): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(script);
+    const worker = startWorker(script);
     worker.unref();
     worker.on('message', (reply: BuildReply) => {
       const waiter = this.pending.get(reply.id);

@@ -152,13 +152,13 @@ export async function readCommitFiles(repoDir: string, rev: string, opts: Commit
   }
 
   const files: InputFile[] = [];
-  const unread: Wanted[] = [];
+  const toRead: Wanted[] = [];
   for (const w of wanted) {
     const digest = known?.(w.path, w.object);
-    if (digest === undefined) unread.push(w);
+    if (digest === undefined) toRead.push(w);
     else files.push(unreadBlob(repoDir, w, digest));
   }
-  const needed = [...new Set(unread.map((w) => w.object))];
+  const needed = [...new Set(toRead.map((w) => w.object))];
   const contents = await readBlobs(
     repoDir,
     needed.filter((o) => !blobs?.has(o)),
@@ -167,7 +167,7 @@ export async function readCommitFiles(repoDir: string, rev: string, opts: Commit
     for (const [object, content] of contents) blobs.set(object, content);
     for (const object of needed) if (!contents.has(object) && blobs.has(object)) contents.set(object, blobs.get(object)!);
   }
-  for (const w of unread) {
+  for (const w of toRead) {
     const content = contents.get(w.object);
     if (content) files.push({ path: w.path, content, blob: w.object });
     else problems.push({ code: 'file.unreadable', severity: 'error', message: OBJECT_MISSING, file: w.path });

@@ -94,12 +94,17 @@ export function runGit(repoDir: string, args: readonly string[], input?: string 
   return spawnGit(repoDir, args, { input, signal });
 }
 
+/** git's arguments for `args` in `repoDir`: names printed as they are (UTF-8), not quoted. */
+function gitArgv(repoDir: string, args: readonly string[]): string[] {
+  return ['-C', repoDir, '-c', 'core.quotePath=false', ...args];
+}
+
 /**
  * runGit, waiting: for the rare read that cannot be awaited (a file listed unread whose bytes a
  * rule asks for, source/commit.ts). stdout over `maxBytes` is an error.
  */
 export function runGitSync(repoDir: string, args: readonly string[], maxBytes: number): Buffer {
-  const result = spawnSync('git', ['-C', repoDir, '-c', 'core.quotePath=false', ...args], {
+  const result = spawnSync('git', gitArgv(repoDir, args), {
     env: gitEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: maxBytes + 1,
@@ -146,7 +151,7 @@ interface SpawnOptions {
 
 function spawnGit(repoDir: string, args: readonly string[], opts: SpawnOptions): Promise<Buffer> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('git', ['-C', repoDir, '-c', 'core.quotePath=false', ...args], {
+    const child = spawn('git', gitArgv(repoDir, args), {
       env: { ...gitEnv(), ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       signal: opts.signal,

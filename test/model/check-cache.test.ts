@@ -8,7 +8,7 @@
  * and the CLI keeps it in $MCPO_CACHE_DIR, private, unless --no-cache (and
  * synth its input-hash memo beside it).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { CheckCache, MAX_CACHED_REPOS, checkerKey, repoCheckCache } from '../../
 import { readCommitFiles } from '../../src/source/commit.js';
 import type { InputFile } from '../../src/source/files.js';
 import { NAMESPACE, PRESET, TEMPLATE, sealedSecretYaml, tempRepo } from '../declarations/fixtures.js';
+import { gitOnPath, reposPerTest } from '../support/git-repo.js';
 import { prng, type Rng } from '../support/random.js';
 import { tempFolders } from '../support/temp.js';
 
@@ -26,6 +27,7 @@ const MCPO = join(ROOT, 'bin', 'mcpo.js');
 
 const temp = tempFolders('mcpo-check-cache-');
 const tempDir = temp.make;
+const newRepo = reposPerTest();
 
 /** Everything a user sees of a build: each diagnostic as printed and in full, and the model. */
 function observed(files: readonly InputFile[], cache?: BuildCache) {
@@ -260,37 +262,29 @@ describe('a commit read with the check cache (mcpo plan and diff)', () => {
       'resources/templates/a.yaml': TEMPLATE,
       'resources/templates/b.yaml': TEMPLATE.replace('my-memory-server', 'second'),
     };
-    const repo = tempRepo(files);
-    temp.adopt(repo);
-    const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' });
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'base');
+    const repo = await newRepo();
+    repo.writeAll(files);
+    await repo.commit('base');
     // Kept from the working tree (as `mcpo validate` keeps them), before b.yaml changes in a commit.
     const path = join(tempDir(), 'checks.cache');
     const first = CheckCache.open(path);
     expect(observed(inputs(new Map(Object.entries(files))), new BuildCache(first)).lines).toEqual([]);
     first.save();
-    writeFileSync(join(repo, 'resources/templates/b.yaml'), files['resources/templates/b.yaml'].replace('node:24-alpine3.21', 'python:3.13-slim'));
-    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qam', 'b changes');
+    repo.write('resources/templates/b.yaml', files['resources/templates/b.yaml'].replace('node:24-alpine3.21', 'python:3.13-slim'));
+    await repo.commit('b changes');
 
-    // A git first on PATH that logs the blobs `cat-file` is asked for (batched on stdin, or one as its last argument), then runs the real one.
+    // A git first on PATH that logs the blobs `cat-file` is asked for (batched on stdin, or one as its last argument).
     const shim = tempDir();
     const log = join(shim, 'blobs.log');
-    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-    const script = [
-      '#!/bin/sh',
-      `case " $* " in *" cat-file --batch "*) tee -a '${log}' | '${realGit}' "$@"; exit $? ;; *" cat-file blob "*) for last; do :; done; echo "$last" >> '${log}' ;; esac`,
-      `exec '${realGit}' "$@"`,
-    ];
-    writeFileSync(join(shim, 'git'), `${script.join('\n')}\n`, { mode: 0o755 });
+    const offPath = gitOnPath(
+      shim,
+      `case " $* " in *" cat-file --batch "*) tee -a '${log}' | "$GIT" "$@"; exit $? ;; *" cat-file blob "*) for last; do :; done; echo "$last" >> '${log}' ;; esac`,
+    );
     const asked = (): string[] => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
-    const blobOf = (file: string) => git('rev-parse', `HEAD:${file}`).trim();
-    const envPath = process.env.PATH;
-    process.env.PATH = `${shim}:${envPath ?? ''}`;
+    const blobOf = (file: string) => repo.git('rev-parse', `HEAD:${file}`);
     try {
       const cache = new BuildCache(CheckCache.open(path));
-      const read = await readCommitFiles(repo, 'HEAD', { known: cache.knownBlob });
+      const read = await readCommitFiles(repo.dir, 'HEAD', { known: cache.knownBlob });
       expect(read.problems).toEqual([]);
       expect(asked()).toEqual([blobOf('resources/templates/b.yaml')]);
       const byPath = new Map(read.files.map((f) => [f.path, f]));
@@ -300,7 +294,7 @@ describe('a commit read with the check cache (mcpo plan and diff)', () => {
         'resources/templates/a.yaml',
       ]);
       // The model is the one of a read without the cache (which reads the 4 blobs), and building it read no listed file.
-      const plain = await readCommitFiles(repo, 'HEAD');
+      const plain = await readCommitFiles(repo.dir, 'HEAD');
       const afterPlain = asked();
       expect(afterPlain.length).toBe(5);
       expect(observed(read.files, cache)).toEqual(observed(plain.files));
@@ -311,7 +305,7 @@ describe('a commit read with the check cache (mcpo plan and diff)', () => {
       expect(asked()).toEqual([...afterPlain, blobOf('resources/templates/a.yaml')]);
       expect(a.blob).toBe(blobOf('resources/templates/a.yaml'));
     } finally {
-      process.env.PATH = envPath;
+      offPath();
     }
   });
 });

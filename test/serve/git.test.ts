@@ -1,6 +1,5 @@
 /** src/source (git) against real repositories made in temp dirs. */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +10,7 @@ import { readWorkingTreeFiles } from '../../src/source/working-tree.js';
 import { RepoFollower, isRemoteSource, redactUrl } from '../../src/source/follow.js';
 import { applyLog, creationTime, fileCreationTimes } from '../../src/source/history.js';
 import { readCommitFiles } from '../../src/source/commit.js';
-import { reposPerTest } from '../support/git-repo.js';
+import { gitOnPath, reposPerTest } from '../support/git-repo.js';
 import { tempFolders } from '../support/temp.js';
 
 const newRepo = reposPerTest();
@@ -202,11 +201,8 @@ describe('RepoFollower', () => {
     // A git first on PATH that counts the rev-parse runs, then runs the real one.
     const shim = tempDir();
     const log = join(shim, 'rev-parse.log');
-    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-    writeFileSync(join(shim, 'git'), `#!/bin/sh\ncase " $* " in *" rev-parse "*) echo run >> '${log}' ;; esac\nexec '${realGit}' "$@"\n`, { mode: 0o755 });
+    const offPath = gitOnPath(shim, `case " $* " in *" rev-parse "*) echo run >> '${log}' ;; esac`);
     const revParses = (): number => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0);
-    const path = process.env.PATH;
-    process.env.PATH = `${shim}:${path ?? ''}`;
     try {
       // Times younger than SETTLE_MS are not trusted (source/fingerprint.ts): let the commit's settle.
       await new Promise((r) => setTimeout(r, SETTLE_MS + 300));
@@ -233,7 +229,7 @@ describe('RepoFollower', () => {
         follower.stop();
       }
     } finally {
-      process.env.PATH = path;
+      offPath();
     }
   });
 

@@ -150,3 +150,17 @@ export function reposPerTest(make: () => Promise<TestRepo> = () => TestRepo.crea
     return repo;
   };
 }
+
+/**
+ * Puts a `git` first on PATH, in `dir`, that runs `before` (sh, with `$GIT` the real git) and
+ * then the real git; returns what takes it off PATH again. For tests that count git's work.
+ */
+export function gitOnPath(dir: string, before: string): () => void {
+  const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+  writeFileSync(join(dir, 'git'), `#!/bin/sh\nGIT='${realGit}'\n${before}\nexec "$GIT" "$@"\n`, { mode: 0o755 });
+  const path = process.env.PATH;
+  process.env.PATH = `${dir}:${path ?? ''}`;
+  return () => {
+    process.env.PATH = path;
+  };
+}
